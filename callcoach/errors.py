@@ -1,0 +1,69 @@
+"""The callcoach exception tree.
+
+    CallcoachError
+    ├── InputError                  bad input from a user: the CLI exits 2, the API answers 4xx
+    │   ├── UnsupportedInput        a file type we cannot read
+    │   ├── UnsupportedAudio        audio that cannot be decoded, or has no samples
+    │   ├── EmptyInput              zero bytes, no speech, no utterances
+    │   ├── RecordingTooLong        longer than settings.max_recording_s
+    │   ├── MalformedTranscript     JSON / WebVTT / SRT that does not parse or breaks the contract
+    │   └── MalformedMetadata       a --meta file that does not parse or breaks the contract
+    ├── NotFound                    a call, rep, deal or alert that does not exist
+    ├── ModelUnavailable            a model (whisper, spaCy, embeddings) that cannot be loaded
+    └── StorageError                the database refused or is unreachable
+
+Every message names the file or object and the problem, so that a user can act on it.
+Third-party errors are translated at the boundary with ``raise ... from exc``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class CallcoachError(Exception):
+    """Root of every error callcoach raises on purpose."""
+
+
+class InputError(CallcoachError):
+    """The user's input is wrong; retrying will not help."""
+
+    def __init__(self, message: str, *, path: str | Path | None = None) -> None:
+        self.path = str(path) if path is not None else None
+        super().__init__(f"{self.path}: {message}" if self.path else message)
+
+
+class UnsupportedInput(InputError):
+    pass
+
+
+class UnsupportedAudio(InputError):
+    pass
+
+
+class EmptyInput(InputError):
+    pass
+
+
+class RecordingTooLong(InputError):
+    pass
+
+
+class MalformedTranscript(InputError):
+    pass
+
+
+class MalformedMetadata(InputError):
+    pass
+
+
+class NotFound(CallcoachError):
+    pass
+
+
+class ModelUnavailable(CallcoachError):
+    pass
+
+
+class StorageError(CallcoachError):
+    pass

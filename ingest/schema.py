@@ -1,0 +1,116 @@
+"""Pydantic models of the file formats we read (CONTRACT sections 1 and 2), and their mapping
+to domain types. Validation happens here, before any work."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from callcoach.domain import CallMeta, Participant, Transcript, Utterance
+from callcoach.errors import EmptyInput, MalformedTranscript
+
+
+class ParticipantIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    name: str = Field(min_length=1)
+    side: Literal["rep", "buyer", "unknown"] = "unknown"
+    title: str | None = None
+
+
+class MetaIn(BaseModel):
+    """CONTRACT section 1 without utterances: what `--meta META.json` and the API's `meta` carry."""
+
+    model_config = ConfigDict(extra="allow")
+
+    call_id: str | None = Field(None, min_length=1, max_length=200)
+    title: str | None = None
+    started_at: datetime | None = None
+    deal_id: str | None = None
+    rep: str | None = None
+    participants: list[ParticipantIn] = Field(default_factory=list)
+    rep_channel: Literal["left", "right"] = "left"
+
+    @field_validator("participants")
+    @classmethod
+    def _unique_names(cls, v: list[ParticipantIn]) -> list[ParticipantIn]:
+        names = [p.name for p in v]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"participant listed twice: {', '.join(dupes)}")
+        return v
+
+    def to_meta(self) -> CallMeta:
+        known = set(type(self).model_fields) | {"utterances", "labels"}
+        extra = {k: v for k, v in (self.model_extra or {}).items() if k not in known}
+        return CallMeta(
+            call_id=self.call_id, title=self.title, started_at=self.started_at, deal_id=self.deal_id,
+            rep=self.rep, rep_channel=self.rep_channel, extra=extra,
+            participants=tuple(Participant(p.name, p.side, p.title) for p in self.participants),
+        )
+
+
+class UtteranceIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    speaker: str = Field(min_length=1)
+    start: float = Field(ge=0)
+    end: float = Field(ge=0)
+    text: str
+
+    @model_validator(mode="after")
+    def _ordered(self) -> UtteranceIn:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class TranscriptFile(MetaIn):
+    utterances: list[UtteranceIn]
+
+
+def first_error(exc: ValidationError) -> str:
+    """One readable line from a pydantic error: where and what."""
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"]) or "document"
+    extra = f" ({exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return f"{where}: {err['msg']}{extra}"
+
+
+def merge_meta(base: CallMeta, override: CallMeta | None) -> CallMeta:
+    """Metadata from --meta wins over what the transcript file says, field by field."""
+    if override is None:
+        return base
+    merged: dict[str, Any] = {}
+    for f in ("call_id", "title", "started_at", "deal_id", "rep"):
+        merged[f] = getattr(override, f) if getattr(override, f) is not None else getattr(base, f)
+    by_name = {p.name: p for p in base.participants}
+    by_name.update({p.name: p for p in override.participants})
+    return CallMeta(participants=tuple(by_name.values()), rep_channel=override.rep_channel,
+                    extra={**base.extra, **override.extra}, **merged)
+
+
+def with_sides(path: Path, meta: CallMeta, utterances: Sequence[Utterance]) -> Transcript:
+    """A transcript in time order, each utterance given the side the metadata knows (else unknown).
+
+    Raises EmptyInput when nothing was said."""
+    spoken = [u for u in utterances if u.text.strip()]
+    if not spoken:
+        raise EmptyInput("transcript has no utterances with text", path=path)
+    for u in spoken:
+        if u.end < u.start:
+            raise MalformedTranscript(f"utterance at {u.start:.2f}s ends before it starts", path=path)
+    spoken.sort(key=lambda u: (u.start, u.end))
+    sided = tuple(
+        Utterance(u.speaker, u.start, u.end, u.text, meta.side_of(u.speaker), u.words) for u in spoken
+    )
+    call_id = meta.call_id or path.stem
+    if call_id != meta.call_id:
+        meta = CallMeta(call_id=call_id, title=meta.title, started_at=meta.started_at, deal_id=meta.deal_id,
+                        rep=meta.rep, participants=meta.participants, rep_channel=meta.rep_channel,
+                        extra=meta.extra)
+    return Transcript(meta=meta, utterances=sided, duration_s=max(u.end for u in sided), source="transcript")

@@ -1,0 +1,36 @@
+"""Signals: pure, evidence-carrying measurements of a call transcript.
+
+Entry point: :func:`extract`. Each signal lives in its own module here and registers itself
+with :func:`signals.base.register`; importing this package imports them all.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Sequence
+from typing import Any
+
+from callcoach.domain import StoredCall, Transcript
+from callcoach.settings import Settings, get_settings
+from signals.base import SignalContext, SignalResult, register, registered
+
+__all__ = ["extract", "SignalContext", "SignalResult", "register"]
+
+for _mod in pkgutil.iter_modules(__path__):
+    if _mod.name not in {"base"} and not _mod.name.startswith("_"):
+        importlib.import_module(f"{__name__}.{_mod.name}")
+
+
+def extract(transcript: Transcript, *, history: Sequence[StoredCall] = (),
+            settings: Settings | None = None) -> dict[str, Any]:
+    """Run every registered signal on `transcript`; returns analysis["signals"] (CONTRACT section 2)."""
+    ctx = SignalContext(transcript=transcript, settings=settings or get_settings(), history=history)
+    out: dict[str, Any] = {}
+    for name, fn in sorted(registered().items()):
+        fragment = fn(ctx).to_contract()
+        clash = set(out) & set(fragment)
+        if clash:
+            raise ValueError(f"signal {name!r} writes keys another signal wrote: {sorted(clash)}")
+        out.update(fragment)
+    return out

@@ -1,0 +1,1 @@
+"""workers stage (in progress)."""
