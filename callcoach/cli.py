@@ -60,5 +60,8 @@ def analyze(
         render_report(analysis, Console())
 
 
+# Command groups owned by other stages register themselves on `app` (keep this import last).
+from callcoach import cli_coaching, cli_ops  # noqa: E402,F401
+
 if __name__ == "__main__":
     app()

@@ -1,0 +1,1 @@
+"""CLI commands for coaching: coach, alerts, roleplays, outcomes (registered on callcoach.cli.app)."""

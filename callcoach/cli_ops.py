@@ -1,0 +1,1 @@
+"""CLI commands for operations: worker, serve, keys (registered on callcoach.cli.app)."""
