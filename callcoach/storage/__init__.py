@@ -1,0 +1,59 @@
+"""Storage: the SQLAlchemy models, Alembic migrations and the repository functions every door
+(CLI, API, workers) uses. Same code on SQLite and PostgreSQL.
+
+    with session_scope(settings) as session:          # one transaction, migrated on first use
+        save_call(session, transcript, analysis)      # insert or replace, never duplicate
+        history = history_for(session, transcript.meta)
+
+Functions take a ``Session`` and return domain types (``StoredCall``, ``Transcript``, ``Job``),
+never rows; database errors come out as ``callcoach.errors.StorageError``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+from callcoach.storage.calls import (
+    content_hash,
+    count_calls,
+    delete_call,
+    get_call,
+    get_transcript,
+    history_for,
+    list_calls,
+    save_call,
+)
+from callcoach.storage.engine import dispose_engines, engine_for, head_revisions, init_db, session_scope
+from callcoach.storage.jobs import Job, JobStatus, get_job, list_jobs, upsert_job
+from callcoach.storage.models import JOB_STATUSES, Base
+
+# Tables other stages own live in their own model modules; importing them here makes
+# Base.metadata (and so Alembic) complete wherever storage is used.
+_TABLE_MODULES = ("callcoach.storage.coaching_models", "callcoach.storage.access_models")
+for _name in _TABLE_MODULES:
+    if importlib.util.find_spec(_name) is not None:
+        importlib.import_module(_name)
+
+__all__ = [
+    "JOB_STATUSES",
+    "Base",
+    "Job",
+    "JobStatus",
+    "content_hash",
+    "count_calls",
+    "delete_call",
+    "dispose_engines",
+    "engine_for",
+    "get_call",
+    "get_job",
+    "get_transcript",
+    "head_revisions",
+    "history_for",
+    "init_db",
+    "list_calls",
+    "list_jobs",
+    "save_call",
+    "session_scope",
+    "upsert_job",
+]

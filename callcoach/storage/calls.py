@@ -1,0 +1,229 @@
+"""Repository functions for stored calls: save (insert or replace), read back, list, history.
+
+Keyword-only functions over a caller's ``Session``; they never commit (the caller's
+``session_scope`` does, so a whole ingest is one transaction) and they return domain types,
+never rows. Database errors come out as ``StorageError``.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any, ParamSpec, TypeVar
+
+from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, selectinload
+
+from callcoach.analysis import ANALYSIS_VERSION
+from callcoach.domain import CallMeta, Participant, StoredCall, Transcript, Utterance, Word
+from callcoach.errors import StorageError
+from callcoach.storage.engine import storage_error
+from callcoach.storage.models import AnalysisRow, CallRow, ParticipantRow, UtteranceRow, utcnow
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+# Cross-call signals look at recent history; older calls add cost, not insight.
+HISTORY_LIMIT = 100
+
+
+def translated(what: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Turn SQLAlchemy errors raised by a repository function into StorageError."""
+
+    def deco(fn: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(fn)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return fn(*args, **kwargs)
+            except SQLAlchemyError as exc:
+                raise storage_error(what, exc) from exc
+
+        return wrapper
+
+    return deco
+
+
+def content_hash(transcript: Transcript) -> str:
+    """sha256 over what is said and by whom: equal for a re-ingest of unchanged content."""
+    body = [[u.speaker, u.side, round(u.start, 3), round(u.end, 3), u.text] for u in transcript.utterances]
+    return hashlib.sha256(json.dumps(body, ensure_ascii=False).encode()).hexdigest()
+
+
+def _participants(transcript: Transcript) -> list[Participant]:
+    """Everyone the metadata names, plus every speaker it does not (with the side they were given)."""
+    by_name: dict[str, Participant] = {p.name: p for p in transcript.meta.participants}
+    for s in transcript.speakers:
+        if s.name not in by_name:
+            by_name[s.name] = Participant(s.name, s.side, transcript.meta.title_of(s.name))
+    return list(by_name.values())
+
+
+def _lock_or_create_call(session: Session, call_id: str) -> CallRow:
+    """The call's row, created if missing, locked until the transaction ends.
+
+    INSERT .. ON CONFLICT DO NOTHING then SELECT .. FOR UPDATE: two processes ingesting the
+    same call at once both succeed, one after the other, and neither duplicates it."""
+    now = utcnow()
+    values: dict[str, Any] = {"call_id": call_id, "duration_s": 0.0, "source": "transcript",
+                              "content_hash": "", "created_at": now, "updated_at": now}
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.execute(postgresql.insert(CallRow).values(values).on_conflict_do_nothing(
+            index_elements=["call_id"]))
+    elif dialect == "sqlite":
+        session.execute(sqlite.insert(CallRow).values(values).on_conflict_do_nothing(
+            index_elements=["call_id"]))
+    elif session.scalar(select(CallRow.id).where(CallRow.call_id == call_id)) is None:
+        session.add(CallRow(**values))
+        session.flush()
+    row = session.scalars(select(CallRow).where(CallRow.call_id == call_id).with_for_update()
+                          .execution_options(populate_existing=True)).one()
+    return row
+
+
+@translated("saving the call")
+def save_call(session: Session, transcript: Transcript, analysis: dict[str, Any]) -> str:
+    """Store a call: insert it, or REPLACE its participants, utterances and analysis when the
+    call_id exists. Returns the call_id. Nothing is committed here (see ``session_scope``)."""
+    meta = transcript.meta
+    if not meta.call_id:
+        raise StorageError("cannot store a call without a call_id")
+    row = _lock_or_create_call(session, meta.call_id)
+    # Children are deleted in bulk before the new ones go in: the (call, idx) and (call, name)
+    # unique constraints would otherwise see old and new rows side by side.
+    for child in (ParticipantRow, UtteranceRow, AnalysisRow):
+        session.execute(delete(child).where(child.call_pk == row.id))
+    session.expire(row, ["participants", "utterances", "analysis"])
+
+    row.title = meta.title
+    row.rep = meta.rep
+    row.deal_id = meta.deal_id
+    row.started_at = meta.started_at
+    row.duration_s = float(transcript.duration_s)
+    row.source = transcript.source
+    row.content_hash = content_hash(transcript)
+    row.updated_at = utcnow()
+    session.add_all(ParticipantRow(call_pk=row.id, name=p.name, side=p.side, title=p.title)
+                    for p in _participants(transcript))
+    session.add_all(
+        UtteranceRow(call_pk=row.id, idx=i, speaker=u.speaker, side=u.side, start_s=u.start, end_s=u.end,
+                     text=u.text, words=[[w.text, w.start, w.end, w.probability] for w in u.words])
+        for i, u in enumerate(transcript.utterances))
+    session.add(AnalysisRow(call_pk=row.id, analysis=analysis,
+                            version=int(analysis.get("version", ANALYSIS_VERSION)), created_at=utcnow()))
+    session.flush()
+    return meta.call_id
+
+
+def _to_stored(row: CallRow) -> StoredCall:
+    return StoredCall(
+        call_id=row.call_id, rep=row.rep, deal_id=row.deal_id, started_at=row.started_at,
+        analysis=dict(row.analysis.analysis) if row.analysis is not None else {},
+        participants=tuple(Participant(p.name, p.side, p.title) for p in row.participants),  # type: ignore[arg-type]
+    )
+
+
+def _with_summary(stmt: Select[tuple[CallRow]]) -> Select[tuple[CallRow]]:
+    return stmt.options(selectinload(CallRow.participants), selectinload(CallRow.analysis))
+
+
+@translated("reading the call")
+def get_call(session: Session, call_id: str) -> StoredCall | None:
+    """The stored call with its analysis, or None."""
+    row = session.scalars(_with_summary(select(CallRow).where(CallRow.call_id == call_id))).one_or_none()
+    return _to_stored(row) if row is not None else None
+
+
+@translated("reading the transcript")
+def get_transcript(session: Session, call_id: str) -> Transcript | None:
+    """The stored call's transcript (utterances with word timings), or None."""
+    row = session.scalars(select(CallRow).where(CallRow.call_id == call_id).options(
+        selectinload(CallRow.participants), selectinload(CallRow.utterances))).one_or_none()
+    if row is None:
+        return None
+    participants = tuple(Participant(p.name, p.side, p.title) for p in row.participants)  # type: ignore[arg-type]
+    meta = CallMeta(call_id=row.call_id, title=row.title, started_at=row.started_at, deal_id=row.deal_id,
+                    rep=row.rep, participants=participants)
+    utterances = tuple(
+        Utterance(speaker=u.speaker, start=u.start_s, end=u.end_s, text=u.text, side=u.side,  # type: ignore[arg-type]
+                  words=tuple(Word(str(w[0]), float(w[1]), float(w[2]), float(w[3])) for w in u.words))
+        for u in row.utterances)
+    return Transcript(meta=meta, utterances=utterances, duration_s=row.duration_s, source=row.source)
+
+
+def _filtered(stmt: Select[Any], *, rep: str | None, deal_id: str | None, since: datetime | None,
+              until: datetime | None) -> Select[Any]:
+    if rep is not None:
+        stmt = stmt.where(CallRow.rep == rep)
+    if deal_id is not None:
+        stmt = stmt.where(CallRow.deal_id == deal_id)
+    if since is not None:
+        stmt = stmt.where(CallRow.started_at >= since)
+    if until is not None:
+        stmt = stmt.where(CallRow.started_at < until)
+    return stmt
+
+
+@translated("listing calls")
+def list_calls(session: Session, *, rep: str | None = None, deal_id: str | None = None,
+               since: datetime | None = None, until: datetime | None = None, limit: int = 50,
+               offset: int = 0) -> list[StoredCall]:
+    """Stored calls matching every given filter, oldest first (calls with no start time last)."""
+    stmt = _filtered(select(CallRow), rep=rep, deal_id=deal_id, since=since, until=until)
+    stmt = stmt.order_by(CallRow.started_at.asc().nulls_last(), CallRow.id).limit(limit).offset(offset)
+    return [_to_stored(r) for r in session.scalars(_with_summary(stmt))]
+
+
+@translated("counting calls")
+def count_calls(session: Session, *, rep: str | None = None, deal_id: str | None = None,
+                since: datetime | None = None, until: datetime | None = None) -> int:
+    """How many calls ``list_calls`` would page through with the same filters."""
+    stmt = _filtered(select(func.count(CallRow.id)), rep=rep, deal_id=deal_id, since=since, until=until)
+    return int(session.scalar(stmt) or 0)
+
+
+@translated("reading call history")
+def history_for(session: Session, meta: CallMeta, *, before: datetime | None = None,
+                limit: int = HISTORY_LIMIT) -> list[StoredCall]:
+    """The same rep's and the same deal's earlier calls, oldest first, without the call itself.
+
+    "Earlier" means started before ``before`` (default: the call's own ``started_at``); when
+    neither is known every other call of that rep or deal counts. At most ``limit`` of the most
+    recent are returned."""
+    owners = []
+    if meta.rep:
+        owners.append(CallRow.rep == meta.rep)
+    if meta.deal_id:
+        owners.append(CallRow.deal_id == meta.deal_id)
+    if not owners:
+        return []
+    stmt = select(CallRow).where(or_(*owners))
+    if meta.call_id:
+        stmt = stmt.where(CallRow.call_id != meta.call_id)
+    cutoff = before if before is not None else meta.started_at
+    if cutoff is not None:
+        stmt = stmt.where(CallRow.started_at < cutoff)
+    stmt = stmt.order_by(CallRow.started_at.desc().nulls_last(), CallRow.id.desc()).limit(limit)
+    rows = list(session.scalars(_with_summary(stmt)))
+    return [_to_stored(r) for r in reversed(rows)]
+
+
+@translated("deleting the call")
+def delete_call(session: Session, call_id: str) -> bool:
+    """Delete a call and everything stored with it; False when there was no such call."""
+    row = session.scalars(select(CallRow).where(CallRow.call_id == call_id)).one_or_none()
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    return True
+
+
+def stored_call_ids(session: Session, call_ids: Sequence[str]) -> set[str]:
+    """Which of ``call_ids`` are stored (one query)."""
+    return set(session.scalars(select(CallRow.call_id).where(CallRow.call_id.in_(list(call_ids)))))
