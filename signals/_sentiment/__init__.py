@@ -1,0 +1,80 @@
+"""Stance scorers for the sentiment signal: each maps buyer sentences to -1 (cooling) .. +1 (warming).
+
+What is scored is the buyer's stance toward the seller, the conversation and the deal, not the
+mood of what they describe: "we lose a lot of money on this" is information (0), "I'm not sure
+this is for us" is cooling (< 0). Candidates (compared by ``bench/sentiment_candidates.py``):
+
+- ``vader``: plain VADER compound, the baseline.
+- ``lexicon``: VADER with pain and discourse vocabulary neutralised plus hedge/deferral and
+  engagement patterns (``lexicon_rules.yaml``).
+- ``prototype``: sentence-embedding similarity to example phrasings of warm, cool and neutral
+  stance (``stance_examples.yaml``).
+- ``combined`` (the offline default): the mean of ``lexicon`` and ``prototype``.
+- ``classifier``: a transformers sequence classifier named in ``settings.sentiment_model``,
+  its polarity gated by the prototype scorer's probability that the sentence states stance at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = ["StanceScorer", "get_scorer", "METHODS", "DEFAULT_METHOD"]
+
+DEFAULT_METHOD = "combined"
+METHODS = ("vader", "lexicon", "prototype", "combined", "classifier")
+
+
+@dataclass(frozen=True)
+class StanceScorer:
+    """A named way of scoring sentences; `score(texts, embeddings)` returns one float per text."""
+
+    method: str
+    description: str
+    needs_embeddings: bool
+    score: Callable[[Sequence[str], np.ndarray | None], np.ndarray]
+
+
+def get_scorer(method: str = DEFAULT_METHOD, *, model: str = "") -> StanceScorer:
+    """The scorer for `method` (one of METHODS); `model` names the classifier for ``classifier``."""
+    from signals._sentiment import lexicon, prototype
+
+    if method == "vader":
+        return StanceScorer("vader", "VADER compound per sentence", False,
+                            lambda texts, _emb: lexicon.vader_scores(texts))
+    if method == "lexicon":
+        return StanceScorer("lexicon", "VADER with pain/discourse words neutralised + hedge and "
+                            "engagement patterns", False, lambda texts, _emb: lexicon.stance_scores(texts))
+    if method == "prototype":
+        return StanceScorer("prototype", "MiniLM similarity to warm/cool/neutral stance phrasings", True,
+                            lambda _texts, emb: prototype.stance_scores(_require(emb)))
+    if method == "combined":
+        return StanceScorer("combined", "mean of lexicon (VADER + stance rules) and MiniLM stance "
+                            "prototypes", True, _combined)
+    if method == "classifier":
+        if not model:
+            raise ValueError("the classifier method needs a model name or path (settings.sentiment_model)")
+        from signals._sentiment import classifier
+
+        return StanceScorer("classifier", f"transformers classifier {model!r}, gated by MiniLM stance "
+                            "relevance", True,
+                            lambda texts, emb: classifier.stance_scores(texts, _require(emb), model))
+    raise ValueError(f"unknown sentiment method {method!r}; choose one of {', '.join(METHODS)}")
+
+
+def _combined(texts: Sequence[str], embeddings: np.ndarray | None) -> np.ndarray:
+    from signals._sentiment import lexicon, prototype
+
+    # Equal weights: the two read different evidence (wording rules vs. meaning), and with eight
+    # labelled calls there is no basis for fitting a weight.
+    return 0.5 * (lexicon.stance_scores(texts) + prototype.stance_scores(_require(embeddings)))
+
+
+def _require(embeddings: np.ndarray | None) -> np.ndarray:
+    if embeddings is None:
+        raise ValueError("this sentiment method needs sentence embeddings")
+    return embeddings
