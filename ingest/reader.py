@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from pydantic import ValidationError
 from callcoach.domain import AudioInput, CallMeta, Transcript
 from callcoach.errors import EmptyInput, InputError, MalformedMetadata, UnsupportedInput
 from callcoach.settings import Settings, get_settings
-from ingest.formats import importer_for
+from ingest.formats import importer_for, transcript_suffixes
 from ingest.schema import MetaIn, first_error
 
 AUDIO_SUFFIXES = frozenset({".wav", ".mp3", ".m4a", ".flac", ".ogg", ".oga", ".opus", ".mp4", ".webm",
@@ -27,11 +28,14 @@ def _read_text(path: Path) -> str:
     except OSError as exc:
         raise InputError(f"cannot read file ({exc.strerror})", path=path) from exc
     if not data.strip():
-        raise EmptyInput("file is empty", path=path)
+        raise EmptyInput("file is empty" if not data else "file is blank (only whitespace)", path=path)
+    # Windows tools (older Teams and Stream exports) may write UTF-16 with a byte-order mark.
+    encoding = "utf-16" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "utf-8-sig"
     try:
-        return data.decode("utf-8-sig")
+        return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise InputError("not UTF-8 text", path=path) from exc
+        raise InputError(f"not a text file (not valid {encoding.upper().removesuffix('-SIG')} at byte "
+                         f"{exc.start})", path=path) from exc
 
 
 def read_meta(path: Path) -> CallMeta:
@@ -57,6 +61,8 @@ def read_input(path: Path, *, meta: CallMeta | None = None,
     path = Path(path)
     if not path.exists():
         raise InputError("file not found", path=path)
+    if path.is_dir():
+        raise InputError("is a directory, not a file", path=path)
     importer = importer_for(path.suffix)
     if importer is not None:
         return importer(path, _read_text(path), meta)
@@ -65,5 +71,6 @@ def read_input(path: Path, *, meta: CallMeta | None = None,
 
         return decode_audio(path, settings=settings)
     raise UnsupportedInput(
-        f"unsupported file type {path.suffix or '(none)'!r}; expected audio "
-        f"({', '.join(sorted(AUDIO_SUFFIXES))}) or a transcript (.json, .vtt, .srt)", path=path)
+        f"unsupported file type {path.suffix or '(no extension)'!r}; expected a recording "
+        f"({', '.join(sorted(AUDIO_SUFFIXES))}) or a transcript "
+        f"({', '.join(sorted(transcript_suffixes()))})", path=path)

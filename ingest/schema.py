@@ -35,6 +35,11 @@ class MetaIn(BaseModel):
     participants: list[ParticipantIn] = Field(default_factory=list)
     rep_channel: Literal["left", "right"] = "left"
 
+    @field_validator("rep_channel", mode="before")
+    @classmethod
+    def _channel_name(cls, v: object) -> object:
+        return v.strip().lower() if isinstance(v, str) else v
+
     @field_validator("participants")
     @classmethod
     def _unique_names(cls, v: list[ParticipantIn]) -> list[ParticipantIn]:
@@ -43,6 +48,13 @@ class MetaIn(BaseModel):
         if dupes:
             raise ValueError(f"participant listed twice: {', '.join(dupes)}")
         return v
+
+    @model_validator(mode="after")
+    def _rep_is_on_rep_side(self) -> MetaIn:
+        for p in self.participants:
+            if self.rep and p.name == self.rep and p.side == "buyer":
+                raise ValueError(f"rep {self.rep!r} is listed as a buyer in participants")
+        return self
 
     def to_meta(self) -> CallMeta:
         known = set(type(self).model_fields) | {"utterances", "labels"}
@@ -74,11 +86,33 @@ class TranscriptFile(MetaIn):
 
 
 def first_error(exc: ValidationError) -> str:
-    """One readable line from a pydantic error: where and what."""
+    """One readable line from a pydantic error: the field (as a JSON path), what is wrong, what was there."""
     err = exc.errors()[0]
-    where = ".".join(str(p) for p in err["loc"]) or "document"
-    extra = f" ({exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-    return f"{where}: {err['msg']}{extra}"
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".")
+    msg = err["msg"].removeprefix("Value error, ")
+    got = err.get("input")
+    if not where:
+        return f"expected a JSON object, got {_json_kind(got)}"
+    if err["type"] != "missing" and (got is None or isinstance(got, str | int | float | bool)):
+        shown = repr(got) if not isinstance(got, str) or len(got) <= _SHOWN_INPUT_CHARS \
+            else repr(got[:_SHOWN_INPUT_CHARS] + "...")
+        msg = f"{msg} (got {shown})"
+    extra = f"; and {exc.error_count() - 1} more problem(s)" if exc.error_count() > 1 else ""
+    return f"{where}: {msg}{extra}"
+
+
+# Enough of a wrong value to recognise it in the file, short enough for one line on a terminal.
+_SHOWN_INPUT_CHARS = 40
+
+
+def _json_kind(value: object) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool | int | float):
+        return "a number" if not isinstance(value, bool) else "true/false"
+    return "null" if value is None else type(value).__name__
 
 
 def merge_meta(base: CallMeta, override: CallMeta | None) -> CallMeta:
@@ -89,7 +123,11 @@ def merge_meta(base: CallMeta, override: CallMeta | None) -> CallMeta:
     for f in ("call_id", "title", "started_at", "deal_id", "rep"):
         merged[f] = getattr(override, f) if getattr(override, f) is not None else getattr(base, f)
     by_name = {p.name: p for p in base.participants}
-    by_name.update({p.name: p for p in override.participants})
+    for p in override.participants:
+        known = by_name.get(p.name)
+        # A participant named again without a side or title keeps what the transcript file said.
+        by_name[p.name] = p if known is None else Participant(
+            p.name, p.side if p.side != "unknown" else known.side, p.title or known.title)
     return CallMeta(participants=tuple(by_name.values()), rep_channel=override.rep_channel,
                     extra={**base.extra, **override.extra}, **merged)
 

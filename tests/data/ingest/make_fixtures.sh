@@ -24,6 +24,8 @@ ff -f lavfi -i "color=c=black:s=16x16:r=2" -i "$tmp/base.wav" -t 2.0 -shortest \
    -c:v libx264 -pix_fmt yuv420p -c:a aac -b:a 32k meeting.mp4
 ff -f lavfi -i "color=c=black:s=16x16:r=2" -i "$tmp/base.wav" -t 2.0 -shortest \
    -c:v libvpx -b:v 10k -c:a libopus -b:a 24k meeting.webm
+# webm written to a pipe, as browsers' MediaRecorder writes it: no duration in its header.
+ffmpeg -hide_banner -loglevel error -y -i "$tmp/base.wav" -c:a libopus -b:a 16k -f webm pipe:1 > streamed.webm
 # Video without any audio stream.
 ff -f lavfi -i "color=c=black:s=16x16:r=2" -t 1.0 -c:v libx264 -pix_fmt yuv420p no_audio.mp4
 
