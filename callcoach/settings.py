@@ -47,7 +47,46 @@ class Settings(BaseSettings):
     framework: str = Field("meddicc", description="Discovery framework: meddicc, bant, spiced or a YAML path.")
     competitors: list[str] = Field(default_factory=list, description="Competitor names to flag.")
 
-    @field_validator("language", "broker_url", "result_backend_url", mode="before")
+    # Coaching (issue 4).
+    playbook_path: Path | None = Field(None, description="A team's coaching playbook YAML; empty uses the "
+                                       "shipped default (coaching/playbook.yaml).")
+    webhook_urls: list[str] = Field(default_factory=list, description="URLs that receive manager alerts "
+                                    "as Slack-compatible JSON POSTs (JSON list in the environment).")
+    webhook_attempts: int = Field(5, ge=1, le=20, description="POST attempts per alert delivery; with "
+                                  "exponential backoff 5 attempts span about half a minute of outage.")
+    webhook_backoff_s: float = Field(0.5, gt=0, description="First wait between webhook attempts "
+                                     "(doubles each time, capped at webhook_backoff_max_s).")
+    webhook_backoff_max_s: float = Field(30.0, gt=0, description="Longest wait between webhook attempts.")
+    webhook_timeout_s: float = Field(10.0, gt=0, description="Per-request timeout of a webhook POST; Slack "
+                                     "answers within 3 s, 10 s tolerates a slow relay.")
+
+    # Workers and API (issue 5).
+    broker_namespace: str = Field("", description="Prefix of every Redis key the broker uses, so several "
+                                  "deployments (or test runs) can share one Redis.")
+    broker_visibility_timeout_s: float = Field(
+        6 * 3600.0, gt=0, description="Redis redelivers an unacknowledged task after this long. It must "
+        "exceed the longest transcription (a 4 h recording at real-time speed), or a slow task is run twice.")
+    upload_max_bytes: int = Field(
+        512 * 1024 * 1024, gt=0, description="Largest upload accepted (413 beyond it). 4 h of 16 kHz mono "
+        "16-bit WAV is 460 MB; compressed recordings are far smaller.")
+    job_lease_s: float = Field(
+        120.0, gt=0, description="How long a worker's claim on a call's stage lasts without a heartbeat "
+        "(renewed every third of it): a killed worker's call is picked up again this long after.")
+    job_max_attempts: int = Field(
+        5, ge=1, description="Claims of one stage before the call is failed: a recording that kills every "
+        "worker (out of memory) must not loop forever.")
+    reconcile_interval_s: float = Field(60.0, gt=0, description="How often workers (and `serve` in-process) "
+                                        "look for stuck calls.")
+    reconcile_queued_after_s: float = Field(
+        900.0, gt=0, description="A call waiting for a stage, unclaimed, this long has its task sent again "
+        "(a message lost with a Redis restart). Generous so a normal backlog is not re-sent.")
+    task_retry_max: int = Field(8, ge=0, description="Retries of a task after a transient error (database "
+                                "or broker unreachable), with exponential backoff.")
+    task_retry_backoff_max_s: float = Field(300.0, gt=0, description="Longest wait between two retries.")
+    inprocess_workers: int = Field(2, ge=1, description="Threads that run the pipeline inside `serve` "
+                                   "when no broker is configured.")
+
+    @field_validator("language", "broker_url", "result_backend_url", "playbook_path", mode="before")
     @classmethod
     def _empty_is_none(cls, v: object) -> object:
         return None if isinstance(v, str) and not v.strip() else v
