@@ -13,10 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003_access"
-# TEMPORARY while 0002_coaching is being written: chain onto it once it exists.
-down_revision: str | Sequence[str] | None = (
-    "0002_coaching" if (__import__("pathlib").Path(__file__).parent / "0002_coaching.py").exists()
-    else "0001_core")
+down_revision: str | Sequence[str] | None = "0002_coaching"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
