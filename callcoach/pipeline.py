@@ -68,3 +68,28 @@ def analyze_path(path: Path, *, meta_path: Path | None = None, settings: Setting
                  progress: Progress | None = None, history: Sequence[StoredCall] = ()) -> dict[str, Any]:
     transcript = load_transcript(path, meta_path=meta_path, settings=settings, progress=progress)
     return analyze_transcript(transcript, history=history, settings=settings)
+
+
+def ingest_path(path: Path, *, meta_path: Path | None = None, meta: CallMeta | None = None,
+                settings: Settings | None = None, progress: Progress | None = None) -> StoredCall:
+    """Analyze a recording or transcript and store it; returns the call as stored.
+
+    Everything that can fail on bad input (reading, validating, transcribing, analyzing) runs
+    before the first write; the write (call, participants, utterances, analysis) is one
+    transaction, so a failure leaves nothing half-written. Re-ingesting a call_id replaces it.
+    """
+    from callcoach import storage
+
+    settings = settings or get_settings()
+    transcript = load_transcript(path, meta_path=meta_path, meta=meta, settings=settings, progress=progress)
+    # History is read in its own short transaction: no transaction stays open while models run.
+    with storage.session_scope(settings) as session:
+        history = storage.history_for(session, transcript.meta)
+    analysis = analyze_transcript(transcript, history=history, settings=settings)
+    with storage.session_scope(settings) as session:
+        call_id = storage.save_call(session, transcript, analysis)
+        stored = storage.get_call(session, call_id)
+    if stored is None:  # cannot happen: written in this very transaction
+        raise RuntimeError(f"call {call_id!r} vanished right after it was stored")
+    log.info("stored call %s (%d utterances)", call_id, len(transcript.utterances))
+    return stored

@@ -23,6 +23,11 @@ _TS = sa.DateTime(timezone=True)
 _STATUSES = ("queued", "transcribing", "analyzing", "coaching", "done", "failed")
 
 
+def _call_fk(table: str) -> sa.Column[int]:
+    return sa.Column("call_pk", sa.Integer(), sa.ForeignKey("calls.id", ondelete="CASCADE",
+                                                            name=f"fk_{table}_call_pk_calls"), nullable=False)
+
+
 def upgrade() -> None:
     op.create_table(
         "calls",
@@ -46,8 +51,7 @@ def upgrade() -> None:
     op.create_table(
         "participants",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
-        sa.Column("call_pk", sa.Integer(), sa.ForeignKey("calls.id", ondelete="CASCADE",
-                                                         name="fk_participants_call_pk_calls"), nullable=False),
+        _call_fk("participants"),
         sa.Column("name", sa.String(200), nullable=False),
         sa.Column("side", sa.String(10), nullable=False),
         sa.Column("title", sa.Text(), nullable=True),
@@ -58,8 +62,7 @@ def upgrade() -> None:
     op.create_table(
         "utterances",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
-        sa.Column("call_pk", sa.Integer(), sa.ForeignKey("calls.id", ondelete="CASCADE",
-                                                         name="fk_utterances_call_pk_calls"), nullable=False),
+        _call_fk("utterances"),
         sa.Column("idx", sa.Integer(), nullable=False),
         sa.Column("speaker", sa.String(200), nullable=False),
         sa.Column("side", sa.String(10), nullable=False),
@@ -74,8 +77,7 @@ def upgrade() -> None:
     op.create_table(
         "analyses",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
-        sa.Column("call_pk", sa.Integer(), sa.ForeignKey("calls.id", ondelete="CASCADE",
-                                                         name="fk_analyses_call_pk_calls"), nullable=False),
+        _call_fk("analyses"),
         sa.Column("analysis", _JSON, nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("created_at", _TS, nullable=False),

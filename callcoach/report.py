@@ -1,0 +1,288 @@
+"""The readable report of one call analysis (CONTRACT section 2 object), printed with rich.
+
+It reads the analysis defensively: any signal may be missing or shaped differently while
+signals evolve, so known signals get a tailored line and anything else is shown generically
+(its scalar fields, its lists, and its evidence quotes). Nothing here raises on a missing key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+# Enough of the call to recognise it, short enough to stay on one screen.
+EXCERPT_UTTERANCES = 12
+# Quotes shown under one claim; the rest are counted ("+3 more") so the report stays scannable.
+MAX_QUOTES = 3
+# Long utterances are cut in the excerpt and in quotes: the point is to find the moment, not reread it.
+MAX_QUOTE_CHARS = 220
+# Items of a list inside a signal shown one per line; longer lists are counted.
+MAX_LIST_ITEMS = 5
+# List items with one of these keys read as sentences; other lists (score series) are only counted.
+_READABLE_KEYS = frozenset({"text", "category", "name", "title", "message"})
+# Signals in the order a coach reads them; anything else follows in name order.
+SIGNAL_ORDER = ("talk_ratio", "longest_monologue_s", "discovery", "sentiment", "next_step",
+                "multithreading", "objections")
+SIDE_STYLE = {"rep": "cyan", "buyer": "magenta", "unknown": "white"}
+SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
+
+
+def clock(seconds: Any) -> str:
+    """mm:ss (or h:mm:ss) for a time in seconds; '?' when it is not a number."""
+    try:
+        total = int(round(float(seconds)))
+    except (TypeError, ValueError):
+        return "?"
+    h, rest = divmod(total, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
+
+
+def _clip(text: Any, limit: int = MAX_QUOTE_CHARS) -> str:
+    s = " ".join(str(text or "").split())
+    return s if len(s) <= limit else s[: limit - 1].rstrip() + "…"
+
+
+def _value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if v is None:
+        return "—"
+    if isinstance(v, float):
+        return f"{v:.2f}"
+    return str(v)
+
+
+# Names that read badly when only underscores are replaced.
+LABELS = {"longest_monologue_s": "longest rep monologue", "talk_ratio": "talk ratio"}
+
+
+def _label(key: str) -> str:
+    return LABELS.get(key, key.replace("_", " "))
+
+
+def _is_quote(item: Any) -> bool:
+    return isinstance(item, Mapping) and "text" in item and "start" in item
+
+
+def quotes(evidence: Any, indent: str = "    ") -> list[Text]:
+    """Evidence quotes as lines: time, speaker, the words."""
+    items = [e for e in evidence if _is_quote(e)] if isinstance(evidence, list) else []
+    lines = []
+    for e in items[:MAX_QUOTES]:
+        line = Text(indent)
+        line.append(f"{clock(e.get('start'))} ", style="dim")
+        line.append(f"{e.get('speaker') or '?'}: ", style="bold")
+        line.append(f"“{_clip(e.get('text'))}”", style="italic")
+        lines.append(line)
+    if len(items) > MAX_QUOTES:
+        lines.append(Text(f"{indent}+{len(items) - MAX_QUOTES} more", style="dim"))
+    return lines
+
+
+def _header(a: Mapping[str, Any]) -> RenderableType:
+    title = Text(str(a.get("title") or a.get("call_id") or "call"), style="bold")
+    facts = [("call", a.get("call_id")), ("rep", a.get("rep")), ("deal", a.get("deal_id")),
+             ("started", a.get("started_at")), ("duration", clock(a.get("duration_s")))]
+    line = Text("  ·  ".join(f"{k} {v}" for k, v in facts if v not in (None, "", "?")), style="dim")
+    return Panel(Group(title, line), expand=False)
+
+
+def _speakers(a: Mapping[str, Any]) -> RenderableType | None:
+    speakers = [s for s in a.get("speakers") or [] if isinstance(s, Mapping)]
+    if not speakers:
+        return None
+    total = sum(float(s.get("talk_time_s") or 0) for s in speakers) or 1.0
+    table = Table(title="Speakers", title_justify="left", show_edge=False)
+    for col, justify in (("name", "left"), ("side", "left"), ("title", "left"), ("talk time", "right"),
+                         ("share", "right")):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for s in speakers:
+        side = str(s.get("side") or "unknown")
+        talk = float(s.get("talk_time_s") or 0)
+        table.add_row(str(s.get("name")), Text(side, style=SIDE_STYLE.get(side, "white")),
+                      str(s.get("title") or ""), clock(talk), f"{100 * talk / total:.0f}%")
+    return table
+
+
+# Tailored one-line summaries of the signals whose CONTRACT shape is known.
+def _talk_ratio(v: Mapping[str, Any]) -> str | None:
+    rep = v.get("rep")
+    return f"rep talks {100 * float(rep):.0f}% of the time" if isinstance(rep, int | float) else None
+
+
+def _discovery(v: Mapping[str, Any]) -> str | None:
+    parts = [f"{v[k]} {label}" for k, label in (("questions", "questions"), ("open_questions", "open"),
+                                                ("quantified_pains", "quantified pains")) if k in v]
+    if "score" in v and isinstance(v["score"], int | float):
+        parts.append(f"score {float(v['score']):.0f}/100")
+    return ", ".join(parts) or None
+
+
+def _sentiment(v: Mapping[str, Any]) -> str | None:
+    if "direction" not in v:
+        return None
+    drift = v.get("drift")
+    return f"buyer tone {v['direction']}" + (f" (drift {float(drift):+.2f})"
+                                            if isinstance(drift, int | float) else "")
+
+
+def _next_step(v: Mapping[str, Any]) -> str | None:
+    if "present" not in v:
+        return None
+    if not v.get("present"):
+        return "no concrete next step agreed"
+    flags = ", ".join(f"{'' if v.get(k) else 'not '}{k}" for k in ("dated", "owned") if k in v)
+    text = f"“{_clip(v.get('text'))}”" if v.get("text") else "agreed"
+    return f"{text} ({flags})" if flags else text
+
+
+def _multithreading(v: Mapping[str, Any]) -> str | None:
+    n = v.get("buyer_participants")
+    people = [s for s in v.get("stakeholders") or [] if isinstance(s, Mapping)]
+    names = ", ".join(
+        f"{s.get('name') or s.get('title') or '?'}{'' if s.get('on_call') else ' (not on call)'}"
+        for s in people)
+    if n is None and not names:
+        return None
+    head = f"{n} buyer(s) on the call" if n is not None else ""
+    return f"{head}; stakeholders: {names}" if names else head
+
+
+SUMMARIES: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
+    "talk_ratio": _talk_ratio, "discovery": _discovery, "sentiment": _sentiment,
+    "next_step": _next_step, "multithreading": _multithreading,
+}
+# Fields a tailored summary already says (not repeated in the generic detail line).
+_SUMMARISED = {"talk_ratio": {"rep"},
+               "discovery": {"questions", "open_questions", "quantified_pains", "score"},
+               "sentiment": {"direction", "drift"}, "next_step": {"present", "dated", "owned", "text"},
+               "multithreading": {"buyer_participants", "stakeholders"}}
+
+
+def _list_item(item: Any) -> list[Text]:
+    if not isinstance(item, Mapping):
+        return [Text(f"    • {_clip(item)}")]
+    head = item.get("category") or item.get("kind") or item.get("name")
+    line = Text("    • ")
+    if head:
+        line.append(f"{head}", style="bold")
+    if item.get("text"):
+        line.append(f"{': ' if head else ''}“{_clip(item['text'])}”", style="italic")
+    if "start" in item:
+        line.append(f" at {clock(item['start'])}", style="dim")
+    rest = {k: v for k, v in item.items() if k not in {"category", "kind", "name", "text", "start", "end",
+                                                        "evidence", "speaker"}
+            and not isinstance(v, list | dict)}
+    if rest:
+        line.append("  " + "  ".join(f"{_label(k)} {_value(v)}" for k, v in rest.items()), style="dim")
+    return [line, *quotes(item.get("evidence"), indent="      ")]
+
+
+def _signal(name: str, value: Any) -> list[Text]:
+    """Lines for one signal, whatever its shape."""
+    title = Text(f"  {_label(name)}: ", style="bold")
+    if isinstance(value, list):
+        title.append("none" if not value else f"{len(value)}")
+        return [title, *(line for item in value for line in _list_item(item))]
+    if not isinstance(value, Mapping):
+        shown = clock(value) if name.endswith("_s") and isinstance(value, int | float) else _value(value)
+        return [title.append(shown)]
+    summary = SUMMARIES.get(name, lambda v: None)(value)
+    skip = _SUMMARISED.get(name, set()) if summary else set()
+    detail = [f"{_label(k)} {_value(v)}" for k, v in value.items()
+              if k not in skip and k not in {"evidence", "method"} and not isinstance(v, list | dict)]
+    title.append(summary or "")
+    if detail:
+        title.append(("  " if summary else "") + "  ".join(detail), style="dim" if summary else "")
+    lines = [title]
+    for k, v in value.items():
+        if k in skip or k == "evidence" or not isinstance(v, list):
+            continue
+        if v and all(_is_quote(e) for e in v):
+            lines.append(Text(f"    {_label(k)}:", style="dim"))
+            lines.extend(quotes(v, indent="      "))
+        elif v and any(isinstance(e, Mapping) and _READABLE_KEYS & set(e) for e in v):
+            lines.append(Text(f"    {_label(k)}:", style="dim"))
+            lines.extend(line for item in v[:MAX_LIST_ITEMS] for line in _list_item(item))
+            if len(v) > MAX_LIST_ITEMS:
+                lines.append(Text(f"    +{len(v) - MAX_LIST_ITEMS} more", style="dim"))
+        elif v:  # numeric series and the like: their size is what a reader can use here
+            lines.append(Text(f"    {_label(k)}: {len(v)} values (see --json)", style="dim"))
+    lines.extend(quotes(value.get("evidence")))
+    return lines
+
+
+def _signals(a: Mapping[str, Any]) -> RenderableType | None:
+    sig = a.get("signals")
+    if not isinstance(sig, Mapping) or not sig:
+        return None
+    names = [n for n in SIGNAL_ORDER if n in sig] + sorted(n for n in sig if n not in SIGNAL_ORDER)
+    lines = [Text("Signals", style="bold underline")]
+    for n in names:
+        lines.extend(_signal(n, sig[n]))
+    return Group(*lines)
+
+
+def _coaching(a: Mapping[str, Any]) -> RenderableType | None:
+    c = a.get("coaching")
+    if not isinstance(c, Mapping):
+        return None
+    prompts = [p for p in c.get("prompts") or [] if isinstance(p, Mapping)]
+    alerts = [x for x in c.get("alerts") or [] if isinstance(x, Mapping)]
+    if not prompts and not alerts:
+        return None
+    lines = [Text("Coaching", style="bold underline")]
+    for x in alerts:
+        sev = str(x.get("severity") or "")
+        line = Text("  ! ", style=SEVERITY_STYLE.get(sev, ""))
+        line.append(f"[{sev or 'alert'}] {x.get('kind') or ''} ", style=SEVERITY_STYLE.get(sev, "bold"))
+        line.append(str(x.get("message") or ""))
+        lines.extend([line, *quotes(x.get("evidence"))])
+    for p in prompts:
+        line = Text("  → ")
+        if p.get("signal"):
+            line.append(f"{_label(str(p['signal']))}: ", style="bold")
+        line.append(str(p.get("message") or ""))
+        lines.append(line)
+        if p.get("practice"):
+            lines.append(Text(f"    practice: {p['practice']}", style="green"))
+        lines.extend(quotes(p.get("evidence")))
+    return Group(*lines)
+
+
+def _excerpt(a: Mapping[str, Any]) -> RenderableType | None:
+    turns = [u for u in a.get("transcript") or [] if isinstance(u, Mapping)]
+    if not turns:
+        return None
+    lines = [Text(f"Transcript (first {min(len(turns), EXCERPT_UTTERANCES)} of {len(turns)} utterances)",
+                  style="bold underline")]
+    for u in turns[:EXCERPT_UTTERANCES]:
+        side = str(u.get("side") or "unknown")
+        line = Text(f"  {clock(u.get('start'))} ", style="dim")
+        line.append(f"{u.get('speaker') or '?'}", style=f"bold {SIDE_STYLE.get(side, 'white')}")
+        line.append(f": {_clip(u.get('text'))}")
+        lines.append(line)
+    if len(turns) > EXCERPT_UTTERANCES:
+        lines.append(Text(f"  … {len(turns) - EXCERPT_UTTERANCES} more", style="dim"))
+    return Group(*lines)
+
+
+def report_parts(analysis: Mapping[str, Any]) -> Iterable[RenderableType]:
+    """The report's sections in reading order, skipping those the analysis has nothing for."""
+    for part in (_header(analysis), _speakers(analysis), _signals(analysis), _coaching(analysis),
+                 _excerpt(analysis)):
+        if part is not None:
+            yield part
+
+
+def render_report(analysis: Mapping[str, Any], console: Console) -> None:
+    """Print the readable report of one call analysis."""
+    for part in report_parts(analysis):
+        console.print(part)
+        console.print()
