@@ -91,8 +91,8 @@ def first_error(exc: ValidationError) -> str:
     where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".")
     msg = err["msg"].removeprefix("Value error, ")
     got = err.get("input")
-    if not where:
-        return f"expected a JSON object, got {_json_kind(got)}"
+    if not where:  # the document itself: not an object, or a rule across fields
+        return msg if isinstance(got, dict) else f"expected a JSON object, got {_json_kind(got)}"
     if err["type"] != "missing" and (got is None or isinstance(got, str | int | float | bool)):
         shown = repr(got) if not isinstance(got, str) or len(got) <= _SHOWN_INPUT_CHARS \
             else repr(got[:_SHOWN_INPUT_CHARS] + "...")

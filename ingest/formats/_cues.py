@@ -5,8 +5,10 @@ Who said a cue, as a user of Zoom, Teams or a subtitle editor would read it:
 - A voice tag ``<v Dana Reyes>`` names the speaker (Teams, Zoom's WebVTT); so does a
   ``Name: text`` prefix at the start of a line (Zoom's transcript cues, SRT from most tools).
   A prefix counts as a name only where it looks like one (a few words, no sentence punctuation)
-  and the file bears it out: it is a known participant, it recurs, or most cues carry one.
-  So "Here's the thing: we lose deals" in a file of unnamed cues stays text.
+  and the file bears it out: it is a known participant (``--meta`` or a voice tag), it recurs,
+  or most cues open with a capitalised name and this one is capitalised like a name too.
+  So "Here's the thing: we lose deals" or "Note: ..." in a file of unnamed cues stays text.
+  The known limit: the same "Word:" opening two cues of an unnamed file is read as a name.
 - A cue without a name continues the speaker before it: subtitle writers name a speaker only
   where the speaker changes. Cues before the first name, or in a file with no names at all,
   are said by ``UNKNOWN_SPEAKER``; the side of that speaker is then inferred downstream.
@@ -48,6 +50,13 @@ _VOICE = re.compile(r"<v(?:\.[^\s>]+)*[ \t]+([^>]+)>")
 _TAG = re.compile(r"<[^>]*>|\{\\[^}]*\}")  # WebVTT/SRT markup tags and SSA overrides ({\an8})
 # "Name: text" at the start of a line, optionally after the ">>" of broadcast captions.
 _PREFIX = re.compile(r"^\s*(?:>>\s*)?([^:<>\n]{1,%d}?)\s*:\s+(?=\S)" % MAX_NAME_CHARS)
+# Lower-case words that belong inside names.
+_NAME_PARTICLES = frozenset({"de", "da", "del", "della", "der", "den", "di", "du", "la", "le", "van", "von",
+                             "bin", "bint", "al", "el", "dos", "das", "y"})
+# Capitalised openers of a sentence that a caption writer puts before a colon.
+_NOT_NAMES = frozenset({"note", "example", "update", "agenda", "question", "answer", "summary", "action",
+                        "reminder", "warning", "important", "ps", "re", "fyi", "step", "tip", "so", "well",
+                        "okay", "ok", "yes", "no", "and", "but", "the", "here's", "this", "that"})
 _NOT_IN_NAMES = re.compile(r"[?!;\"“”,\[\]{}]|\d{1,2}:\d{2}")
 
 
@@ -112,9 +121,18 @@ def _accepted_prefixes(cues: Sequence[Cue], known: set[str]) -> set[str]:
         lines = cue.raw_text.splitlines()
         found = [c for c in map(_candidate, lines) if c]
         counts.update(found)
-        opening += bool(lines and _candidate(lines[0]))
+        first = _candidate(lines[0]) if lines else None
+        opening += bool(first and _proper_name(first))
     name_style = bool(cues) and opening / len(cues) >= NAME_STYLE_SHARE
-    return {n for n, k in counts.items() if name_style or k >= 2 or n.casefold() in known}
+    return {n for n, k in counts.items()
+            if n.casefold() in known or k >= 2 or (name_style and _proper_name(n))}
+
+
+def _proper_name(label: str) -> bool:
+    """Capitalised like a name or a role label ("Priya Shah", "Speaker 2", "Ludwig van Beethoven")."""
+    words = label.split()
+    return all(w[0].isupper() or w[0].isdigit() or w in _NAME_PARTICLES for w in words) \
+        and not any(w.casefold() in _NOT_NAMES for w in words)
 
 
 def _parts(raw_text: str, names: set[str]) -> list[_Part]:
