@@ -49,7 +49,7 @@ NAME_STYLE_SHARE = 0.5
 _VOICE = re.compile(r"<v(?:\.[^\s>]+)*[ \t]+([^>]+)>")
 _TAG = re.compile(r"<[^>]*>|\{\\[^}]*\}")  # WebVTT/SRT markup tags and SSA overrides ({\an8})
 # "Name: text" at the start of a line, optionally after the ">>" of broadcast captions.
-_PREFIX = re.compile(r"^\s*(?:>>\s*)?([^:<>\n]{1,%d}?)\s*:\s+(?=\S)" % MAX_NAME_CHARS)
+_PREFIX = re.compile(rf"^\s*(?:>>\s*)?([^:<>\n]{{1,{MAX_NAME_CHARS}}}?)\s*:\s+(?=\S)")
 # Lower-case words that belong inside names.
 _NAME_PARTICLES = frozenset({"de", "da", "del", "della", "der", "den", "di", "du", "la", "le", "van", "von",
                              "bin", "bint", "al", "el", "dos", "das", "y"})

@@ -91,11 +91,10 @@ def _blocks(lines: list[str]) -> Iterator[tuple[int, list[str]]]:
     in_header = True
     for no, line in enumerate(lines, start=1):
         starts_new = bool(block) and "-->" in line and (in_header or len(block) > 1 or "-->" in block[0])
-        if not line or starts_new:
-            if block:
-                yield first, block
-                block = []
-                in_header = False
+        if (not line or starts_new) and block:
+            yield first, block
+            block = []
+            in_header = False
         if line:
             if not block:
                 first = no

@@ -38,7 +38,8 @@ def test_json_transcript(data: Path) -> None:
 
 def test_json_meta_overrides_file_fields(data: Path) -> None:
     meta = CallMeta(call_id="renamed", deal_id="acme-2027",
-                    participants=(Participant("Priya Shah", "unknown", "CRO"), Participant("Mark Lee", "buyer")))
+                    participants=(Participant("Priya Shah", "unknown", "CRO"),
+                                  Participant("Mark Lee", "buyer")))
     t = read_input(data / "call.json", meta=meta)
 
     assert t.meta.call_id == "renamed"
@@ -65,7 +66,8 @@ def _utterance(**kw: Any) -> dict[str, Any]:
     (json.dumps({"utterances": [_utterance(start="soon")]}),
      ["utterances[0].start", "valid number", "(got 'soon')"]),
     (json.dumps({"utterances": [_utterance(start=-1.0)]}), ["utterances[0].start", "(got -1.0)"]),
-    (json.dumps({"utterances": [{"start": 0, "end": 1, "text": "Hi"}]}), ["utterances[0].speaker: Field required"]),
+    (json.dumps({"utterances": [{"start": 0, "end": 1, "text": "Hi"}]}),
+     ["utterances[0].speaker: Field required"]),
     (json.dumps({"participants": [{"name": "Priya", "side": "customer"}], "utterances": [_utterance()]}),
      ["participants[0].side", "'rep', 'buyer' or 'unknown'", "(got 'customer')"]),
 ])

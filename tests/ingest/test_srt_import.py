@@ -39,7 +39,8 @@ def test_srt_sides_from_meta(data: Path) -> None:
 
 
 def test_srt_dot_milliseconds_and_bom(write_file: WriteFile) -> None:
-    path = write_file("dots.srt", "\ufeff1\n00:00:01.250 --> 00:00:02.500\nDana Reyes: Hello &amp; welcome.\n")
+    path = write_file("dots.srt",
+                      "\ufeff1\n00:00:01.250 --> 00:00:02.500\nDana Reyes: Hello &amp; welcome.\n")
     assert _rows(read_input(path)) == [("Dana Reyes", 1.25, 2.5, "Hello & welcome.")]
 
 
