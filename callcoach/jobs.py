@@ -56,6 +56,7 @@ from callcoach.storage.models import JobRow, utcnow
 log = logging.getLogger("callcoach.jobs")
 
 Stage = Literal["transcribe", "analyze", "coach"]
+JobStatusName = Literal["queued", "transcribing", "analyzing", "coaching", "done", "failed"]
 STAGES: tuple[Stage, ...] = ("transcribe", "analyze", "coach")
 STAGE_STATUS: dict[Stage, str] = {"transcribe": "transcribing", "analyze": "analyzing", "coach": "coaching"}
 # The status a call waits in before each stage is claimed ("queued" only before the first).
@@ -447,3 +448,92 @@ def status_counts(settings: Settings) -> dict[str, int]:
     with session_scope(settings) as session:
         rows = session.execute(select(JobRow.status, func.count(JobRow.id)).group_by(JobRow.status)).all()
     return {status: int(n) for status, n in rows}
+
+
+# --------------------------------------------------------------------------------------------
+# Reading calls with their status (the API's view)
+
+
+@dataclass(frozen=True, slots=True)
+class CallView:
+    """A call as the API shows it: its job status, owner, and (once done) summary and analysis."""
+
+    call_id: str
+    status: str
+    error: str | None
+    rep: str | None
+    team: str | None
+    created_at: datetime
+    updated_at: datetime
+    title: str | None = None
+    deal_id: str | None = None
+    started_at: datetime | None = None
+    duration_s: float | None = None
+    analysis: dict[str, Any] | None = None
+
+
+def _views_query(*, with_analysis: bool) -> Any:
+    from sqlalchemy import func, literal
+
+    from callcoach.storage.access_models import CallAccessRow
+    from callcoach.storage.models import AnalysisRow, CallRow
+
+    rep = func.coalesce(CallRow.rep, CallAccessRow.rep)
+    # Listings leave the analysis out: a page of 50 full analyses is megabytes nobody asked for.
+    analysis_col = AnalysisRow.analysis if with_analysis else literal(None)
+    stmt = (select(JobRow, CallRow, CallAccessRow, analysis_col)
+            .outerjoin(CallRow, CallRow.call_id == JobRow.call_id)
+            .outerjoin(CallAccessRow, CallAccessRow.call_id == JobRow.call_id))
+    if with_analysis:
+        stmt = stmt.outerjoin(AnalysisRow, AnalysisRow.call_pk == CallRow.id)
+    return stmt, rep, CallRow, CallAccessRow
+
+
+def _to_view(job: JobRow, call: Any, scope: Any, analysis: dict[str, Any] | None) -> CallView:
+    done = job.status == "done"
+    return CallView(
+        call_id=job.call_id, status=job.status, error=job.error,
+        rep=(call.rep if call is not None and call.rep else (scope.rep if scope is not None else None)),
+        team=scope.team if scope is not None else None,
+        created_at=job.created_at, updated_at=job.updated_at,
+        title=call.title if call is not None else None, deal_id=call.deal_id if call is not None else None,
+        started_at=call.started_at if call is not None else None,
+        duration_s=call.duration_s if call is not None and done else None,
+        analysis=dict(analysis) if done and analysis else None)
+
+
+def read_call(session: Session, call_id: str) -> CallView | None:
+    """One call's status, owner and analysis (the analysis only once the call is done)."""
+    stmt, _, _, _ = _views_query(with_analysis=True)
+    row = session.execute(stmt.where(JobRow.call_id == call_id)).first()
+    if row is None:
+        return None
+    return _to_view(row[0], row[1], row[2], row[3])
+
+
+def list_call_views(session: Session, *, rep: str | None = None, team: str | None = None,
+                    deal_id: str | None = None, since: datetime | None = None, until: datetime | None = None,
+                    status: str | None = None, limit: int = 50, offset: int = 0) -> tuple[list[CallView], int]:
+    """Calls matching every given filter, newest submission first, and how many match in all.
+
+    `since`/`until` bound the call's start time; `team` is the call's team (see callcoach.access)."""
+    from sqlalchemy import func
+
+    stmt, rep_col, call_row, scope_row = _views_query(with_analysis=False)
+    conds = []
+    if rep is not None:
+        conds.append(rep_col == rep)
+    if team is not None:
+        conds.append(scope_row.team == team)
+    if deal_id is not None:
+        conds.append(call_row.deal_id == deal_id)
+    if since is not None:
+        conds.append(call_row.started_at >= since)
+    if until is not None:
+        conds.append(call_row.started_at < until)
+    if status is not None:
+        conds.append(JobRow.status == status)
+    stmt = stmt.where(*conds)
+    total = session.scalar(select(func.count()).select_from(stmt.with_only_columns(JobRow.id).subquery()))
+    rows = session.execute(stmt.order_by(JobRow.id.desc()).limit(limit).offset(offset)).all()
+    return [_to_view(r[0], r[1], r[2], None) for r in rows], int(total or 0)

@@ -1,0 +1,61 @@
+"""The FastAPI application: ``create_app(settings)``; ``callcoach serve`` runs it with uvicorn.
+
+With a broker configured, submitted calls go to the Celery workers; without one, the same
+pipeline runs on a thread pool inside this process (the embedded default).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api import errors
+from api.metrics import Metrics, MetricsMiddleware
+from api.routes import calls, coaching, health
+from callcoach.settings import Settings, get_settings
+from workers.dispatch import Dispatcher, dispatcher_for
+
+DESCRIPTION = """Conversation-intelligence coaching for B2B sales calls.
+
+Submit a recording or a transcript to `POST /v1/calls`; poll `GET /v1/calls/{id}` until `status` is
+`done` (or `failed`, with `error`). Every `/v1` endpoint needs an API key
+(`callcoach keys create --role ROLE`) sent as `Authorization: Bearer <key>`; what a key sees depends
+on its role: `rep` (own calls and coaching), `manager` (their team), `enablement` (role-plays,
+outcomes, other teams' calls without transcripts), `admin` (everything).
+"""
+
+
+def create_app(settings: Settings | None = None, dispatcher: Dispatcher | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    owned = dispatcher is None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from callcoach.storage import init_db
+
+        init_db(settings)
+        if app.state.dispatcher is None:
+            app.state.dispatcher = dispatcher_for(settings)
+        try:
+            yield
+        finally:
+            if owned and app.state.dispatcher is not None:
+                app.state.dispatcher.close()
+                app.state.dispatcher = None
+
+    app = FastAPI(title="callcoach", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
+                  openapi_tags=[{"name": "calls", "description": "Submit calls and read their analysis."},
+                                {"name": "coaching", "description": "Alerts, coaching plans, role-plays, "
+                                 "outcomes and webhooks."},
+                                {"name": "health", "description": "Probes and metrics (no key)."}])
+    app.state.settings = settings
+    app.state.dispatcher = dispatcher
+    app.state.metrics = Metrics(settings)
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    errors.install(app)
+    app.include_router(calls.router)
+    app.include_router(coaching.router)
+    app.include_router(health.router)
+    return app

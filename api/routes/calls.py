@@ -1,0 +1,140 @@
+"""/v1/calls: submit a call (a recording or a transcript) and read calls back."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi.concurrency import run_in_threadpool
+
+from api.deps import CurrentKey, DispatcherDep, SessionDep, SettingsDep, require_role
+from api.schemas import CallListPublic, CallPublic, CallSubmittedPublic, CallSummaryPublic, ErrorPublic
+from api.uploads import receive_upload
+from callcoach import access, jobs
+from callcoach.access import ApiKey
+
+log = logging.getLogger("callcoach.api")
+router = APIRouter(prefix="/v1/calls", tags=["calls"])
+
+# Page sizes: 50 by default, at most 200 (a page of summaries stays well under a megabyte).
+DEFAULT_PAGE = 50
+MAX_PAGE = 200
+_ERRORS: dict[int | str, dict[str, Any]] = {401: {"model": ErrorPublic}, 403: {"model": ErrorPublic},
+                                            404: {"model": ErrorPublic}}
+_UPLOAD_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {"multipart/form-data": {
+    "schema": {
+        "type": "object", "required": ["file"],
+        "properties": {
+            "file": {"type": "string", "format": "binary",
+                     "description": "A recording (.wav, .mp3, .m4a, .flac, .ogg, .mp4, .webm) or a transcript "
+                                    "(.json as in CONTRACT section 1, .vtt, .srt). The suffix decides."},
+            "meta": {"type": "string",
+                     "description": "Call metadata as a JSON object (CONTRACT section 1 without utterances), "
+                                    "plus an optional `team`.",
+                     "example": '{"call_id": "acme-disco-01", "rep": "Dana Reyes", "deal_id": "acme-2026", '
+                                '"participants": [{"name": "Priya Shah", "side": "buyer"}]}'}},
+    }}}}}
+
+
+def _scoped_meta(key: ApiKey, meta: dict[str, Any]) -> dict[str, Any]:
+    """The metadata with the owner a key may submit for: a rep submits their own calls, a manager
+    their team's."""
+    meta = dict(meta)
+    if key.role == "rep":
+        if meta.get("rep") not in (None, key.rep):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, f"a rep key may submit only {key.rep!r}'s calls")
+        meta["rep"] = key.rep
+        if key.team is not None:
+            meta["team"] = key.team
+    elif key.role == "manager":
+        if meta.get("team") not in (None, key.team):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, f"a manager key may submit only team {key.team!r}'s calls")
+        meta["team"] = key.team
+    if meta.get("team") is not None and not isinstance(meta["team"], str):
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "meta.team must be a string")
+    return meta
+
+
+@router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=CallSubmittedPublic,
+             openapi_extra=_UPLOAD_BODY, summary="Submit a call",
+             responses={**_ERRORS, 409: {"model": ErrorPublic}, 413: {"model": ErrorPublic},
+                        415: {"model": ErrorPublic}, 422: {"model": ErrorPublic}})
+async def submit_call(request: Request, settings: SettingsDep, dispatcher: DispatcherDep,
+                      key: Annotated[ApiKey, Depends(require_role("rep", "manager", "admin"))]
+                      ) -> CallSubmittedPublic:
+    """Upload a recording or transcript with its metadata; processing continues in the background.
+
+    The body is streamed to storage; beyond the upload limit the answer is 413 and nothing is kept."""
+    import ingest
+
+    incoming = jobs.uploads_dir(settings) / ".incoming" / uuid.uuid4().hex
+    incoming.mkdir(parents=True)
+    final = None
+    try:
+        upload = await receive_upload(request, incoming, max_bytes=settings.upload_max_bytes)
+        meta = _scoped_meta(key, upload.meta)
+        call_id = jobs.check_call_id(str(meta.get("call_id") or jobs.new_call_id()))
+        meta["call_id"] = call_id
+        meta_path = jobs.write_meta(incoming, meta)
+        ingest.read_meta(meta_path)  # the same validation the worker applies, before anything is queued
+        final = jobs.uploads_dir(settings) / call_id / incoming.name
+        final.parent.mkdir(parents=True, exist_ok=True)
+        incoming.rename(final)
+        assert upload.path is not None
+        job = await run_in_threadpool(jobs.submit_call, settings, call_id=call_id,
+                                      input_path=final / upload.path.name, rep=meta.get("rep"),
+                                      team=meta.get("team"), submitted_by=key.id)
+    except BaseException:
+        jobs.discard_submission(final if final is not None and final.exists() else incoming)
+        raise
+    try:
+        await run_in_threadpool(dispatcher.send, "transcribe", call_id)
+    except Exception:  # noqa: BLE001 - the call is committed: the reconciler sends it again
+        log.exception("call %s queued but its task could not be sent; the reconciler will", call_id)
+    return CallSubmittedPublic(id=job.call_id, status=job.status)
+
+
+@router.get("/{call_id}", response_model=CallPublic, responses=_ERRORS, summary="A call's status and analysis")
+def read_call(call_id: str, session: SessionDep, key: CurrentKey) -> CallPublic:
+    """Status, error, and the analysis in the CONTRACT shape once the call is done."""
+    view = jobs.read_call(session, call_id)
+    scope = access.CallScope(call_id, view.rep, view.team) if view is not None else None
+    visibility = access.visibility(key, scope) if scope is not None else "none"
+    if view is None or visibility == "none":
+        # Not found and not yours look the same: a key learns nothing about other teams' calls.
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"call {call_id!r} not found")
+    analysis = view.analysis
+    if analysis is not None and visibility == "redacted":
+        analysis = access.redact_analysis(analysis)
+    return CallPublic(id=view.call_id, status=view.status, error=view.error,  # type: ignore[arg-type]
+                      rep=view.rep, team=view.team, created_at=view.created_at, updated_at=view.updated_at,
+                      redacted=visibility == "redacted", analysis=analysis)
+
+
+@router.get("", response_model=CallListPublic, responses=_ERRORS, summary="List calls")
+def list_calls(session: SessionDep, key: CurrentKey,
+               rep: Annotated[str | None, Query(description="Only this rep's calls.")] = None,
+               deal_id: Annotated[str | None, Query(description="Only this deal's calls.")] = None,
+               since: Annotated[datetime | None, Query(description="Calls started at or after.")] = None,
+               until: Annotated[datetime | None, Query(description="Calls started before.")] = None,
+               status_: Annotated[jobs.JobStatusName | None, Query(alias="status")] = None,
+               limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+               offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> CallListPublic:
+    """Calls the key may see, newest first: a rep's own, a manager's team's, everyone's for
+    enablement (summaries only) and admin."""
+    team = None
+    if key.role == "rep":
+        if rep not in (None, key.rep):
+            return CallListPublic(items=[], total=0, limit=limit, offset=offset)
+        rep = key.rep
+    elif key.role == "manager":
+        team = key.team
+    views, total = jobs.list_call_views(session, rep=rep, team=team, deal_id=deal_id, since=since, until=until,
+                                        status=status_, limit=limit, offset=offset)
+    items = [CallSummaryPublic(id=v.call_id, status=v.status, title=v.title, rep=v.rep,  # type: ignore[arg-type]
+                               team=v.team, deal_id=v.deal_id, started_at=v.started_at, duration_s=v.duration_s)
+             for v in views]
+    return CallListPublic(items=items, total=total, limit=limit, offset=offset)

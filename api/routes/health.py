@@ -1,0 +1,59 @@
+"""/healthz and /metrics: no key needed (keep them on the internal network)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+
+from api.deps import SettingsDep
+from api.schemas import HealthPublic
+from callcoach.errors import CallcoachError
+from callcoach.settings import Settings
+from callcoach.storage import session_scope
+
+router = APIRouter(tags=["health"])
+# A health probe answers within a second or says the dependency is down.
+PROBE_TIMEOUT_S = 1.0
+
+
+def _database_ok(settings: Settings) -> bool:
+    try:
+        with session_scope(settings) as session:
+            session.execute(text("SELECT 1"))
+        return True
+    except CallcoachError:
+        return False
+
+
+def _broker_ok(settings: Settings) -> bool:
+    import redis
+
+    try:
+        client = redis.Redis.from_url(settings.broker_url or "", socket_connect_timeout=PROBE_TIMEOUT_S,
+                                      socket_timeout=PROBE_TIMEOUT_S)
+        try:
+            return bool(client.ping())
+        finally:
+            client.close()
+    except (redis.RedisError, ValueError, OSError):
+        return False
+
+
+@router.get("/healthz", response_model=HealthPublic, summary="Liveness and dependencies")
+async def healthz(settings: SettingsDep, response: Response) -> HealthPublic:
+    database = await run_in_threadpool(_database_ok, settings)
+    broker = await run_in_threadpool(_broker_ok, settings) if settings.broker_url else None
+    ok = database and broker is not False
+    if not ok:
+        response.status_code = 503
+    return HealthPublic(status="ok" if ok else "degraded", database=database, broker=broker,
+                        mode="celery" if settings.broker_url else "in-process")
+
+
+@router.get("/metrics", summary="Prometheus metrics", response_class=Response,
+            responses={200: {"content": {"text/plain": {}}}})
+async def metrics(request: Request) -> Response:
+    body = await run_in_threadpool(generate_latest, request.app.state.metrics.registry)
+    return Response(body, media_type=CONTENT_TYPE_LATEST)
