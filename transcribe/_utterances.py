@@ -1,0 +1,36 @@
+"""Speaker-labelled words -> utterances: a new utterance at each speaker change or long pause."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+
+from callcoach.domain import Side, Utterance, Word
+
+# A pause this long inside one speaker's talk starts a new utterance: conversation-analysis work puts
+# in-turn pauses mostly under a second, and a 1.5 s silence usually marks a new thought or a dropped
+# turn; shorter splits would cut sentences at breaths.
+LONG_PAUSE_S = 1.5
+
+
+def build_utterances(labelled: Sequence[tuple[Word, Hashable]], names: Mapping[Hashable, str],
+                     sides: Mapping[Hashable, Side]) -> list[Utterance]:
+    """Group time-ordered `(word, speaker key)` pairs into utterances named and sided by the maps."""
+    ordered = sorted(labelled, key=lambda pair: (pair[0].start, pair[0].end))
+    utterances: list[Utterance] = []
+    run: list[Word] = []
+    run_key: Hashable = None
+
+    def close() -> None:
+        if run:
+            utterances.append(Utterance(speaker=names[run_key], side=sides.get(run_key, "unknown"),
+                                        start=round(run[0].start, 3), end=round(run[-1].end, 3),
+                                        text=" ".join(w.text for w in run), words=tuple(run)))
+
+    for word, key in ordered:
+        if run and (key != run_key or word.start - run[-1].end > LONG_PAUSE_S):
+            close()
+            run = []
+        run_key = key
+        run.append(word)
+    close()
+    return utterances
