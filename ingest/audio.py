@@ -62,7 +62,7 @@ def decode_audio(path: Path, *, settings: Settings) -> AudioInput:
             raise RecordingTooLong(
                 f"recording is {_hms(declared)} long; the limit is {_hms(limit)} "
                 "(raise CALLCOACH_MAX_RECORDING_S to accept it)", path=path)
-        samples = _decode(container, stream, path, limit)
+        samples = _decode(container, stream, path, limit, declared)
     return _finish(path, samples)
 
 
@@ -85,7 +85,7 @@ def _audio_stream(container: av.container.InputContainer, path: Path) -> av.audi
     streams = container.streams.audio
     if not streams:
         kinds = sorted({s.type for s in container.streams})
-        found = f" (it has only {', '.join(kinds)})" if kinds else ""
+        found = f" (it holds {' and '.join(kinds)} only)" if kinds else ""
         raise UnsupportedAudio(f"no audio stream in the file{found}", path=path)
     if len(streams) > 1:
         log.info("%s: %d audio streams; using the first", path, len(streams))
@@ -106,7 +106,7 @@ def _declared_duration(container: av.container.InputContainer,
 
 
 def _decode(container: av.container.InputContainer, stream: av.audio.stream.AudioStream,
-            path: Path, limit_s: float) -> np.ndarray:
+            path: Path, limit_s: float, declared_s: float | None) -> np.ndarray:
     in_channels = stream.channels
     mix_down = in_channels > MAX_CHANNELS
     if mix_down:
@@ -117,26 +117,48 @@ def _decode(container: av.container.InputContainer, stream: av.audio.stream.Audi
     layout = None if mix_down else "stereo" if in_channels == 2 else "mono"
     resampler = av.AudioResampler(format="fltp", layout=layout, rate=TARGET_SAMPLE_RATE)
     max_samples = int((limit_s + DURATION_SLACK_S) * TARGET_SAMPLE_RATE)
-    chunks: list[np.ndarray] = []
-    total = 0
+    expected = int(((declared_s or 0.0) + DURATION_SLACK_S) * TARGET_SAMPLE_RATE)
+    buffer = _SampleBuffer(channels=2 if layout == "stereo" else 1, capacity=expected)
     for frame in _frames(container, stream, path):
         for out in resampler.resample(frame):
-            chunks.append(_rows(out, mix_down))
-            total += chunks[-1].shape[1]
+            buffer.append(_rows(out, mix_down))
         # Headers can lie or be absent (live-recorded webm): keep the promise of the limit anyway.
-        if total > max_samples:
+        if buffer.size > max_samples:
             raise RecordingTooLong(
                 f"recording is longer than the limit of {_hms(limit_s)} "
                 "(raise CALLCOACH_MAX_RECORDING_S to accept it)", path=path)
-    chunks.extend(_rows(out, mix_down) for out in resampler.resample(None))
-    if not chunks:
-        return np.zeros((2 if layout == "stereo" else 1, 0), dtype=np.float32)
-    return np.ascontiguousarray(np.concatenate(chunks, axis=1), dtype=np.float32)
+    for out in resampler.resample(None):
+        buffer.append(_rows(out, mix_down))
+    return buffer.samples()
 
 
 def _rows(frame: av.AudioFrame, mix_down: bool) -> np.ndarray:
     samples = frame.to_ndarray()
     return samples.mean(axis=0, keepdims=True) if mix_down else samples
+
+
+class _SampleBuffer:
+    """Decoded samples, filled in place: sized from the declared duration so that a long call
+    (4 h of stereo is 1.8 GB of float32) is not held twice, as concatenating chunks would."""
+
+    def __init__(self, channels: int, capacity: int) -> None:
+        self._data = np.empty((channels, max(capacity, TARGET_SAMPLE_RATE)), dtype=np.float32)
+        self.size = 0
+
+    def append(self, rows: np.ndarray) -> None:
+        end = self.size + rows.shape[1]
+        if end > self._data.shape[1]:  # the header said less, or nothing: grow by half
+            grown = np.empty((self._data.shape[0], max(end, self._data.shape[1] * 3 // 2)), dtype=np.float32)
+            grown[:, : self.size] = self._data[:, : self.size]
+            self._data = grown
+        self._data[:, self.size : end] = rows
+        self.size = end
+
+    def samples(self) -> np.ndarray:
+        if self.size == self._data.shape[1]:
+            return self._data
+        # A copy, so the unused tail of the buffer is freed rather than kept alive by a view.
+        return self._data[:, : self.size].copy()
 
 
 def _frames(container: av.container.InputContainer, stream: av.audio.stream.AudioStream,
@@ -155,7 +177,7 @@ def _frames(container: av.container.InputContainer, stream: av.audio.stream.Audi
 def _finish(path: Path, samples: np.ndarray) -> AudioInput:
     if samples.shape[1] == 0:
         raise EmptyInput("recording has no audio samples (zero length)", path=path)
-    peak = float(np.max(np.abs(samples)))
+    peak = max(float(samples.max()), -float(samples.min()))
     if not np.isfinite(peak):
         raise UnsupportedAudio("decoded audio contains invalid (NaN or infinite) samples", path=path)
     if peak < SILENCE_PEAK:
@@ -164,15 +186,23 @@ def _finish(path: Path, samples: np.ndarray) -> AudioInput:
         log.info("%s: both channels carry the same signal; treating the recording as mono", path)
         samples = samples[:1].copy()
     np.clip(samples, -1.0, 1.0, out=samples)
+    log.debug("%s: decoded %d channel(s), %.1f s at %d Hz", path, samples.shape[0], _seconds(samples),
+              TARGET_SAMPLE_RATE)
     return AudioInput(path=path, samples=samples, sample_rate=TARGET_SAMPLE_RATE,
                       duration_s=_seconds(samples))
 
 
 def _is_dual_mono(stereo: np.ndarray) -> bool:
-    left, right = stereo[0].astype(np.float64), stereo[1].astype(np.float64)
-    mid = np.sqrt(np.mean((left + right) ** 2))
-    side = np.sqrt(np.mean((left - right) ** 2))
-    return bool(mid > 0 and side / mid < DUAL_MONO_SIDE_RATIO)
+    mid_energy = side_energy = 0.0
+    for at in range(0, stereo.shape[1], _BLOCK):  # in blocks: no full-length temporaries
+        left = stereo[0, at : at + _BLOCK].astype(np.float64)
+        right = stereo[1, at : at + _BLOCK].astype(np.float64)
+        mid_energy += float(np.sum((left + right) ** 2))
+        side_energy += float(np.sum((left - right) ** 2))
+    return mid_energy > 0 and side_energy < (DUAL_MONO_SIDE_RATIO**2) * mid_energy
+
+
+_BLOCK = 1 << 20
 
 
 def _seconds(samples: np.ndarray) -> float:
