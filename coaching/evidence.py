@@ -1,0 +1,157 @@
+"""Evidence selectors: which quotes from a call show the behaviour a prompt or alert is about.
+
+A selector prefers the evidence the signal itself attached (CONTRACT: every claim carries
+`evidence`), and otherwise picks the utterances of the call that show the behaviour (the rep's
+longest turn, the call's closing lines). Every quote is a real utterance of the call with its
+timestamps; a selector that finds nothing returns an empty list.
+Selectors are registered by name; the playbook names them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from callcoach.domain import Evidence, Utterance
+from coaching.calls import CallView
+from coaching.metrics import dig, unexplored_objections
+
+Selector = Callable[[CallView], list[dict[str, Any]]]
+SELECTORS: dict[str, Selector] = {}
+# Quotes per prompt: enough to recognise the moment, few enough to read on a phone.
+MAX_QUOTES = 3
+
+# Closed-question openers (CONTRACT section 3: is/do/can/would/are questions are closed).
+_CLOSED_START = re.compile(r"^\s*(?:and |so |but |okay,? |ok,? )?(is|are|was|were|do|does|did|can|could|would|"
+                           r"will|should|have|has|had)\b", re.I)
+_PAIN_CUES = re.compile(r"\b(cost|costs|costing|lose|losing|lost|manual|manually|slow|delay|delays|late|"
+                        r"error|errors|mistake|duplicate|duplicates|problem|problems|issue|issues|pain|"
+                        r"struggle|struggling|frustrat\w*|waste|wasting|churn|risk|fines?|penalt\w*|"
+                        r"overtime|backlog|hours|weeks|complain\w*|miss|missed|missing|broken|hard)\b", re.I)
+
+
+def register(name: str) -> Callable[[Selector], Selector]:
+    def deco(fn: Selector) -> Selector:
+        SELECTORS[name] = fn
+        return fn
+
+    return deco
+
+
+def quote(u: Utterance) -> dict[str, Any]:
+    return Evidence.of(u).to_dict()
+
+
+def _is_quote(e: Any) -> bool:
+    return isinstance(e, dict) and isinstance(e.get("text"), str) and isinstance(e.get("start"), int | float)
+
+
+def signal_quotes(signals: dict[str, Any], *path: str) -> list[dict[str, Any]]:
+    """Every evidence quote a signal attached under `path` (any depth), in call order, deduplicated."""
+    found: list[dict[str, Any]] = []
+
+    def walk(obj: Any) -> None:
+        if isinstance(obj, dict):
+            for k, v in obj.items():
+                if k == "evidence" and isinstance(v, list):
+                    found.extend(e for e in v if _is_quote(e))
+                else:
+                    walk(v)
+        elif isinstance(obj, list):
+            for v in obj:
+                walk(v)
+
+    walk(dig(signals, *path) if path else signals)
+    seen: set[tuple[float, str]] = set()
+    out = []
+    for e in sorted(found, key=lambda e: float(e["start"])):
+        key = (round(float(e["start"]), 2), e["text"])
+        if key not in seen:
+            seen.add(key)
+            out.append({"start": e["start"], "end": e.get("end", e["start"]), "speaker": e.get("speaker"),
+                        "text": e["text"]})
+    return out
+
+
+def utterance_at(call: CallView, start: float) -> Utterance | None:
+    for u in call.utterances:
+        if u.start - 0.01 <= start <= u.end + 0.01:
+            return u
+    return None
+
+
+def is_closed_question(text: str) -> bool:
+    return "?" in text and bool(_CLOSED_START.match(text))
+
+
+def pain_statements(call: CallView) -> list[dict[str, Any]]:
+    """The buyer's stated pains: the discovery signal's pain evidence, else buyer turns with a pain cue."""
+    from_signal = [e for e in signal_quotes(call.signals, "discovery")
+                   if (u := utterance_at(call, float(e["start"]))) is not None and u.side == "buyer"]
+    if from_signal:
+        return from_signal
+    return [quote(u) for u in call.by_side("buyer") if _PAIN_CUES.search(u.text) and len(u.text.split()) >= 5]
+
+
+@register("closed_questions")
+def _closed_questions(call: CallView) -> list[dict[str, Any]]:
+    """The rep's closed questions (the ones a buyer can answer with yes/no), else their longest turns."""
+    closed = [quote(u) for u in call.by_side("rep") if is_closed_question(u.text)]
+    if closed:
+        return closed[:MAX_QUOTES]
+    return _monologue(call)
+
+
+@register("monologue")
+def _monologue(call: CallView) -> list[dict[str, Any]]:
+    """The rep's longest turns, longest first."""
+    reps = sorted(call.by_side("rep"), key=lambda u: u.duration, reverse=True)
+    return [quote(u) for u in reps[:2]]
+
+
+@register("pains")
+def _pains(call: CallView) -> list[dict[str, Any]]:
+    return pain_statements(call)[:MAX_QUOTES]
+
+
+@register("closing")
+def _closing(call: CallView) -> list[dict[str, Any]]:
+    """How the call ended: the next-step signal's evidence, else the last two turns of the call."""
+    from_signal = signal_quotes(call.signals, "next_step")
+    if from_signal:
+        return from_signal[:MAX_QUOTES]
+    return [quote(u) for u in call.utterances[-2:]]
+
+
+@register("objections")
+def _objections(call: CallView) -> list[dict[str, Any]]:
+    """Objections the rep answered without a question, each with the rep's reply."""
+    out: list[dict[str, Any]] = []
+    for o in unexplored_objections(call):
+        u = utterance_at(call, float(o["start"]))
+        if u is None:
+            continue
+        out.append(quote(u))
+        idx = call.utterances.index(u)
+        reply = next((r for r in call.utterances[idx + 1:] if r.side == "rep"), None)
+        if reply is not None:
+            out.append(quote(reply))
+    return out[: MAX_QUOTES + 1]
+
+
+@register("sentiment")
+def _sentiment(call: CallView) -> list[dict[str, Any]]:
+    """The buyer quotes behind the sentiment reading, else the buyer's last turns."""
+    from_signal = signal_quotes(call.signals, "sentiment")
+    if from_signal:
+        return from_signal[-MAX_QUOTES:]
+    return [quote(u) for u in call.by_side("buyer")[-2:]]
+
+
+@register("stakeholders")
+def _stakeholders(call: CallView) -> list[dict[str, Any]]:
+    from_signal = signal_quotes(call.signals, "multithreading")
+    if from_signal:
+        return from_signal[:MAX_QUOTES]
+    return [quote(u) for u in call.by_side("buyer")[:2]]

@@ -1,0 +1,210 @@
+"""Next-call line writers: one sentence a rep can say on the next call, built from this call.
+
+Each writer turns something the buyer actually said (a pain, an objection, a hesitation) or
+something the rep actually did (a closed question, a long pitch) into a question for next time,
+quoting the call's own words. Writers are registered by name; the playbook names them. A writer
+that finds nothing in the call to build on returns None rather than a generic line.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+
+from callcoach.domain import Utterance
+from coaching.calls import CallView
+from coaching.evidence import is_closed_question, pain_statements, utterance_at
+from coaching.metrics import dig, unexplored_objections
+
+log = logging.getLogger("callcoach.coaching")
+
+Writer = Callable[[CallView], str | None]
+WRITERS: dict[str, Writer] = {}
+# Longest quoted phrase: a clause, not a paragraph, so the line stays sayable.
+MAX_PHRASE_WORDS = 16
+
+_CLAUSE_SPLIT = re.compile(r"(?<=[.;:!?])\s+|,\s+(?:and|but|so|which|because)\s+|\s+(?:but|because|which)\s+|"
+                           r"\s+-{1,2}\s+|\s+—\s+")
+_FILLER = re.compile(r"^(?:honestly|well|so|yeah|yes|look|and|but|um|uh|i mean|to be honest)[,\s]+", re.I)
+_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|"
+                     r"forty|fifty|hundred|thousand|million|half|percent|dozen)\b", re.I)
+_PAIN = re.compile(r"\b(cost|lose|losing|lost|manual|slow|delay|late|error|duplicate|problem|issue|pain|"
+                   r"struggl|frustrat|waste|churn|risk|fine|penalt|overtime|backlog|hours|complain|miss|"
+                   r"broken|hard|worr|concern|expensive|budget|price|timing|security|integrat)", re.I)
+
+# Discovery questions that open up an objection instead of answering it, per CONTRACT category.
+OBJECTION_QUESTIONS: dict[str, str] = {
+    "price": "what would this need to return for the price to be an easy yes, and what are you comparing it to?",
+    "timing": "what is driving that timeline, and what does it cost you if this waits until then?",
+    "competitor": "what do you like about how they handle it today, and what is still missing?",
+    "authority": "who else weighs in on this, and what will they need to see to say yes?",
+    "need": "what would have to be true for this to be worth solving this year?",
+    "security": "which steps does your security review involve, and who runs them?",
+    "integration": "which systems does this have to connect to, and what broke the last time you connected one?",
+}
+_DEFAULT_OBJECTION_Q = "what is behind that, and what would change your mind?"
+
+
+def register(name: str) -> Callable[[Writer], Writer]:
+    def deco(fn: Writer) -> Writer:
+        WRITERS[name] = fn
+        return fn
+
+    return deco
+
+
+def key_phrase(text: str, *, prefer: re.Pattern[str] | None = None) -> str:
+    """The clause of `text` that carries the point (a number or a pain word), in the speaker's words."""
+    clauses = [c.strip(" ,.;:!?\"'") for c in _CLAUSE_SPLIT.split(text) if c and c.strip(" ,.;:!?")]
+    clauses = [_FILLER.sub("", c).strip() for c in clauses] or [text.strip()]
+
+    def score(c: str) -> tuple[int, int]:
+        hits = int(bool(_NUMBER.search(c))) + int(bool(_PAIN.search(c)))
+        if prefer is not None:
+            hits += 2 * int(bool(prefer.search(c)))
+        return hits, -abs(len(c.split()) - 10)
+
+    best = max(clauses, key=score)
+    words = best.split()
+    if len(words) > MAX_PHRASE_WORDS:
+        best = " ".join(words[:MAX_PHRASE_WORDS]) + "..."
+    return best
+
+
+def _first_name(name: str | None) -> str:
+    return (name or "").split()[0] if name else ""
+
+
+@register("impact_question")
+def impact_question(call: CallView) -> str | None:
+    """The buyer's stated pain, quoted, turned into a question about its business impact."""
+    pains = pain_statements(call)
+    if not pains:
+        return None
+    # The pain that carries a number weighs most; an unquantified one is the one to quantify.
+    unquantified = [p for p in pains if not _NUMBER.search(p["text"])]
+    p = unquantified[0] if unquantified else pains[0]
+    phrase = key_phrase(p["text"])
+    if _NUMBER.search(phrase):
+        return (f'You mentioned "{phrase}". If that continues through next year, what does it put at risk, '
+                f'and who else in the business feels it?')
+    return f'You mentioned "{phrase}". Roughly how much time or money does that cost you each month?'
+
+
+def _topic_of(text: str) -> str | None:
+    """The first content noun phrase of a sentence (spaCy noun chunks), e.g. 'the bank relationship'."""
+    try:
+        from callcoach.nlp import load_spacy
+
+        doc = load_spacy()(text)
+    except Exception as exc:  # noqa: BLE001 - a missing model only costs the rewrite, not the prompt
+        log.debug("no spaCy for topic extraction: %s", exc)
+        return None
+    for chunk in doc.noun_chunks:
+        if chunk.root.pos_ != "PRON" and chunk.root.lower_ not in {"something", "anything", "thing", "time"}:
+            return chunk.text
+    return None
+
+
+@register("open_question")
+def open_question(call: CallView) -> str | None:
+    """A closed question the rep asked, rewritten as an open one about the same topic."""
+    closed = [u for u in call.by_side("rep") if is_closed_question(u.text)]
+    if not closed:
+        return impact_question(call)
+    q = closed[0]
+    topic = _topic_of(q.text)
+    if not topic:
+        return None
+    return (f'Instead of "{q.text.strip()}", ask: "Walk me through {topic}: how does it work today, '
+            f'and what would you change about it?"')
+
+
+@register("objection_discovery")
+def objection_discovery(call: CallView) -> str | None:
+    """The objection the rep answered without exploring, turned into a discovery question."""
+    objs = unexplored_objections(call) or [o for o in (dig(call.signals, "objections") or [])
+                                           if isinstance(o, dict) and o.get("text")]
+    if not objs:
+        return None
+    o = objs[0]
+    u = utterance_at(call, float(o.get("start", -1))) if isinstance(o.get("start"), int | float) else None
+    phrase = key_phrase(str(o.get("text") or (u.text if u else "")), prefer=_PAIN)
+    who = _first_name(u.speaker) if u else ""
+    question = OBJECTION_QUESTIONS.get(str(o.get("category")), _DEFAULT_OBJECTION_Q)
+    lead = f"{who}, last time you said" if who else "Last time you said"
+    return f'{lead} "{phrase}". Help me understand: {question}'
+
+
+def _absent_stakeholder(call: CallView) -> str | None:
+    for s in dig(call.signals, "multithreading", "stakeholders") or []:
+        if isinstance(s, dict) and not s.get("on_call") and (s.get("name") or s.get("title")):
+            name, title = s.get("name"), s.get("title")
+            return f"{name} ({title})" if name and title else str(name or f"your {title}")
+    return None
+
+
+@register("dated_next_step")
+def dated_next_step(call: CallView) -> str | None:
+    """A next step with a day and an owner, built on what the call left open."""
+    ns = dig(call.signals, "next_step") or {}
+    text = ns.get("text") if isinstance(ns, dict) else None
+    who = _absent_stakeholder(call)
+    if text:
+        return (f'You left it at "{key_phrase(text)}". Before hanging up, pin it down: "Can we put that on '
+                f'the calendar now: which day works, and who on your side owns it?"')
+    pains = pain_statements(call)
+    if pains:
+        topic = key_phrase(pains[0]["text"])
+        with_whom = f" with {who}" if who else ""
+        return (f'Close with: "Can we book 30 minutes{with_whom} on Tuesday or Wednesday to put numbers on '
+                f'\'{topic}\'? I\'ll send the invite today."')
+    last_buyer_q = next((u for u in reversed(call.by_side("buyer")) if "?" in u.text), None)
+    if last_buyer_q is not None:
+        return (f'Close with: "You asked \'{key_phrase(last_buyer_q.text)}\': can we book 30 minutes on a '
+                f'day that suits you to answer it properly? I\'ll send the invite today."')
+    return None
+
+
+@register("monologue_to_question")
+def monologue_to_question(call: CallView) -> str | None:
+    """The rep's longest pitch, turned into a question to ask before pitching."""
+    reps = sorted(call.by_side("rep"), key=lambda u: u.duration, reverse=True)
+    if not reps:
+        return None
+    longest: Utterance = reps[0]
+    topic = _topic_of(longest.text)
+    if not topic:
+        return None
+    pains = pain_statements(call)
+    tail = f' You said "{key_phrase(pains[0]["text"])}" - ' if pains else " "
+    return (f'Before explaining {topic}, ask:{tail}"how do you handle that today, and what would you want '
+            f'to be different?"')
+
+
+@register("sentiment_check")
+def sentiment_check(call: CallView) -> str | None:
+    """The buyer's cooling words, quoted back with an open question about what changed."""
+    from coaching.evidence import SELECTORS
+
+    quotes = [q for q in SELECTORS["sentiment"](call)
+              if (u := utterance_at(call, float(q["start"]))) is not None and u.side == "buyer"]
+    if not quotes:
+        return None
+    q = quotes[-1]
+    return (f'{_first_name(q.get("speaker")) or "Open with"}: "Last time you said \'{key_phrase(q["text"])}\'. '
+            f'What has changed on your side, and what would need to be true for this to feel right?"')
+
+
+@register("multithread")
+def multithread(call: CallView) -> str | None:
+    """Who else feels the buyer's pain, and an invitation for a named stakeholder."""
+    who = _absent_stakeholder(call)
+    pains = pain_statements(call)
+    if not pains and not who:
+        return None
+    pain = f'"{key_phrase(pains[0]["text"])}"' if pains else "this"
+    invite = f" Could we bring {who} into the next call?" if who else \
+        " Who else should be in the next call so we get their view first-hand?"
+    return f"Ask: \"Besides you, who is affected by {pain}?{invite}\""

@@ -1,0 +1,157 @@
+"""Named per-call coaching metrics read from a call's signals (CONTRACT section 2 keys).
+
+Each metric knows which direction is worse and how much call-to-call variation is normal
+(`normal_sd`, the floor the drift charts use so that a rep whose first calls happen to be
+very alike is not flagged for ordinary noise). A metric whose signal is missing reads as None:
+coaching skips it instead of inventing a value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from coaching.calls import CallView
+
+Direction = Literal["higher_is_better", "lower_is_better"]
+
+
+def dig(obj: Any, *path: str) -> Any:
+    """obj[path[0]][path[1]]..., or None where a key is missing (signals may not exist yet)."""
+    for key in path:
+        if not isinstance(obj, dict) or key not in obj:
+            return None
+        obj = obj[key]
+    return obj
+
+
+def as_number(value: Any) -> float | None:
+    """A number, or the number inside a signal fragment ({"value"|"seconds"|"score": x, ...})."""
+    if isinstance(value, bool):
+        return float(value)
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, dict):
+        for key in ("value", "seconds", "s", "score"):
+            if isinstance(value.get(key), int | float) and not isinstance(value.get(key), bool):
+                return float(value[key])
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    name: str
+    label: str  # how a rep or manager reads it
+    direction: Direction
+    # Ordinary call-to-call standard deviation for a steady rep; the drift chart's sigma floor.
+    normal_sd: float
+    read: Callable[[CallView], float | None]
+    unit: str = ""
+
+    def worse(self, a: float, b: float) -> bool:
+        """True when value `a` is worse than value `b`."""
+        return a < b if self.direction == "higher_is_better" else a > b
+
+    def shortfall(self, value: float, reference: float) -> float:
+        """How far `value` is on the worse side of `reference` (0 when not worse)."""
+        gap = reference - value if self.direction == "higher_is_better" else value - reference
+        return max(0.0, gap)
+
+
+def _next_step_clarity(call: CallView) -> float | None:
+    ns = dig(call.signals, "next_step")
+    if not isinstance(ns, dict) or "present" not in ns:
+        return None
+    # 0..3: one point each for an agreed step, a named day/date, and an owner (CONTRACT 3).
+    return float(bool(ns.get("present"))) + float(bool(ns.get("present") and ns.get("dated"))) + \
+        float(bool(ns.get("present") and ns.get("owned")))
+
+
+def _objections(call: CallView) -> float | None:
+    obj = dig(call.signals, "objections")
+    return float(len(obj)) if isinstance(obj, list) else None
+
+
+def _stakeholders(call: CallView) -> float | None:
+    sh = dig(call.signals, "multithreading", "stakeholders")
+    return float(len(sh)) if isinstance(sh, list) else None
+
+
+def unexplored_objections(call: CallView) -> list[dict[str, Any]]:
+    """Objections the rep answered without asking a single question back before the buyer spoke again.
+
+    An objection explored with a question ("what's driving that timeline?") is handled as
+    discovery; one answered only with a pitch is the habit the objection-handling prompt targets."""
+    obj = dig(call.signals, "objections")
+    if not isinstance(obj, list):
+        return []
+    out = []
+    for o in obj:
+        if not isinstance(o, dict) or not isinstance(o.get("start"), int | float):
+            continue
+        start = float(o["start"])
+        rep_reply = _rep_reply_after(call, start)
+        if rep_reply is None or "?" not in rep_reply:
+            out.append(o)
+    return out
+
+
+def _rep_reply_after(call: CallView, start: float) -> str | None:
+    """The rep's words after the utterance at `start`, up to the buyer's next turn."""
+    utts = call.utterances
+    idx = next((i for i, u in enumerate(utts) if u.start <= start + 0.01 <= u.end + 0.5), None)
+    if idx is None:
+        return None
+    reply = []
+    for u in utts[idx + 1:]:
+        if u.side == "rep":
+            reply.append(u.text)
+        elif reply:
+            break
+    return " ".join(reply) if reply else None
+
+
+def _unexplored(call: CallView) -> float | None:
+    if not isinstance(dig(call.signals, "objections"), list) or not call.utterances:
+        return None
+    return float(len(unexplored_objections(call)))
+
+
+# The metric registry. normal_sd values are typical call-to-call spreads of one steady rep:
+# discovery score on 0..100 moves ~8 points, open questions ~1.5, talk share ~5 points,
+# next-step clarity half a point (one element missing now and then), sentiment drift ~0.2.
+METRICS: dict[str, Metric] = {m.name: m for m in (
+    Metric("discovery_score", "discovery score", "higher_is_better", 8.0,
+           lambda c: as_number(dig(c.signals, "discovery", "score")), "/100"),
+    Metric("open_questions", "open questions", "higher_is_better", 1.5,
+           lambda c: as_number(dig(c.signals, "discovery", "open_questions"))),
+    Metric("questions", "questions asked", "higher_is_better", 2.0,
+           lambda c: as_number(dig(c.signals, "discovery", "questions"))),
+    Metric("quantified_pains", "quantified pains", "higher_is_better", 1.0,
+           lambda c: as_number(dig(c.signals, "discovery", "quantified_pains"))),
+    Metric("talk_ratio", "rep talk share", "lower_is_better", 0.05,
+           lambda c: as_number(dig(c.signals, "talk_ratio", "rep"))),
+    Metric("longest_monologue_s", "longest monologue", "lower_is_better", 20.0,
+           lambda c: as_number(dig(c.signals, "longest_monologue_s")), "s"),
+    Metric("next_step_clarity", "next-step clarity", "higher_is_better", 0.75, _next_step_clarity, "/3"),
+    Metric("buyer_sentiment", "buyer sentiment drift", "higher_is_better", 0.2,
+           lambda c: as_number(dig(c.signals, "sentiment", "drift"))),
+    Metric("buyer_participants", "buyer participants", "higher_is_better", 0.7,
+           lambda c: as_number(dig(c.signals, "multithreading", "buyer_participants"))),
+    Metric("stakeholders", "stakeholders engaged", "higher_is_better", 1.0, _stakeholders),
+    Metric("objections", "objections raised", "lower_is_better", 1.0, _objections),
+    Metric("unexplored_objections", "objections answered without a question", "lower_is_better", 0.7,
+           _unexplored),
+)}
+
+
+def metric(name: str) -> Metric:
+    try:
+        return METRICS[name]
+    except KeyError:
+        raise KeyError(f"unknown coaching metric {name!r}; known: {sorted(METRICS)}") from None
+
+
+def read(name: str, call: CallView) -> float | None:
+    return metric(name).read(call)

@@ -1,0 +1,149 @@
+"""Practice prompts for a rep: the playbook's rules evaluated on one call.
+
+A rule fires when the call's metric is worse than an absolute threshold, than the rep's own
+recent baseline, or than the team's distribution (see `coaching.playbook.Condition`). Fired
+rules become prompts with quotes from this call and a next-call line built from its content;
+a rule with no quote from the call to show is dropped (a prompt without evidence is the
+generic advice this product replaces). At most `playbook.max_prompts`, highest priority first.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from coaching.calls import CallView
+from coaching.evidence import SELECTORS
+from coaching.lines import WRITERS
+from coaching.metrics import Metric, metric
+from coaching.playbook import Playbook, Rule
+from coaching.types import CoachingPrompt
+
+
+@dataclass(frozen=True, slots=True)
+class RuleVerdict:
+    fired: bool
+    value: float | None
+    baseline: float | None
+    team_cut: float | None
+    reasons: tuple[str, ...]
+    # How far past its thresholds the call is, in the metric's normal spreads (ranks equal priorities).
+    severity: float
+
+
+def _fmt(m: Metric, v: float) -> str:
+    if m.name == "talk_ratio":
+        return f"{v:.0%}"
+    return f"{v:.2f}" if abs(v) < 3 and v != int(v) else f"{v:.0f}"
+
+
+def team_cut(m: Metric, team_values: Sequence[float], percentile: float) -> float:
+    """The value that separates the team's worst `percentile` percent of calls on `m`."""
+    q = percentile if m.direction == "higher_is_better" else 100 - percentile
+    return float(np.percentile(np.asarray(team_values, dtype=float), q))
+
+
+def evaluate(rule: Rule, call: CallView, *, own_history: Sequence[CallView], team: Sequence[CallView],
+             playbook: Playbook) -> RuleVerdict:
+    """Whether `rule` fires on `call`, against the rep's earlier calls and the team's calls."""
+    m = metric(rule.metric)
+    value = m.read(call)
+    if value is None:
+        return RuleVerdict(False, None, None, None, (), 0.0)
+    checks: list[bool] = []
+    reasons: list[str] = []
+    severity = 0.0
+    cond = rule.when
+
+    if cond.worse_than is not None:
+        hit = m.worse(value, cond.worse_than)
+        checks.append(hit)
+        if hit:
+            reasons.append(f"{m.label} {_fmt(m, value)} is past the playbook's line of {_fmt(m, cond.worse_than)}")
+            severity = max(severity, m.shortfall(value, cond.worse_than) / m.normal_sd)
+
+    baseline = None
+    own = [v for c in own_history[-playbook.baseline.calls:] if (v := m.read(c)) is not None]
+    if cond.vs_baseline is not None and len(own) >= playbook.baseline.min_calls:
+        baseline = statistics.fmean(own)
+        gap = m.shortfall(value, baseline)
+        hit = gap >= cond.vs_baseline
+        checks.append(hit)
+        if hit:
+            reasons.append(f"{_fmt(m, gap)} worse than your own average of {_fmt(m, baseline)} "
+                           f"over your last {len(own)} calls")
+            severity = max(severity, gap / m.normal_sd)
+
+    cut = None
+    team_values = [v for c in team if (v := m.read(c)) is not None]
+    if cond.team_percentile is not None and len(team_values) >= playbook.team.min_calls:
+        cut = team_cut(m, team_values, cond.team_percentile)
+        hit = m.worse(value, cut)
+        checks.append(hit)
+        if hit:
+            reasons.append(f"in the team's weakest {cond.team_percentile:.0f}% of {len(team_values)} calls "
+                           f"(cut-off {_fmt(m, cut)})")
+            severity = max(severity, m.shortfall(value, cut) / m.normal_sd)
+
+    fired = bool(checks) and (all(checks) if cond.match == "all" else any(checks))
+    return RuleVerdict(fired, value, baseline, cut, tuple(reasons) if fired else (), severity if fired else 0.0)
+
+
+def _render(template: str, fields: dict[str, Any]) -> str:
+    return template.format_map(fields).strip()
+
+
+def build_prompt(rule: Rule, verdict: RuleVerdict, call: CallView) -> CoachingPrompt | None:
+    evidence = SELECTORS[rule.evidence](call)
+    if not evidence or verdict.value is None:
+        return None
+    m = metric(rule.metric)
+    first = evidence[0]
+    fields: dict[str, Any] = {
+        "value": verdict.value, "label": m.label, "unit": m.unit, "quote": first["text"],
+        "speaker": first.get("speaker") or "", "time": _clock(float(first["start"])),
+        "baseline": verdict.baseline if verdict.baseline is not None else float("nan"),
+        "team_cut": verdict.team_cut if verdict.team_cut is not None else float("nan"),
+    }
+    message = _render(rule.message, fields)
+    if verdict.reasons:
+        message += " Why now: " + "; ".join(verdict.reasons) + "."
+    return CoachingPrompt(
+        rule_id=rule.id, signal=rule.signal, metric=rule.metric, behavior=rule.behavior, message=message,
+        practice=_render(rule.practice, fields), evidence=tuple(evidence), priority=rule.priority,
+        next_call_line=WRITERS[rule.next_call](call), value=verdict.value, reasons=verdict.reasons)
+
+
+def _clock(seconds: float) -> str:
+    m, s = divmod(int(round(seconds)), 60)
+    return f"{m}:{s:02d}"
+
+
+def practice_prompts(call: CallView, *, own_history: Sequence[CallView], team: Sequence[CallView],
+                     playbook: Playbook) -> list[CoachingPrompt]:
+    """At most `playbook.max_prompts` prompts for `call`, highest priority (then severity) first.
+
+    Two rules on the same metric yield one prompt (the higher priority one)."""
+    fired: list[tuple[int, float, Rule, RuleVerdict]] = []
+    for rule in playbook.rules:
+        v = evaluate(rule, call, own_history=own_history, team=team, playbook=playbook)
+        if v.fired:
+            fired.append((rule.priority, v.severity, rule, v))
+    fired.sort(key=lambda f: (f[0], f[1]), reverse=True)
+    out: list[CoachingPrompt] = []
+    seen_metrics: set[str] = set()
+    for _, _, rule, v in fired:
+        if rule.metric in seen_metrics:
+            continue
+        prompt = build_prompt(rule, v, call)
+        if prompt is None:
+            continue
+        out.append(prompt)
+        seen_metrics.add(rule.metric)
+        if len(out) == playbook.max_prompts:
+            break
+    return out

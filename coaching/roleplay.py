@@ -1,0 +1,212 @@
+"""Role-play scenarios for enablement, mined from what buyers actually said across calls.
+
+Buyer objections (the objections signal) and stated pains (the discovery signal's pain
+evidence, else buyer turns with a pain cue) are embedded with the shared sentence model
+(`callcoach.nlp.embed`) and clustered (agglomerative, average linkage on cosine distance).
+Each cluster becomes a scenario: a buyer persona (most common title, industry from the call
+metadata), the objection in buyers' own words (several variants), the context it came up in,
+and a rubric drawn from the best observed rep responses: rep replies after which the buyer's
+next turn scored warmer (sentiment signal's per-utterance scores) or a next step followed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from coaching.calls import CallView
+from coaching.evidence import pain_statements, utterance_at
+from coaching.metrics import dig
+
+# Cosine distance under which two buyer statements are the same scenario (average linkage).
+# MiniLM puts paraphrases of one objection at similarity >= ~0.5; unrelated sales talk ~0.2.
+CLUSTER_DISTANCE = 0.55
+MAX_VARIANTS = 5
+MAX_SCENARIOS = 12
+# A buyer turn counts as warmer when its sentiment score rises by at least this (scores are -1..1).
+WARMER_BY = 0.1
+# Turns after the rep's reply in which a next step still counts as following from it.
+NEXT_STEP_WITHIN_TURNS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class BuyerStatement:
+    kind: str  # "objection" | "pain"
+    category: str | None
+    text: str
+    start: float
+    speaker: str
+    title: str | None
+    call: CallView
+
+
+def _statements(calls: Sequence[CallView]) -> list[BuyerStatement]:
+    out: list[BuyerStatement] = []
+    for c in calls:
+        for o in dig(c.signals, "objections") or []:
+            if isinstance(o, dict) and o.get("text") and isinstance(o.get("start"), int | float):
+                u = utterance_at(c, float(o["start"]))
+                speaker = u.speaker if u else str(o.get("speaker") or "")
+                out.append(BuyerStatement("objection", o.get("category"), str(o["text"]), float(o["start"]),
+                                          speaker, c.title_of(speaker), c))
+        for p in pain_statements(c):
+            speaker = str(p.get("speaker") or "")
+            out.append(BuyerStatement("pain", None, str(p["text"]), float(p["start"]), speaker,
+                                      c.title_of(speaker), c))
+    return out
+
+
+def _sentiment_at(call: CallView, start: float) -> float | None:
+    for s in dig(call.signals, "sentiment", "scores") or []:
+        if isinstance(s, dict) and isinstance(s.get("score"), int | float) and abs(float(s["start"]) - start) < 0.05:
+            return float(s["score"])
+    return None
+
+
+def _response(st: BuyerStatement) -> dict[str, Any] | None:
+    """The rep's reply to a buyer statement and what followed it (warmer buyer? next step?)."""
+    call = st.call
+    u = utterance_at(call, st.start)
+    if u is None:
+        return None
+    i = call.utterances.index(u)
+    reply, j = [], i + 1
+    while j < len(call.utterances) and call.utterances[j].side != "buyer":
+        if call.utterances[j].side == "rep":
+            reply.append(call.utterances[j])
+        j += 1
+    if not reply:
+        return None
+    nxt = call.utterances[j] if j < len(call.utterances) else None
+    before, after = _sentiment_at(call, u.start), _sentiment_at(call, nxt.start) if nxt else None
+    warmer = before is not None and after is not None and after - before >= WARMER_BY
+    horizon_end = call.utterances[min(len(call.utterances) - 1, j + NEXT_STEP_WITHIN_TURNS)].end
+    step = None
+    for item in dig(call.signals, "next_step", "items") or []:
+        ev = (item.get("evidence") or [{}])[0] if isinstance(item, dict) else {}
+        if isinstance(ev.get("start"), int | float) and reply[0].start <= float(ev["start"]) <= horizon_end:
+            step = ev
+            break
+    return {"call_id": call.call_id, "rep": call.rep, "reply": " ".join(r.text for r in reply),
+            "start": reply[0].start, "buyer_next": nxt.text if nxt else None,
+            "sentiment_before": before, "sentiment_after": after, "warmer": warmer,
+            "next_step": step.get("text") if step else None}
+
+
+def _criteria(best: Sequence[dict[str, Any]], variants: Sequence[str]) -> list[dict[str, Any]]:
+    """Rubric lines, each backed by the best replies that show it."""
+    words = {w.lower() for v in variants for w in re.findall(r"[A-Za-z]{5,}", v)}
+    checks = [
+        ("Asks a question back before answering", lambda r: "?" in r["reply"]),
+        ("Uses the buyer's own words", lambda r: bool(words & {w.lower() for w in re.findall(r"[A-Za-z]{5,}",
+                                                                                           r["reply"])})),
+        ("Puts a number on it", lambda r: bool(re.search(r"\d|percent|half|double", r["reply"], re.I))),
+        ("Proposes a concrete next step", lambda r: bool(r["next_step"])),
+    ]
+    out = []
+    for label, test in checks:
+        shown = [r for r in best if test(r)]
+        if shown:
+            out.append({"criterion": label, "examples": [
+                {"call_id": r["call_id"], "rep": r["rep"], "text": r["reply"]} for r in shown[:2]]})
+    return out
+
+
+def build_roleplays(calls: Sequence[CallView]) -> list[dict[str, Any]]:
+    """Role-play scenarios from buyer objections and pains across `calls`, biggest cluster first."""
+    statements = _statements(calls)
+    if not statements:
+        return []
+    labels = _cluster([s.text for s in statements])
+    clusters: dict[int, list[BuyerStatement]] = {}
+    for s, lab in zip(statements, labels, strict=True):
+        clusters.setdefault(int(lab), []).append(s)
+    ordered = sorted(clusters.values(), key=lambda ss: (len({s.call.call_id for s in ss}), len(ss)), reverse=True)
+    return [_scenario(i + 1, ss) for i, ss in enumerate(ordered[:MAX_SCENARIOS])]
+
+
+def _cluster(texts: Sequence[str]) -> list[int]:
+    if len(texts) == 1:
+        return [0]
+    from sklearn.cluster import AgglomerativeClustering
+
+    from callcoach.nlp import embed
+
+    vectors = embed(list(texts))
+    model = AgglomerativeClustering(n_clusters=None, distance_threshold=CLUSTER_DISTANCE, metric="cosine",
+                                    linkage="average")
+    return [int(x) for x in model.fit_predict(vectors)]
+
+
+def _scenario(number: int, items: Sequence[BuyerStatement]) -> dict[str, Any]:
+    kinds = Counter(s.kind for s in items)
+    categories = Counter(s.category for s in items if s.category)
+    titles = Counter(s.title for s in items if s.title)
+    industries = Counter(str(s.call.extra.get("industry")) for s in items if s.call.extra.get("industry"))
+    variants: list[str] = []
+    for s in items:
+        if s.text not in variants:
+            variants.append(s.text)
+    responses = [r for s in items if (r := _response(s)) is not None]
+    best = [r for r in responses if r["warmer"] or r["next_step"]]
+    kind = kinds.most_common(1)[0][0]
+    topic = categories.most_common(1)[0][0] if categories else None
+    from coaching.lines import key_phrase
+
+    name = f"{kind.capitalize()}: {topic}" if topic else f"{kind.capitalize()}: {key_phrase(variants[0])}"
+    return {
+        "id": f"scenario-{number}",
+        "name": name,
+        "kind": kind,
+        "category": topic,
+        "persona": {"title": titles.most_common(1)[0][0] if titles else None,
+                    "industry": industries.most_common(1)[0][0] if industries else None,
+                    "speakers": sorted({s.speaker for s in items if s.speaker})},
+        "variants": variants[:MAX_VARIANTS],
+        "context": [{"call_id": s.call.call_id, "call_title": s.call.title, "deal_id": s.call.deal_id,
+                     "rep": s.call.rep, "at_s": round(s.start, 1), "speaker": s.speaker,
+                     "rep_before": _rep_before(s)} for s in items],
+        "rubric": _criteria(best, variants),
+        "best_responses": best,
+        "observed_responses": len(responses),
+    }
+
+
+def _rep_before(s: BuyerStatement) -> str | None:
+    u = utterance_at(s.call, s.start)
+    if u is None:
+        return None
+    i = s.call.utterances.index(u)
+    prev = next((p for p in reversed(s.call.utterances[:i]) if p.side == "rep"), None)
+    return prev.text if prev else None
+
+
+def roleplays_markdown(scenarios: Sequence[dict[str, Any]]) -> str:
+    """The scenarios as a Markdown handout for enablement sessions."""
+    lines = ["# Role-play scenarios", ""]
+    if not scenarios:
+        lines.append("No buyer objections or pains found in the stored calls yet.")
+    for sc in scenarios:
+        p = sc["persona"]
+        persona = ", ".join(x for x in (p.get("title"), p.get("industry")) if x) or "buyer (title unknown)"
+        lines += [f"## {sc['id']}: {sc['name']}", "", f"**Buyer persona:** {persona}", "",
+                  "**What buyers said (play one of these):**", ""]
+        lines += [f"- \"{v}\"" for v in sc["variants"]]
+        lines += ["", "**Context:**", ""]
+        for c in sc["context"][:MAX_VARIANTS]:
+            where = c.get("call_title") or c["call_id"]
+            before = f' after the rep said "{c["rep_before"]}"' if c.get("rep_before") else ""
+            lines.append(f"- {where} ({c['call_id']}, {int(c['at_s'] // 60)}:{int(c['at_s'] % 60):02d}), "
+                         f"{c['speaker']}{before}")
+        lines += ["", "**Rubric (from the best observed rep responses):**", ""]
+        if not sc["rubric"]:
+            lines.append(f"- No observed rep response ({sc['observed_responses']} seen) was followed by a warmer "
+                         "buyer or a next step yet; score the practice on asking before answering.")
+        for r in sc["rubric"]:
+            lines.append(f"- {r['criterion']}")
+            lines += [f"  - e.g. {e['rep'] or 'rep'} ({e['call_id']}): \"{e['text']}\"" for e in r["examples"]]
+        lines.append("")
+    return "\n".join(lines)
