@@ -70,8 +70,9 @@ class UtteranceIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     speaker: str = Field(min_length=1)
-    start: float = Field(ge=0)
-    end: float = Field(ge=0)
+    # Python's json module reads NaN and Infinity; a time must be a finite number of seconds.
+    start: float = Field(ge=0, allow_inf_nan=False)
+    end: float = Field(ge=0, allow_inf_nan=False)
     text: str
 
     @model_validator(mode="after")

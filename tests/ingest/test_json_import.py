@@ -66,6 +66,8 @@ def _utterance(**kw: Any) -> dict[str, Any]:
     (json.dumps({"utterances": [_utterance(start="soon")]}),
      ["utterances[0].start", "valid number", "(got 'soon')"]),
     (json.dumps({"utterances": [_utterance(start=-1.0)]}), ["utterances[0].start", "(got -1.0)"]),
+    ('{"utterances": [{"speaker": "A", "start": 0, "end": Infinity, "text": "Hi"}]}',
+     ["utterances[0].end", "finite number", "(got inf)"]),
     (json.dumps({"utterances": [{"start": 0, "end": 1, "text": "Hi"}]}),
      ["utterances[0].speaker: Field required"]),
     (json.dumps({"participants": [{"name": "Priya", "side": "customer"}], "utterances": [_utterance()]}),
