@@ -93,6 +93,10 @@ def save_call(session: Session, transcript: Transcript, analysis: dict[str, Any]
     meta = transcript.meta
     if not meta.call_id:
         raise StorageError("cannot store a call without a call_id")
+    try:  # refuse before the first write, not half-way through the transaction
+        json.dumps(analysis, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise StorageError(f"call {meta.call_id!r}: the analysis is not storable as JSON ({exc})") from exc
     row = _lock_or_create_call(session, meta.call_id)
     # Children are deleted in bulk before the new ones go in: the (call, idx) and (call, name)
     # unique constraints would otherwise see old and new rows side by side.

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from callcoach.errors import StorageError
@@ -42,30 +43,38 @@ def _to_job(row: JobRow) -> Job:
                updated_at=row.updated_at)
 
 
+def _insert(session: Session) -> Any:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(JobRow)
+    if dialect == "sqlite":
+        return sqlite.insert(JobRow)
+    raise StorageError(f"jobs need PostgreSQL or SQLite, not {dialect}")
+
+
 @translated("updating the job")
 def upsert_job(session: Session, call_id: str, *, status: JobStatus, error: str | None = None,
                input_path: str | None = None) -> Job:
     """Create the call's job or move it to ``status``.
 
     ``error`` replaces the stored error (None clears it); ``input_path`` is kept when not given.
-    ``attempts`` counts the times the job left queued/failed/done for a working status."""
+    ``attempts`` counts the times the job left queued/failed/done for a working status.
+    One INSERT .. ON CONFLICT DO UPDATE statement, so concurrent workers never lose an update
+    and SQLite never has to upgrade a read lock to a write lock."""
     if status not in JOB_STATUSES:
         raise StorageError(f"job {call_id!r}: unknown status {status!r}; expected one of {JOB_STATUSES}")
-    row = session.scalars(select(JobRow).where(JobRow.call_id == call_id).with_for_update()).one_or_none()
     now = utcnow()
-    if row is None:
-        row = JobRow(call_id=call_id, status=status, error=error, input_path=input_path,
-                     attempts=1 if status in _WORKING else 0, created_at=now, updated_at=now)
-        session.add(row)
-    else:
-        if status in _WORKING and row.status in _IDLE:
-            row.attempts += 1
-        row.status = status
-        row.error = error
-        if input_path is not None:
-            row.input_path = input_path
-        row.updated_at = now
-    session.flush()
+    stmt = _insert(session).values(call_id=call_id, status=status, error=error, input_path=input_path,
+                                   attempts=1 if status in _WORKING else 0, created_at=now, updated_at=now)
+    new_attempt = and_(stmt.excluded.status.in_(sorted(_WORKING)), JobRow.status.in_(sorted(_IDLE)))
+    stmt = stmt.on_conflict_do_update(index_elements=[JobRow.call_id], set_={
+        "status": stmt.excluded.status,
+        "error": stmt.excluded.error,
+        "input_path": func.coalesce(stmt.excluded.input_path, JobRow.input_path),
+        "attempts": case((new_attempt, JobRow.attempts + 1), else_=JobRow.attempts),
+        "updated_at": stmt.excluded.updated_at,
+    }).returning(JobRow)
+    row = session.scalars(stmt, execution_options={"populate_existing": True}).one()
     return _to_job(row)
 
 
