@@ -15,7 +15,7 @@ from callcoach.errors import EmptyInput, MalformedTranscript
 
 
 class ParticipantIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     name: str = Field(min_length=1)
     side: Literal["rep", "buyer", "unknown"] = "unknown"
@@ -25,7 +25,7 @@ class ParticipantIn(BaseModel):
 class MetaIn(BaseModel):
     """CONTRACT section 1 without utterances: what `--meta META.json` and the API's `meta` carry."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
 
     call_id: str | None = Field(None, min_length=1, max_length=200)
     title: str | None = None
@@ -67,7 +67,7 @@ class MetaIn(BaseModel):
 
 
 class UtteranceIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     speaker: str = Field(min_length=1)
     # Python's json module reads NaN and Infinity; a time must be a finite number of seconds.

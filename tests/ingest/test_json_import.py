@@ -100,3 +100,13 @@ def test_json_not_utf8(write_file: WriteFile) -> None:
     path = write_file("call.json", b'{"utterances": [{"text": "caf\xe9"}]}')
     with pytest.raises(InputError, match="not a text file"):
         read_input(path)
+
+
+def test_json_names_with_stray_spaces_still_match_participants(write_file: WriteFile) -> None:
+    path = write_file("call.json", json.dumps({
+        "participants": [{"name": " Priya Shah ", "side": "buyer"}],
+        "utterances": [_utterance(speaker="Priya Shah  ", text=" We lose 20% of renewals. ")],
+    }))
+    t = read_input(path)
+    assert [(u.speaker, u.side, u.text) for u in t.utterances] == [
+        ("Priya Shah", "buyer", "We lose 20% of renewals.")]
