@@ -2,7 +2,8 @@
 
 Who said a cue, as a user of Zoom, Teams or a subtitle editor would read it:
 
-- A voice tag ``<v Dana Reyes>`` names the speaker (Teams, Zoom's WebVTT); so does a
+- A voice tag ``<v Dana Reyes>`` names the speaker (Teams, Zoom's WebVTT; Teams' "(Guest)" or
+  "(External)" after a name is dropped, so the name matches ``--meta``); so does a
   ``Name: text`` prefix at the start of a line (Zoom's transcript cues, SRT from most tools).
   A prefix counts as a name only where it looks like one (a few words, no sentence punctuation)
   and the file bears it out: it is a known participant (``--meta`` or a voice tag), it recurs,
@@ -57,6 +58,8 @@ _NAME_PARTICLES = frozenset({"de", "da", "del", "della", "der", "den", "di", "du
 _NOT_NAMES = frozenset({"note", "example", "update", "agenda", "question", "answer", "summary", "action",
                         "reminder", "warning", "important", "ps", "re", "fyi", "step", "tip", "so", "well",
                         "okay", "ok", "yes", "no", "and", "but", "the", "here's", "this", "that"})
+# Teams marks people from outside the tenant after their name; the person is the same.
+_TEAMS_SUFFIX = re.compile(r"\s*\((?:Guest|External|Unverified)\)$", re.IGNORECASE)
 _NOT_IN_NAMES = re.compile(r"[?!;\"“”,\[\]{}]|\d{1,2}:\d{2}")
 
 
@@ -98,7 +101,7 @@ def _known_names(meta: CallMeta, cues: Iterable[Cue]) -> set[str]:
     if meta.rep:
         names.add(meta.rep.casefold())
     for cue in cues:
-        names.update(_clean(m.group(1)).casefold() for m in _VOICE.finditer(cue.raw_text))
+        names.update(_speaker_name(m.group(1)).casefold() for m in _VOICE.finditer(cue.raw_text))
     return names
 
 
@@ -107,7 +110,7 @@ def _candidate(line: str) -> str | None:
     m = _PREFIX.match(_TAG.sub("", line))
     if not m:
         return None
-    name = _clean(m.group(1))
+    name = _speaker_name(m.group(1))
     if not name or len(name.split()) > MAX_NAME_WORDS or _NOT_IN_NAMES.search(name):
         return None
     return name if name[0].isalpha() else None
@@ -152,7 +155,7 @@ def _parts(raw_text: str, names: set[str]) -> list[_Part]:
         for i, piece in enumerate(pieces):
             if i % 2 == 1:
                 flush()
-                speaker = _clean(piece)
+                speaker = _speaker_name(piece)
                 continue
             name = _candidate(piece) if i == 0 else None  # a "Name:" counts only at a line's start
             if name is not None and name in names:
@@ -190,6 +193,10 @@ def _merge(utterances: Sequence[Utterance]) -> list[Utterance]:
         else:
             merged.append(u)
     return merged
+
+
+def _speaker_name(label: str) -> str:
+    return _TEAMS_SUFFIX.sub("", _clean(label))
 
 
 def _clean(text: str) -> str:

@@ -57,6 +57,12 @@ def test_vtt_sides_from_meta(data: Path) -> None:
     assert t.meta.call_id == "acme-1"
 
 
+def test_vtt_teams_guest_suffix_matches_meta_name(write_file: WriteFile) -> None:
+    path = write_file("guest.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Priya Shah (Guest)>Hi.</v>\n")
+    t = read_input(path, meta=CallMeta(participants=(Participant("Priya Shah", "buyer"),)))
+    assert [(u.speaker, u.side) for u in t.utterances] == [("Priya Shah", "buyer")]
+
+
 def test_vtt_same_speaker_after_long_pause_is_new_utterance(write_file: WriteFile) -> None:
     path = write_file("pause.vtt", """WEBVTT
 
