@@ -117,3 +117,9 @@ def test_read_input_returns_decoded_audio_for_recordings(data: Path, settings: S
     assert not hasattr(audio, "utterances")
     assert audio.sample_rate == 16000
     assert audio.duration_s == pytest.approx(2.0, abs=DURATION_TOLERANCE_S)
+
+
+def test_read_input_suffix_is_case_insensitive(data: Path, tmp_path: Path, settings: Settings) -> None:
+    upper = tmp_path / "CALL.MP3"
+    upper.write_bytes((data / "speech.mp3").read_bytes())
+    assert read_input(upper, settings=settings).duration_s == pytest.approx(2.0, abs=DURATION_TOLERANCE_S)

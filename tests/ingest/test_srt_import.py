@@ -71,3 +71,13 @@ def test_srt_malformed(write_file: WriteFile, content: str, words: list[str]) ->
     assert message.startswith(f"{path}: ")
     for word in words:
         assert word in message
+
+
+def test_srt_two_named_lines_in_one_cue_are_split(write_file: WriteFile) -> None:
+    path = write_file("dialog.srt", "1\n00:00:00,000 --> 00:00:02,000\nDana Reyes: Ready?\n"
+                                    "Priya Shah: Yes, go ahead.\n")
+    # The cue's 2 s are shared in proportion to the text each said (6 and 14 characters).
+    assert _rows(read_input(path)) == [
+        ("Dana Reyes", 0.0, 0.6, "Ready?"),
+        ("Priya Shah", 0.6, 2.0, "Yes, go ahead."),
+    ]
