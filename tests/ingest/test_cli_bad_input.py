@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# Each case starts the installed command (a new Python process importing the app): seconds, not ms.
+pytestmark = pytest.mark.slow
+
 CALLCOACH = Path(sys.executable).parent / "callcoach"
 
 
@@ -35,10 +38,8 @@ def bad_inputs(tmp_path: Path, data: Path) -> dict[str, Path]:
     }
 
 
-@pytest.mark.parametrize("case", ["missing", "empty", "directory", "unsupported",
-                                  pytest.param("corrupt", marks=pytest.mark.slow),
-                                  pytest.param("zero_frames", marks=pytest.mark.slow),
-                                  "malformed_vtt", "malformed_json"])
+@pytest.mark.parametrize("case", ["missing", "empty", "directory", "unsupported", "corrupt",
+                                  "zero_frames", "malformed_vtt", "malformed_json"])
 def test_cli_analyze_bad_input_one_line(bad_inputs: dict[str, Path], tmp_path: Path, case: str) -> None:
     path = bad_inputs[case]
     result = _analyze(path, cwd=tmp_path)
