@@ -9,7 +9,8 @@ Who said a cue, as a user of Zoom, Teams or a subtitle editor would read it:
   and the file bears it out: it is a known participant (``--meta`` or a voice tag), it recurs,
   or most cues open with a capitalised name and this one is capitalised like a name too.
   So "Here's the thing: we lose deals" or "Note: ..." in a file of unnamed cues stays text.
-  The known limit: the same "Word:" opening two cues of an unnamed file is read as a name.
+  The known limit: one phrase (not a stock opener such as "Note" or "Question") opening two
+  cues of an unnamed file, as in "Pricing: ...", is read as a name.
 - A cue without a name continues the speaker before it: subtitle writers name a speaker only
   where the speaker changes. Cues before the first name, or in a file with no names at all,
   are said by ``UNKNOWN_SPEAKER``; the side of that speaker is then inferred downstream.
@@ -128,14 +129,18 @@ def _accepted_prefixes(cues: Sequence[Cue], known: set[str]) -> set[str]:
         opening += bool(first and _proper_name(first))
     name_style = bool(cues) and opening / len(cues) >= NAME_STYLE_SHARE
     return {n for n, k in counts.items()
-            if n.casefold() in known or k >= 2 or (name_style and _proper_name(n))}
+            if n.casefold() in known or (_plausible(n) and (k >= 2 or (name_style and _proper_name(n))))}
+
+
+def _plausible(label: str) -> bool:
+    """Not a sentence opener that caption writers put before a colon ("Note", "Question", "So")."""
+    return not any(w.casefold() in _NOT_NAMES for w in label.split())
 
 
 def _proper_name(label: str) -> bool:
     """Capitalised like a name or a role label ("Priya Shah", "Speaker 2", "Ludwig van Beethoven")."""
-    words = label.split()
-    return all(w[0].isupper() or w[0].isdigit() or w in _NAME_PARTICLES for w in words) \
-        and not any(w.casefold() in _NOT_NAMES for w in words)
+    return _plausible(label) and all(w[0].isupper() or w[0].isdigit() or w in _NAME_PARTICLES
+                                     for w in label.split())
 
 
 def _parts(raw_text: str, names: set[str]) -> list[_Part]:

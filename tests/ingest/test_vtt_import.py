@@ -110,13 +110,17 @@ Note: this is recorded.
 
 00:00:08.000 --> 00:00:09.000
 Pricing: what does it cost?
+
+00:00:12.000 --> 00:00:13.000
+Note: this part is off the record.
 """)
     t = read_input(path)
-    # Every cue opens with "Words:", but none of them reads as a name.
+    # Every cue opens with "Words:" ("Note:" twice), but none of them reads as a name.
     assert _rows(t) == [
         (UNKNOWN_SPEAKER, 0.0, 1.0, "Here's the thing: we lose deals."),
         (UNKNOWN_SPEAKER, 5.0, 6.0, "Note: this is recorded."),
         (UNKNOWN_SPEAKER, 8.0, 9.0, "Pricing: what does it cost?"),
+        (UNKNOWN_SPEAKER, 12.0, 13.0, "Note: this part is off the record."),
     ]
     assert t.utterances[0].side == "unknown"
 
