@@ -19,8 +19,8 @@ def reference(name: str) -> dict[str, Any]:
 
 
 def meta_of(ref: dict[str, Any]) -> CallMeta:
-    return CallMeta(call_id=ref["call_id"], rep=ref["rep"],
-                    participants=tuple(Participant(p["name"], p["side"], p["title"]) for p in ref["participants"]))
+    people = tuple(Participant(p["name"], p["side"], p["title"]) for p in ref["participants"])
+    return CallMeta(call_id=ref["call_id"], rep=ref["rep"], participants=people)
 
 
 @pytest.fixture(scope="session")
@@ -35,8 +35,8 @@ def overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
 def speaker_time_agreement(ref: dict[str, Any], utterances: Any) -> float:
     """Share of reference speech time given to the right speaker, under the best one-to-one mapping
     of our speaker labels onto the reference speakers (labels from diarization are arbitrary)."""
-    from scipy.optimize import linear_sum_assignment
     import numpy as np
+    from scipy.optimize import linear_sum_assignment
 
     ours = sorted({u.speaker for u in utterances})
     theirs = sorted({u["speaker"] for u in ref["utterances"]})

@@ -46,7 +46,8 @@ def test_stereo_text_matches_the_reference(stereo: tuple[Transcript, list[float]
     assert transcript.duration_s == pytest.approx(ref["duration_s"], abs=0.01)
 
 
-def test_stereo_each_turn_has_the_right_speaker_side_and_timing(stereo: tuple[Transcript, list[float]]) -> None:
+def test_stereo_each_turn_has_the_right_speaker_side_and_timing(
+        stereo: tuple[Transcript, list[float]]) -> None:
     transcript, _ = stereo
     ref = reference("stereo_two_speakers")
     assert len(transcript.utterances) == len(ref["utterances"])
