@@ -81,8 +81,12 @@ def utterance_at(call: CallView, start: float) -> Utterance | None:
     return None
 
 
+_SENTENCE = re.compile(r"[^.!?]*[.!?]+")
+
+
 def is_closed_question(text: str) -> bool:
-    return "?" in text and bool(_CLOSED_START.match(text))
+    """True when a sentence of `text` is a question that opens with a closed-question verb."""
+    return any(s.strip().endswith("?") and _CLOSED_START.match(s) for s in _SENTENCE.findall(text))
 
 
 def pain_statements(call: CallView) -> list[dict[str, Any]]:
@@ -113,6 +117,21 @@ def _monologue(call: CallView) -> list[dict[str, Any]]:
 @register("pains")
 def _pains(call: CallView) -> list[dict[str, Any]]:
     return pain_statements(call)[:MAX_QUOTES]
+
+
+@register("pain_then_pitch")
+def _pain_then_pitch(call: CallView) -> list[dict[str, Any]]:
+    """The buyer's stated pain and what the rep said right after it (where discovery stopped)."""
+    out: list[dict[str, Any]] = []
+    for p in pain_statements(call)[:2]:
+        u = utterance_at(call, float(p["start"]))
+        out.append(p)
+        if u is not None:
+            idx = call.utterances.index(u)
+            reply = next((r for r in call.utterances[idx + 1:] if r.side == "rep"), None)
+            if reply is not None and "?" not in reply.text:
+                out.append(quote(reply))
+    return out[:MAX_QUOTES] or _closed_questions(call)
 
 
 @register("closing")
