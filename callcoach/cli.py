@@ -69,7 +69,8 @@ def analyze(
 
     settings = get_settings()
     try:
-        with stage_progress(err, enabled=not as_json or err.is_terminal) as progress:
+        # Only a terminal gets the bar: piped or captured stderr keeps just the error line.
+        with stage_progress(err, enabled=err.is_terminal) as progress:
             analysis = analyze_path(file, meta_path=meta, settings=settings, progress=progress)
     except CallcoachError as exc:
         raise _fail(exc) from None
