@@ -198,28 +198,28 @@ def may_see_rep(session: Session, key: ApiKey, rep: str) -> bool:
     return False
 
 
+# Strings that are labels, not words from the call: kept in a redacted analysis.
+REDACTION_KEEP_STRINGS = frozenset({"call_id", "version", "started_at", "deal_id", "rep", "name", "side",
+                                    "title", "category", "direction", "kind", "severity", "signal", "metric",
+                                    "rule", "behavior", "priority", "label", "status"})
+
+
 def redact_analysis(analysis: dict[str, object]) -> dict[str, object]:
-    """The analysis without what was said: no transcript, no evidence quotes, no quoted text.
+    """The analysis without what was said: no transcript, no evidence, no free text.
 
-    Scores, counts and categories stay: what enablement needs to compare teams."""
+    Numbers, flags and label strings (categories, sides, kinds: ``REDACTION_KEEP_STRINGS``) stay,
+    which is what enablement needs to compare teams; every other string becomes null, because
+    quotes turn up in many places (evidence, objections, next steps, coaching messages)."""
 
-    def strip(value: object) -> object:
+    def strip(value: object, key: str | None) -> object:
         if isinstance(value, dict):
-            out: dict[str, object] = {}
-            for k, v in value.items():
-                if k == "transcript":
-                    continue
-                if k == "evidence":
-                    out[k] = []
-                elif k == "text":
-                    out[k] = None
-                else:
-                    out[k] = strip(v)
-            return out
+            return {k: ([] if k == "evidence" else strip(v, k)) for k, v in value.items() if k != "transcript"}
         if isinstance(value, list):
-            return [strip(v) for v in value]
+            return [strip(v, key) for v in value]
+        if isinstance(value, str) and key not in REDACTION_KEEP_STRINGS:
+            return None
         return value
 
-    result = strip(analysis)
+    result = strip(analysis, None)
     assert isinstance(result, dict)
     return result

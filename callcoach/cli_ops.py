@@ -1,1 +1,118 @@
-"""CLI commands for operations: worker, serve, keys (registered on callcoach.cli.app)."""
+"""CLI commands for operations: worker, serve, reconcile, keys (registered on callcoach.cli.app)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from callcoach.cli import _fail, app
+from callcoach.errors import CallcoachError
+from callcoach.settings import get_settings
+
+keys_app = typer.Typer(no_args_is_help=True, help="Create and revoke API keys.")
+app.add_typer(keys_app, name="keys")
+
+
+@app.command()
+def worker(
+    queues: Annotated[str, typer.Option("--queues", "-Q", help="Comma-separated queues: transcribe, analyze.")
+                      ] = "transcribe,analyze",
+    concurrency: Annotated[int, typer.Option("--concurrency", "-c", min=1, help="Worker processes.")] = 1,
+    loglevel: Annotated[str, typer.Option("--loglevel", help="Celery log level.")] = "INFO",
+) -> None:
+    """Run a Celery worker on the given queues (needs CALLCOACH_BROKER_URL)."""
+    settings = get_settings()
+    if not settings.broker_url:
+        sys.stderr.write("error: no broker configured: set CALLCOACH_BROKER_URL (e.g. redis://localhost:6379/0)\n")
+        raise typer.Exit(code=2)
+    from workers.app import QUEUES, app as celery_app
+
+    wanted = [q.strip() for q in queues.split(",") if q.strip()]
+    unknown = sorted(set(wanted) - set(QUEUES))
+    if unknown or not wanted:
+        sys.stderr.write(f"error: unknown queue(s) {', '.join(unknown) or '(none)'}; expected {', '.join(QUEUES)}\n")
+        raise typer.Exit(code=2)
+    celery_app.worker_main(["worker", "-Q", ",".join(wanted), "--concurrency", str(concurrency),
+                            "--loglevel", loglevel, "--prefetch-multiplier", "1"])
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+) -> None:
+    """Serve the HTTP API. Without CALLCOACH_BROKER_URL the pipeline runs inside this process."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = get_settings()
+    try:
+        from callcoach.storage import init_db
+
+        init_db(settings)
+    except CallcoachError as exc:
+        raise _fail(exc) from None
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@app.command()
+def reconcile() -> None:
+    """Send again the task of every call stuck past its timeout (once), and print what was sent."""
+    from callcoach import jobs
+
+    settings = get_settings()
+    if settings.broker_url:
+        from workers.dispatch import send_task
+
+        def send(stage: str, call_id: str) -> None:
+            send_task(stage, call_id, settings)
+    else:
+        def send(stage: str, call_id: str) -> None:
+            # No broker: run the stage here, to the end of the pipeline.
+            result = jobs.run_stage(settings, stage, call_id)  # type: ignore[arg-type]
+            if result.outcome == "done" and result.next_stage is not None:
+                send(result.next_stage, call_id)
+    try:
+        sent = jobs.reconcile(settings, send)
+    except CallcoachError as exc:
+        raise _fail(exc) from None
+    for call_id, stage in sent:
+        typer.echo(f"{call_id}\t{stage}")
+    sys.stderr.write(f"{len(sent)} stuck call(s) sent again\n")
+
+
+@keys_app.command("create")
+def keys_create(
+    role: Annotated[str, typer.Option("--role", help="rep, manager, enablement or admin.")],
+    rep: Annotated[str | None, typer.Option("--rep", help="The rep a rep key speaks for.")] = None,
+    team: Annotated[str | None, typer.Option("--team", help="The team (a manager's team; a rep's team).")] = None,
+    label: Annotated[str | None, typer.Option("--label", help="A note to tell keys apart.")] = None,
+) -> None:
+    """Create an API key and print it once (only its hash is stored)."""
+    from callcoach.access import create_key
+    from callcoach.storage import session_scope
+
+    try:
+        with session_scope(get_settings()) as session:
+            key, record = create_key(session, role=role, rep=rep, team=team, label=label)
+    except CallcoachError as exc:
+        raise _fail(exc) from None
+    typer.echo(key)
+    sys.stderr.write(f"created {record.role} key {record.prefix}... (store it now: it is not shown again)\n")
+
+
+@keys_app.command("revoke")
+def keys_revoke(prefix: Annotated[str, typer.Argument(help="The key's first 11 characters (cc_xxxxxxxx).")]) -> None:
+    """Revoke a key by its prefix."""
+    from callcoach.access import revoke_key
+    from callcoach.storage import session_scope
+
+    try:
+        with session_scope(get_settings()) as session:
+            n = revoke_key(session, prefix)
+    except CallcoachError as exc:
+        raise _fail(exc) from None
+    sys.stderr.write(f"revoked {n} key(s)\n")
