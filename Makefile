@@ -5,7 +5,7 @@ STAMP   := $(VENV)/.installed
 SAMPLE  := samples/sample_call.wav
 SAMPLE_META := samples/sample_call.meta.json
 
-.PHONY: install demo test test-fast lint bench services clean
+.PHONY: install demo test test-fast lint bench services readme clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -43,6 +43,10 @@ test-fast: install
 bench: install
 	$(PY) bench/transcribe.py
 	$(PY) bench/signals.py
+
+# Regenerate the README's configuration table from callcoach.settings.Settings.
+readme: install
+	$(PY) -m callcoach.settings_doc --write README.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache data
