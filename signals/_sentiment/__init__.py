@@ -9,7 +9,9 @@ this is for us" is cooling (< 0). Candidates (compared by ``bench/sentiment_cand
   engagement patterns (``lexicon_rules.yaml``).
 - ``prototype``: sentence-embedding similarity to example phrasings of warm, cool and neutral
   stance (``stance_examples.yaml``).
-- ``combined`` (the offline default): the mean of ``lexicon`` and ``prototype``.
+- ``combined`` (the offline default): the mean of ``prototype`` and ``lexicon``, the lexicon part
+  scaled by the prototype scorer's probability that the sentence states a stance at all
+  (1 - P(neutral)), so VADER's reading of descriptive words ("safety", "help desk", "lost") fades.
 - ``classifier``: a transformers sequence classifier named in ``settings.sentiment_model``,
   its polarity gated by the prototype scorer's probability that the sentence states stance at all.
 """
@@ -53,8 +55,8 @@ def get_scorer(method: str = DEFAULT_METHOD, *, model: str = "") -> StanceScorer
         return StanceScorer("prototype", "MiniLM similarity to warm/cool/neutral stance phrasings", True,
                             lambda _texts, emb: prototype.stance_scores(_require(emb)))
     if method == "combined":
-        return StanceScorer("combined", "mean of lexicon (VADER + stance rules) and MiniLM stance "
-                            "prototypes", True, _combined)
+        return StanceScorer("combined", "mean of MiniLM stance prototypes and lexicon (VADER + stance "
+                            "rules) gated by stance relevance", True, _combined)
     if method == "classifier":
         if not model:
             raise ValueError("the classifier method needs a model name or path (settings.sentiment_model)")
@@ -71,7 +73,9 @@ def _combined(texts: Sequence[str], embeddings: np.ndarray | None) -> np.ndarray
 
     # Equal weights: the two read different evidence (wording rules vs. meaning), and with eight
     # labelled calls there is no basis for fitting a weight.
-    return 0.5 * (lexicon.stance_scores(texts) + prototype.stance_scores(_require(embeddings)))
+    p = prototype.class_probabilities(_require(embeddings))
+    warm, neutral, cool = (p[:, prototype.CLASSES.index(c)] for c in ("warm", "neutral", "cool"))
+    return (0.5 * (warm - cool) + 0.5 * (1.0 - neutral) * lexicon.stance_scores(texts)).astype("float32")
 
 
 def _require(embeddings: np.ndarray | None) -> np.ndarray:
