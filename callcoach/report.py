@@ -77,7 +77,8 @@ def quotes(evidence: Any, indent: str = "    ") -> list[Text]:
     for e in items[:MAX_QUOTES]:
         line = Text(indent)
         line.append(f"{clock(e.get('start'))} ", style="dim")
-        line.append(f"{e.get('speaker') or '?'}: ", style="bold")
+        if e.get("speaker"):
+            line.append(f"{e['speaker']}: ", style="bold")
         line.append(f"“{_clip(e.get('text'))}”", style="italic")
         lines.append(line)
     if len(items) > MAX_QUOTES:
