@@ -17,8 +17,12 @@ from callcoach.cli import _fail, app
 from callcoach.errors import CallcoachError
 from callcoach.settings import get_settings
 
-RosterOpt = Annotated[Path | None, typer.Option("--roster", help="Rep roster (CSV or YAML: rep, team, manager, "
-                                                                  "band, tenure_months, segment).")]
+RosterOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--roster", help="Rep roster (CSV or YAML: rep, team, manager, band, tenure_months, segment)."
+    ),
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 
 
@@ -42,8 +46,10 @@ def _print_prompt(out: Console, i: int, p: dict[str, Any]) -> None:
     out.print(f"[bold]{i}. {p.get('behavior') or p['signal']}[/bold]  (priority {p.get('priority')})")
     out.print(f"   {p['message']}", highlight=False)
     for e in p.get("evidence") or []:
-        out.print(f"   > {e.get('speaker')} at {_clock(float(e.get('start', 0)))}: \"{e.get('text')}\"",
-                  highlight=False)
+        out.print(
+            f'   > {e.get("speaker")} at {_clock(float(e.get("start", 0)))}: "{e.get("text")}"',
+            highlight=False,
+        )
     out.print(f"   [italic]Practice:[/italic] {p['practice']}", highlight=False)
     if p.get("next_call_line"):
         out.print(f"   [italic]Next call:[/italic] {p['next_call_line']}", highlight=False)
@@ -51,8 +57,11 @@ def _print_prompt(out: Console, i: int, p: dict[str, Any]) -> None:
 
 
 @app.command()
-def coach(rep: Annotated[str, typer.Argument(help="The rep's name as it appears on their calls.")],
-          as_json: JsonOpt = False, roster: RosterOpt = None) -> None:
+def coach(
+    rep: Annotated[str, typer.Argument(help="The rep's name as it appears on their calls.")],
+    as_json: JsonOpt = False,
+    roster: RosterOpt = None,
+) -> None:
     """A rep's current coaching plan: prompts for the latest call, recurring focus, alerts, outcomes."""
     from callcoach.coaching_service import coach_plan
 
@@ -65,26 +74,34 @@ def coach(rep: Annotated[str, typer.Argument(help="The rep's name as it appears 
         return
     out = Console()
     lc = plan["latest_call"]
-    out.print(f"[bold]Coaching plan for {rep}[/bold]: {plan['calls']} call(s); latest {lc['call_id']} "
-              f"({lc.get('title') or ''})", highlight=False)
+    out.print(
+        f"[bold]Coaching plan for {rep}[/bold]: {plan['calls']} call(s); latest {lc['call_id']} "
+        f"({lc.get('title') or ''})",
+        highlight=False,
+    )
     out.print()
     if not plan["prompts"]:
         out.print("No practice prompts on the latest call: nothing in the playbook fired.")
     for i, p in enumerate(plan["prompts"], start=1):
         _print_prompt(out, i, p)
     if plan["recurring_focus"]:
-        out.print("[bold]Recurring focus[/bold] (prompts over recent calls): " + ", ".join(
-            f"{f['behavior']} x{f['calls']}" for f in plan["recurring_focus"]), highlight=False)
+        out.print(
+            "[bold]Recurring focus[/bold] (prompts over recent calls): "
+            + ", ".join(f"{f['behavior']} x{f['calls']}" for f in plan["recurring_focus"]),
+            highlight=False,
+        )
     for a in plan["alerts"]:
         out.print(f"[bold]Open alert[/bold] [{a['severity']}] {a['kind']}: {a['message']}", highlight=False)
 
 
 @app.command()
-def alerts(as_json: JsonOpt = False, roster: RosterOpt = None,
-           all_: Annotated[bool, typer.Option("--all", help="Include resolved alerts.")] = False,
-           resolve: Annotated[int | None, typer.Option("--resolve", help="Resolve the alert with this id.")] = None,
-           no_deliver: Annotated[bool, typer.Option("--no-deliver", help="Do not POST to webhooks.")] = False,
-           ) -> None:
+def alerts(
+    as_json: JsonOpt = False,
+    roster: RosterOpt = None,
+    all_: Annotated[bool, typer.Option("--all", help="Include resolved alerts.")] = False,
+    resolve: Annotated[int | None, typer.Option("--resolve", help="Resolve the alert with this id.")] = None,
+    no_deliver: Annotated[bool, typer.Option("--no-deliver", help="Do not POST to webhooks.")] = False,
+) -> None:
     """Manager alerts (rep drift, deal risks): recomputed from stored calls, deduplicated, delivered."""
     from callcoach.coaching_service import list_alerts, refresh, resolve_alert
 
@@ -99,29 +116,45 @@ def alerts(as_json: JsonOpt = False, roster: RosterOpt = None,
     except CallcoachError as exc:
         raise _fail(exc) from None
     if as_json:
-        _print_json({"alerts": rows, "refresh": {"opened": report.opened, "resolved": report.resolved,
-                                                 "delivered": report.delivered,
-                                                 "failed_deliveries": report.failed_deliveries}})
+        _print_json(
+            {
+                "alerts": rows,
+                "refresh": {
+                    "opened": report.opened,
+                    "resolved": report.resolved,
+                    "delivered": report.delivered,
+                    "failed_deliveries": report.failed_deliveries,
+                },
+            }
+        )
         return
     out = Console()
     if not rows:
         out.print("No open alerts.")
     for a in rows:
         calls = ", ".join(w["call_id"] for w in a["window"])
-        out.print(f"[bold]#{a['id']} [{a['severity']}] {a['kind']}[/bold] {a['subject_type']} {a['subject']}"
-                  f" ({a['status']})", highlight=False)
+        out.print(
+            f"[bold]#{a['id']} [{a['severity']}] {a['kind']}[/bold] {a['subject_type']} {a['subject']}"
+            f" ({a['status']})",
+            highlight=False,
+        )
         out.print(f"   {a['message']}", highlight=False)
         out.print(f"   calls: {calls}", highlight=False)
         for e in a["evidence"][:3]:
-            out.print(f"   > {e.get('speaker')} ({e.get('call_id')} {_clock(float(e.get('start', 0)))}): "
-                      f"\"{e.get('text')}\"", highlight=False)
+            out.print(
+                f"   > {e.get('speaker')} ({e.get('call_id')} {_clock(float(e.get('start', 0)))}): "
+                f'"{e.get("text")}"',
+                highlight=False,
+            )
         out.print()
 
 
 @app.command()
-def roleplays(as_json: JsonOpt = False,
-              markdown: Annotated[bool, typer.Option("--markdown", help="Print a Markdown handout.")] = False,
-              roster: RosterOpt = None) -> None:
+def roleplays(
+    as_json: JsonOpt = False,
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print a Markdown handout.")] = False,
+    roster: RosterOpt = None,
+) -> None:
     """Role-play scenarios clustered from buyer objections and pains across stored calls."""
     from callcoach.coaching_service import roleplays as build
     from coaching.roleplay import roleplays_markdown
@@ -152,17 +185,26 @@ def outcomes(as_json: JsonOpt = False, roster: RosterOpt = None) -> None:
         return
     out = Console()
     o = result["overall"]
-    out.print(f"[bold]Outcomes[/bold]: {o['prompts']} prompt(s) issued, {o['judged']} with enough later calls; "
-              f"improved {o['improved']}, worsened {o['worsened']}, no clear change {o['no_clear_change']}, "
-              f"too early {o['too_early']}.", highlight=False)
+    out.print(
+        f"[bold]Outcomes[/bold]: {o['prompts']} prompt(s) issued, {o['judged']} with enough later calls; "
+        f"improved {o['improved']}, worsened {o['worsened']}, no clear change {o['no_clear_change']}, "
+        f"too early {o['too_early']}.",
+        highlight=False,
+    )
     out.print(f"[dim]{result['method']}[/dim]", highlight=False)
-    for title, groups in [("Per rep", result["per_rep"]), ("Per team", result["per_team"]),
-                          *[(f"By {k}", v) for k, v in result["cohorts"].items()]]:
+    for title, groups in [
+        ("Per rep", result["per_rep"]),
+        ("Per team", result["per_team"]),
+        *[(f"By {k}", v) for k, v in result["cohorts"].items()],
+    ]:
         if not groups:
             continue
         out.print(f"\n[bold]{title}[/bold]")
         for name, by_metric in groups.items():
             a = by_metric["all"]
             g = "n/a" if a["mean_effect_size_g"] is None else f"{a['mean_effect_size_g']:+.2f}"
-            out.print(f"  {name}: {a['prompts']} prompt(s), improved {a['improved']}, worsened {a['worsened']}, "
-                      f"too early {a['too_early']}, mean g {g}, {a['calls_after']} later call(s)", highlight=False)
+            out.print(
+                f"  {name}: {a['prompts']} prompt(s), improved {a['improved']}, worsened {a['worsened']}, "
+                f"too early {a['too_early']}, mean g {g}, {a['calls_after']} later call(s)",
+                highlight=False,
+            )

@@ -76,10 +76,19 @@ def _record_prompts(session: Session, calls: Sequence[StoredCall]) -> int:
             rule = p.get("rule") or p.get("signal")
             if not rule or (call.call_id, rule) in have or not p.get("metric"):
                 continue
-            session.add(CoachingPromptRow(
-                call_id=call.call_id, rep=call.rep, rule_id=rule, signal=str(p.get("signal")),
-                metric=str(p["metric"]), value=p.get("value"), priority=int(p.get("priority") or 0),
-                payload=p, issued_at=call.started_at))
+            session.add(
+                CoachingPromptRow(
+                    call_id=call.call_id,
+                    rep=call.rep,
+                    rule_id=rule,
+                    signal=str(p.get("signal")),
+                    metric=str(p["metric"]),
+                    value=p.get("value"),
+                    priority=int(p.get("priority") or 0),
+                    payload=p,
+                    issued_at=call.started_at,
+                )
+            )
             have.add((call.call_id, rule))
             added += 1
     return added
@@ -90,9 +99,12 @@ def _window_json(window: Sequence[CallRef]) -> list[dict[str, Any]]:
 
 
 def _sync_alerts(session: Session, active: Sequence[Alert], report: RefreshReport) -> None:
-    open_rows = {(r.subject_type, r.subject, r.kind): r for r in session.scalars(
-        select(CoachingAlertRow).where(CoachingAlertRow.status == "open"))}
+    open_rows = {
+        (r.subject_type, r.subject, r.kind): r
+        for r in session.scalars(select(CoachingAlertRow).where(CoachingAlertRow.status == "open"))
+    }
     seen: set[tuple[str, str, str]] = set()
+    key: tuple[str, str, str]
     for a in active:
         key = (a.subject_type, a.subject, a.kind)
         if key in seen:
@@ -100,9 +112,17 @@ def _sync_alerts(session: Session, active: Sequence[Alert], report: RefreshRepor
         seen.add(key)
         row = open_rows.get(key)
         if row is None:
-            row = CoachingAlertRow(kind=a.kind, subject_type=a.subject_type, subject=a.subject,
-                                   severity=a.severity, status="open", message=a.message,
-                                   window=_window_json(a.window), evidence=list(a.evidence), details=a.details)
+            row = CoachingAlertRow(
+                kind=a.kind,
+                subject_type=a.subject_type,
+                subject=a.subject,
+                severity=a.severity,
+                status="open",
+                message=a.message,
+                window=_window_json(a.window),
+                evidence=list(a.evidence),
+                details=a.details,
+            )
             session.add(row)
             session.flush()
             report.opened.append(row.id)
@@ -144,11 +164,18 @@ def idempotency_key(webhook_id: int, alert_id: int, event: str) -> str:
 
 
 def _alert_of(row: CoachingAlertRow) -> Alert:
-    return Alert(kind=row.kind, severity=row.severity, subject_type=row.subject_type,  # type: ignore[arg-type]
-                 subject=row.subject, message=row.message,
-                 window=tuple(CallRef(w.get("call_id", ""), w.get("started_at"), w.get("value"))
-                              for w in row.window or []),
-                 evidence=tuple(row.evidence or []), details=dict(row.details or {}))
+    return Alert(
+        kind=row.kind,
+        severity=row.severity,  # type: ignore[arg-type]
+        subject_type=row.subject_type,  # type: ignore[arg-type]
+        subject=row.subject,
+        message=row.message,
+        window=tuple(
+            CallRef(w.get("call_id", ""), w.get("started_at"), w.get("value")) for w in row.window or []
+        ),
+        evidence=tuple(row.evidence or []),
+        details=dict(row.details or {}),
+    )
 
 
 def deliver_alerts(settings: Settings) -> tuple[int, int]:
@@ -159,24 +186,41 @@ def deliver_alerts(settings: Settings) -> tuple[int, int]:
     outcome is written back to that one row. A row already marked delivered is never sent again."""
     with session_scope(settings) as session:
         _sync_webhooks(session, settings)
-        hooks = [(h.id, h.url) for h in session.scalars(select(WebhookRow).where(WebhookRow.active.is_(True)))]
-        alerts = {a.id: _alert_of(a) for a in session.scalars(
-            select(CoachingAlertRow).where(CoachingAlertRow.status == "open"))}
-        done = set(session.scalars(select(WebhookDeliveryRow.idempotency_key).where(
-            WebhookDeliveryRow.status == "delivered")))
-    todo = [(hid, url, aid, a) for hid, url in hooks for aid, a in alerts.items()
-            if idempotency_key(hid, aid, "opened") not in done]
+        hooks = [
+            (h.id, h.url) for h in session.scalars(select(WebhookRow).where(WebhookRow.active.is_(True)))
+        ]
+        alerts = {
+            a.id: _alert_of(a)
+            for a in session.scalars(select(CoachingAlertRow).where(CoachingAlertRow.status == "open"))
+        }
+        done = set(
+            session.scalars(
+                select(WebhookDeliveryRow.idempotency_key).where(WebhookDeliveryRow.status == "delivered")
+            )
+        )
+    todo = [
+        (hid, url, aid, a)
+        for hid, url in hooks
+        for aid, a in alerts.items()
+        if idempotency_key(hid, aid, "opened") not in done
+    ]
     delivered = failed = 0
     for hid, url, aid, alert in todo:
         key = idempotency_key(hid, aid, "opened")
         _ensure_delivery_row(settings, hid, aid, key)
-        result = post_with_retries(url, slack_payload(alert, alert_id=aid), idempotency_key=key,
-                                   attempts=settings.webhook_attempts, backoff_s=settings.webhook_backoff_s,
-                                   backoff_max_s=settings.webhook_backoff_max_s,
-                                   timeout_s=settings.webhook_timeout_s)
+        result = post_with_retries(
+            url,
+            slack_payload(alert, alert_id=aid),
+            idempotency_key=key,
+            attempts=settings.webhook_attempts,
+            backoff_s=settings.webhook_backoff_s,
+            backoff_max_s=settings.webhook_backoff_max_s,
+            timeout_s=settings.webhook_timeout_s,
+        )
         with session_scope(settings) as session:
-            row = session.scalars(select(WebhookDeliveryRow).where(
-                WebhookDeliveryRow.idempotency_key == key)).one()
+            row = session.scalars(
+                select(WebhookDeliveryRow).where(WebhookDeliveryRow.idempotency_key == key)
+            ).one()
             row.attempts += result.attempts
             row.last_status_code = result.status_code
             row.last_error = result.error
@@ -192,11 +236,20 @@ def deliver_alerts(settings: Settings) -> tuple[int, int]:
 def _ensure_delivery_row(settings: Settings, webhook_id: int, alert_id: int, key: str) -> None:
     try:
         with session_scope(settings) as session:
-            exists = session.scalars(select(WebhookDeliveryRow.id).where(
-                WebhookDeliveryRow.idempotency_key == key)).first()
+            exists = session.scalars(
+                select(WebhookDeliveryRow.id).where(WebhookDeliveryRow.idempotency_key == key)
+            ).first()
             if exists is None:
-                session.add(WebhookDeliveryRow(webhook_id=webhook_id, alert_id=alert_id, event="opened",
-                                               idempotency_key=key, status="pending", attempts=0))
+                session.add(
+                    WebhookDeliveryRow(
+                        webhook_id=webhook_id,
+                        alert_id=alert_id,
+                        event="opened",
+                        idempotency_key=key,
+                        status="pending",
+                        attempts=0,
+                    )
+                )
     except (IntegrityError, StorageError) as exc:
         # Another process created it between our read and insert: the one row stands.
         log.debug("delivery row %s already created elsewhere: %s", key[:12], exc)
@@ -204,27 +257,51 @@ def _ensure_delivery_row(settings: Settings, webhook_id: int, alert_id: int, key
 
 def list_deliveries(settings: Settings) -> list[dict[str, Any]]:
     with session_scope(settings) as session:
-        return [{"id": r.id, "webhook_id": r.webhook_id, "alert_id": r.alert_id, "event": r.event,
-                 "idempotency_key": r.idempotency_key, "status": r.status, "attempts": r.attempts,
-                 "last_status_code": r.last_status_code, "last_error": r.last_error,
-                 "delivered_at": r.delivered_at.isoformat() if r.delivered_at else None}
-                for r in session.scalars(select(WebhookDeliveryRow).order_by(WebhookDeliveryRow.id))]
+        return [
+            {
+                "id": r.id,
+                "webhook_id": r.webhook_id,
+                "alert_id": r.alert_id,
+                "event": r.event,
+                "idempotency_key": r.idempotency_key,
+                "status": r.status,
+                "attempts": r.attempts,
+                "last_status_code": r.last_status_code,
+                "last_error": r.last_error,
+                "delivered_at": r.delivered_at.isoformat() if r.delivered_at else None,
+            }
+            for r in session.scalars(select(WebhookDeliveryRow).order_by(WebhookDeliveryRow.id))
+        ]
 
 
 def _alert_json(r: CoachingAlertRow) -> dict[str, Any]:
-    return {"id": r.id, "kind": r.kind, "severity": r.severity, "status": r.status,
-            "subject_type": r.subject_type, "subject": r.subject, r.subject_type: r.subject,
-            "message": r.message, "window": r.window, "evidence": r.evidence, "details": r.details,
-            "opened_at": r.opened_at.isoformat(), "resolved_at": r.resolved_at.isoformat() if r.resolved_at else None,
-            "resolution": r.resolution}
+    return {
+        "id": r.id,
+        "kind": r.kind,
+        "severity": r.severity,
+        "status": r.status,
+        "subject_type": r.subject_type,
+        "subject": r.subject,
+        r.subject_type: r.subject,
+        "message": r.message,
+        "window": r.window,
+        "evidence": r.evidence,
+        "details": r.details,
+        "opened_at": r.opened_at.isoformat(),
+        "resolved_at": r.resolved_at.isoformat() if r.resolved_at else None,
+        "resolution": r.resolution,
+    }
 
 
-def list_alerts(settings: Settings, *, status: str | None = "open", rep: str | None = None,
-                roster: Roster | None = None) -> list[dict[str, Any]]:
+def list_alerts(
+    settings: Settings, *, status: str | None = "open", rep: str | None = None, roster: Roster | None = None
+) -> list[dict[str, Any]]:
     """Stored alerts (open ones by default), newest first; `rep` also shows the rep's deals."""
     try:
         with session_scope(settings) as session:
-            stmt = select(CoachingAlertRow).order_by(CoachingAlertRow.opened_at.desc(), CoachingAlertRow.id.desc())
+            stmt = select(CoachingAlertRow).order_by(
+                CoachingAlertRow.opened_at.desc(), CoachingAlertRow.id.desc()
+            )
             if status:
                 stmt = stmt.where(CoachingAlertRow.status == status)
             rows = [_alert_json(r) for r in session.scalars(stmt)]
@@ -234,8 +311,12 @@ def list_alerts(settings: Settings, *, status: str | None = "open", rep: str | N
     except SQLAlchemyError as exc:
         raise StorageError(f"listing alerts failed: {exc}") from exc
     if rep is not None:
-        rows = [r for r in rows if (r["subject_type"] == "rep" and r["subject"] == rep)
-                or (r["subject_type"] == "deal" and deals and r["subject"] in deals)]
+        rows = [
+            r
+            for r in rows
+            if (r["subject_type"] == "rep" and r["subject"] == rep)
+            or (r["subject_type"] == "deal" and deals and r["subject"] in deals)
+        ]
     if roster:
         for r in rows:
             entry = roster.get(r["subject"]) if r["subject_type"] == "rep" else None
@@ -276,10 +357,22 @@ def coach_plan(settings: Settings, rep: str, *, roster: Roster | None = None) ->
     order = {v.call_id: i for i, v in enumerate(in_time_order(view_of_stored(c) for c in calls))}
     ordered = sorted(mine, key=lambda c: order[c.call_id])
     latest = ordered[-1]
-    history = sorted((c for c in calls if order[c.call_id] < order[latest.call_id] and (
-        c.rep == rep or (latest.deal_id and c.deal_id == latest.deal_id))), key=lambda c: order[c.call_id])
-    result = coaching.coach_call(transcript_of_stored(latest), latest.analysis.get("signals") or {},
-                                 history=history, settings=settings, team=_team_calls(calls, rep, roster))
+    history = sorted(
+        (
+            c
+            for c in calls
+            if order[c.call_id] < order[latest.call_id]
+            and (c.rep == rep or (latest.deal_id and c.deal_id == latest.deal_id))
+        ),
+        key=lambda c: order[c.call_id],
+    )
+    result = coaching.coach_call(
+        transcript_of_stored(latest),
+        latest.analysis.get("signals") or {},
+        history=history,
+        settings=settings,
+        team=_team_calls(calls, rep, roster),
+    )
     focus: Counter[str] = Counter()
     for c in ordered[-PLAN_RECENT_CALLS:]:
         for p in (c.analysis.get("coaching") or {}).get("prompts") or []:
@@ -289,8 +382,11 @@ def coach_plan(settings: Settings, rep: str, *, roster: Roster | None = None) ->
         "rep": rep,
         "roster": roster[rep].model_dump() if roster and rep in roster else None,
         "calls": len(mine),
-        "latest_call": {"call_id": latest.call_id, "title": latest.analysis.get("title"),
-                        "started_at": latest.started_at.isoformat() if latest.started_at else None},
+        "latest_call": {
+            "call_id": latest.call_id,
+            "title": latest.analysis.get("title"),
+            "started_at": latest.started_at.isoformat() if latest.started_at else None,
+        },
         "prompts": result["prompts"],
         "recurring_focus": [{"behavior": b, "calls": n} for b, n in focus.most_common() if n > 1],
         "alerts": list_alerts(settings, rep=rep, roster=roster),
@@ -301,12 +397,15 @@ def coach_plan(settings: Settings, rep: str, *, roster: Roster | None = None) ->
 
 def issued_prompts(settings: Settings) -> list[IssuedPrompt]:
     with session_scope(settings) as session:
-        return [IssuedPrompt(call_id=r.call_id, rep=r.rep, rule_id=r.rule_id, signal=r.signal, metric=r.metric)
-                for r in session.scalars(select(CoachingPromptRow).order_by(CoachingPromptRow.id))]
+        return [
+            IssuedPrompt(call_id=r.call_id, rep=r.rep, rule_id=r.rule_id, signal=r.signal, metric=r.metric)
+            for r in session.scalars(select(CoachingPromptRow).order_by(CoachingPromptRow.id))
+        ]
 
 
-def outcomes(settings: Settings, *, roster: Roster | None = None,
-             calls: Sequence[StoredCall] | None = None) -> dict[str, Any]:
+def outcomes(
+    settings: Settings, *, roster: Roster | None = None, calls: Sequence[StoredCall] | None = None
+) -> dict[str, Any]:
     """Before/after effect of every issued prompt, per rep, team and cohort."""
     from coaching.outcomes import track_outcomes
 

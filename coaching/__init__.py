@@ -26,9 +26,20 @@ from coaching.playbook import MalformedPlaybook, Playbook, load_playbook
 from coaching.prompts import practice_prompts
 from coaching.types import Alert, CoachingPrompt
 
-__all__ = ["coach_call", "alerts_for", "playbook_for", "build_roleplays", "roleplays_markdown",
-           "track_outcomes", "load_roster", "Alert", "CoachingPrompt", "CallView", "Playbook",
-           "MalformedPlaybook"]
+__all__ = [
+    "coach_call",
+    "alerts_for",
+    "playbook_for",
+    "build_roleplays",
+    "roleplays_markdown",
+    "track_outcomes",
+    "load_roster",
+    "Alert",
+    "CoachingPrompt",
+    "CallView",
+    "Playbook",
+    "MalformedPlaybook",
+]
 
 log = logging.getLogger("callcoach.coaching")
 
@@ -38,8 +49,14 @@ def playbook_for(settings: Settings) -> Playbook:
     return load_playbook(getattr(settings, "playbook_path", None))
 
 
-def coach_call(transcript: Transcript, signals: dict[str, Any], *, history: Sequence[StoredCall],
-               settings: Settings, team: Sequence[StoredCall] = ()) -> dict[str, Any]:
+def coach_call(
+    transcript: Transcript,
+    signals: dict[str, Any],
+    *,
+    history: Sequence[StoredCall],
+    settings: Settings,
+    team: Sequence[StoredCall] = (),
+) -> dict[str, Any]:
     """analysis["coaching"] for one call: up to three practice prompts and the alerts visible now.
 
     `history` is the rep's and the deal's earlier stored calls; `team` (optional) other reps'
@@ -61,8 +78,11 @@ def coach_call(transcript: Transcript, signals: dict[str, Any], *, history: Sequ
         alerts += deal_alerts([*deal, call], playbook)
     # Per-call view: only what this call is part of (an alert whose window ends here or spans it).
     alerts = [a for a in alerts if any(ref.call_id == call.call_id for ref in a.window)]
-    return {"prompts": [p.to_contract() for p in prompts], "alerts": [a.to_contract() for a in alerts],
-            "playbook": {"rules": len(playbook.rules), "max_prompts": playbook.max_prompts}}
+    return {
+        "prompts": [p.to_contract() for p in prompts],
+        "alerts": [a.to_contract() for a in alerts],
+        "playbook": {"rules": len(playbook.rules), "max_prompts": playbook.max_prompts},
+    }
 
 
 def alerts_for(calls: Sequence[CallView], playbook: Playbook) -> list[Alert]:

@@ -23,11 +23,20 @@ REP_RULES: dict[str, AlertRule] = {}
 DEAL_RULES: dict[str, AlertRule] = {}
 
 # Where a drift alert's quotes come from, per metric (the behaviour that drifted).
-_DRIFT_EVIDENCE = {"discovery_score": "closed_questions", "open_questions": "closed_questions",
-                   "talk_ratio": "monologue", "next_step_clarity": "closing", "buyer_sentiment": "sentiment"}
-DRIFT_KIND = {"discovery_score": "discovery_drift", "open_questions": "open_questions_drift",
-              "talk_ratio": "talk_ratio_drift", "next_step_clarity": "next_step_drift",
-              "buyer_sentiment": "sentiment_drift"}
+_DRIFT_EVIDENCE = {
+    "discovery_score": "closed_questions",
+    "open_questions": "closed_questions",
+    "talk_ratio": "monologue",
+    "next_step_clarity": "closing",
+    "buyer_sentiment": "sentiment",
+}
+DRIFT_KIND = {
+    "discovery_score": "discovery_drift",
+    "open_questions": "open_questions_drift",
+    "talk_ratio": "talk_ratio_drift",
+    "next_step_clarity": "next_step_drift",
+    "buyer_sentiment": "sentiment_drift",
+}
 # Severity of a drift: how far the EWMA sits past the baseline, in the rep's own standard deviations.
 _HIGH_DRIFT_SD = 2.0
 # Quotes per call in an alert's evidence, and calls quoted: a manager skims them.
@@ -52,8 +61,11 @@ def deal_rule(name: str) -> Callable[[AlertRule], AlertRule]:
 
 
 def _ref(c: CallView, value: float | None = None) -> CallRef:
-    return CallRef(call_id=c.call_id, started_at=c.started_at.isoformat() if c.started_at else None,
-                   value=None if value is None else round(value, 3))
+    return CallRef(
+        call_id=c.call_id,
+        started_at=c.started_at.isoformat() if c.started_at else None,
+        value=None if value is None else round(value, 3),
+    )
 
 
 def _quotes(calls: Sequence[CallView], selector: str) -> list[dict[str, Any]]:
@@ -68,8 +80,9 @@ def _fmt(m: Metric, v: float) -> str:
     return f"{v:.0%}" if m.name == "talk_ratio" else f"{v:.2f}" if abs(v) < 3 else f"{v:.0f}"
 
 
-def drift_alerts(calls: Sequence[CallView], playbook: Playbook, *, active_only: bool = True
-                 ) -> list[tuple[Alert, Excursion]]:
+def drift_alerts(
+    calls: Sequence[CallView], playbook: Playbook, *, active_only: bool = True
+) -> list[tuple[Alert, Excursion]]:
     """EWMA drift alerts for one rep (calls oldest first), with the chart excursion behind each."""
     d = playbook.drift
     params = DriftParams(baseline_calls=d.baseline_calls, lam=d.lam, width=d.width)
@@ -84,23 +97,40 @@ def drift_alerts(calls: Sequence[CallView], playbook: Playbook, *, active_only: 
         for exc in chart.excursions:
             if active_only and not exc.still_out:
                 continue
-            window = list(calls[exc.window_start: exc.alarm_index + 1])
+            window = list(calls[exc.window_start : exc.alarm_index + 1])
             refs = tuple(_ref(c, values[exc.window_start + i]) for i, c in enumerate(window))
             shift = m.shortfall(exc.ewma_at_alarm, exc.baseline_mean) / exc.baseline_sd
             severity: Severity = "high" if shift >= _HIGH_DRIFT_SD else "medium"
-            recent = ", ".join(_fmt(m, v) for v in (values[exc.window_start: exc.alarm_index + 1]) if v is not None)
-            message = (f"{rep}: {m.label} has drifted from their baseline of {_fmt(m, exc.baseline_mean)} "
-                       f"over {len(window)} call(s) ({recent}); the trend crossed the control limit "
-                       f"on {window[-1].call_id}.")
-            alert = Alert(kind=DRIFT_KIND.get(name, f"{name}_drift"), severity=severity, subject_type="rep",
-                          subject=rep, message=message, window=refs,
-                          evidence=tuple(_quotes(window, _DRIFT_EVIDENCE.get(name, "monologue"))),
-                          details={"metric": name, "baseline_mean": round(exc.baseline_mean, 3),
-                                   "baseline_sd": round(exc.baseline_sd, 3),
-                                   "ewma": round(exc.ewma_at_alarm, 3), "limit": round(exc.limit_at_alarm, 3),
-                                   "window_start_index": exc.window_start, "alarm_index": exc.alarm_index,
-                                   "lambda": d.lam, "width": d.width, "baseline_calls": d.baseline_calls,
-                                   "active": exc.still_out})
+            recent = ", ".join(
+                _fmt(m, v) for v in (values[exc.window_start : exc.alarm_index + 1]) if v is not None
+            )
+            message = (
+                f"{rep}: {m.label} has drifted from their baseline of {_fmt(m, exc.baseline_mean)} "
+                f"over {len(window)} call(s) ({recent}); the trend crossed the control limit "
+                f"on {window[-1].call_id}."
+            )
+            alert = Alert(
+                kind=DRIFT_KIND.get(name, f"{name}_drift"),
+                severity=severity,
+                subject_type="rep",
+                subject=rep,
+                message=message,
+                window=refs,
+                evidence=tuple(_quotes(window, _DRIFT_EVIDENCE.get(name, "monologue"))),
+                details={
+                    "metric": name,
+                    "baseline_mean": round(exc.baseline_mean, 3),
+                    "baseline_sd": round(exc.baseline_sd, 3),
+                    "ewma": round(exc.ewma_at_alarm, 3),
+                    "limit": round(exc.limit_at_alarm, 3),
+                    "window_start_index": exc.window_start,
+                    "alarm_index": exc.alarm_index,
+                    "lambda": d.lam,
+                    "width": d.width,
+                    "baseline_calls": d.baseline_calls,
+                    "active": exc.still_out,
+                },
+            )
             out.append((alert, exc))
     return out
 
@@ -123,21 +153,34 @@ def _sentiment_souring(calls: Sequence[CallView], playbook: Playbook) -> list[Al
     m = metric("buyer_sentiment")
     values = [m.read(c) for c in last]
     directions = [dig(c.signals, "sentiment", "direction") for c in last]
-    falling = all(v is not None for v in values) and all(
-        b < a for a, b in zip(values, values[1:], strict=False)) and \
-        (values[0] - values[-1]) >= playbook.deals.sentiment_min_drop  # type: ignore[operator]
+    known = [v for v in values if v is not None]
+    falling = (
+        len(known) == len(values)
+        and all(b < a for a, b in zip(known, known[1:], strict=False))
+        and (known[0] - known[-1]) >= playbook.deals.sentiment_min_drop
+    )
     all_negative = all(d == "negative" for d in directions)
     if not (falling or all_negative):
         return []
     deal = _deal_name(last)
     shown = ", ".join(f"{v:+.2f}" for v in values if v is not None)
     severity: Severity = "high" if all_negative or directions[-1] == "negative" else "medium"
-    message = (f"Deal {deal}: buyer sentiment has soured across the last {n} calls "
-               f"({shown}; directions {', '.join(str(d) for d in directions)}).")
-    return [Alert(kind="deal_sentiment_souring", severity=severity, subject_type="deal", subject=deal,
-                  message=message, window=tuple(_ref(c, v) for c, v in zip(last, values, strict=False)),
-                  evidence=tuple(_quotes(last, "sentiment")),
-                  details={"values": values, "directions": directions})]
+    message = (
+        f"Deal {deal}: buyer sentiment has soured across the last {n} calls "
+        f"({shown}; directions {', '.join(str(d) for d in directions)})."
+    )
+    return [
+        Alert(
+            kind="deal_sentiment_souring",
+            severity=severity,
+            subject_type="deal",
+            subject=deal,
+            message=message,
+            window=tuple(_ref(c, v) for c, v in zip(last, values, strict=False)),
+            evidence=tuple(_quotes(last, "sentiment")),
+            details={"values": values, "directions": directions},
+        )
+    ]
 
 
 @deal_rule("single_threaded")
@@ -159,12 +202,22 @@ def _single_threaded(calls: Sequence[CallView], playbook: Playbook) -> list[Aler
     deal = _deal_name(calls)
     buyer = next((u.speaker for c in calls for u in c.by_side("buyer")), None)
     who = f" ({buyer})" if buyer else ""
-    message = (f"Deal {deal}: {len(calls)} calls and still one buyer-side contact{who}; nobody else in the "
-               f"account has been on a call or named.")
-    return [Alert(kind="deal_single_threaded", severity="high" if len(calls) >= n + 2 else "medium",
-                  subject_type="deal", subject=deal, message=message,
-                  window=tuple(_ref(c) for c in calls), evidence=tuple(_quotes(calls, "stakeholders")),
-                  details={"calls": len(calls), "buyer_participants": voices})]
+    message = (
+        f"Deal {deal}: {len(calls)} calls and still one buyer-side contact{who}; nobody else in the "
+        f"account has been on a call or named."
+    )
+    return [
+        Alert(
+            kind="deal_single_threaded",
+            severity="high" if len(calls) >= n + 2 else "medium",
+            subject_type="deal",
+            subject=deal,
+            message=message,
+            window=tuple(_ref(c) for c in calls),
+            evidence=tuple(_quotes(calls, "stakeholders")),
+            details={"calls": len(calls), "buyer_participants": voices},
+        )
+    ]
 
 
 @deal_rule("no_dated_next_step")
@@ -182,11 +235,22 @@ def _no_dated_next_step(calls: Sequence[CallView], playbook: Playbook) -> list[A
     if len(run) < n:
         return []
     deal = _deal_name(run)
-    message = (f"Deal {deal}: no dated next step in the last {len(run)} consecutive calls; the deal has no "
-               f"agreed date to move forward.")
-    return [Alert(kind="deal_no_dated_next_step", severity="high" if len(run) >= n + 1 else "medium",
-                  subject_type="deal", subject=deal, message=message, window=tuple(_ref(c) for c in run),
-                  evidence=tuple(_quotes(run, "closing")), details={"consecutive_calls": len(run)})]
+    message = (
+        f"Deal {deal}: no dated next step in the last {len(run)} consecutive calls; the deal has no "
+        f"agreed date to move forward."
+    )
+    return [
+        Alert(
+            kind="deal_no_dated_next_step",
+            severity="high" if len(run) >= n + 1 else "medium",
+            subject_type="deal",
+            subject=deal,
+            message=message,
+            window=tuple(_ref(c) for c in run),
+            evidence=tuple(_quotes(run, "closing")),
+            details={"consecutive_calls": len(run)},
+        )
+    ]
 
 
 def rep_alerts(calls: Sequence[CallView], playbook: Playbook) -> list[Alert]:
@@ -197,4 +261,3 @@ def rep_alerts(calls: Sequence[CallView], playbook: Playbook) -> list[Alert]:
 def deal_alerts(calls: Sequence[CallView], playbook: Playbook) -> list[Alert]:
     """Active alerts about one deal, from every registered deal rule."""
     return [a for _, rule in sorted(DEAL_RULES.items()) for a in rule(calls, playbook)]
-

@@ -41,18 +41,32 @@ class CallView:
 
 def view_of_transcript(transcript: Transcript, signals: dict[str, Any]) -> CallView:
     m = transcript.meta
-    return CallView(call_id=m.call_id or "", rep=m.rep, deal_id=m.deal_id, started_at=m.started_at,
-                    signals=signals or {}, utterances=transcript.utterances,
-                    participants=tuple(m.participants), title=m.title, extra=dict(m.extra))
+    return CallView(
+        call_id=m.call_id or "",
+        rep=m.rep,
+        deal_id=m.deal_id,
+        started_at=m.started_at,
+        signals=signals or {},
+        utterances=transcript.utterances,
+        participants=tuple(m.participants),
+        title=m.title,
+        extra=dict(m.extra),
+    )
 
 
 def _utterances_of(analysis: dict[str, Any]) -> tuple[Utterance, ...]:
     out: list[Utterance] = []
     for row in analysis.get("transcript") or []:
         try:
-            out.append(Utterance(speaker=str(row["speaker"]), start=float(row["start"]),
-                                 end=float(row["end"]), text=str(row["text"]),
-                                 side=row.get("side", "unknown")))
+            out.append(
+                Utterance(
+                    speaker=str(row["speaker"]),
+                    start=float(row["start"]),
+                    end=float(row["end"]),
+                    text=str(row["text"]),
+                    side=row.get("side", "unknown"),
+                )
+            )
         except (KeyError, TypeError, ValueError):
             continue  # a stored row without timing cannot be quoted as evidence
     return tuple(out)
@@ -71,9 +85,17 @@ def _participants_of(call: StoredCall) -> tuple[Participant, ...]:
 def view_of_stored(call: StoredCall) -> CallView:
     a = call.analysis or {}
     extra = a.get("meta_extra") if isinstance(a.get("meta_extra"), dict) else {}
-    return CallView(call_id=call.call_id, rep=call.rep, deal_id=call.deal_id, started_at=call.started_at,
-                    signals=a.get("signals") or {}, utterances=_utterances_of(a),
-                    participants=_participants_of(call), title=a.get("title"), extra=dict(extra or {}))
+    return CallView(
+        call_id=call.call_id,
+        rep=call.rep,
+        deal_id=call.deal_id,
+        started_at=call.started_at,
+        signals=a.get("signals") or {},
+        utterances=_utterances_of(a),
+        participants=_participants_of(call),
+        title=a.get("title"),
+        extra=dict(extra or {}),
+    )
 
 
 def transcript_of_stored(call: StoredCall) -> Transcript:
@@ -81,10 +103,18 @@ def transcript_of_stored(call: StoredCall) -> Transcript:
     from callcoach.domain import CallMeta
 
     view = view_of_stored(call)
-    meta = CallMeta(call_id=call.call_id, title=view.title, started_at=call.started_at,
-                    deal_id=call.deal_id, rep=call.rep, participants=view.participants, extra=view.extra)
-    return Transcript(meta=meta, utterances=view.utterances,
-                      duration_s=float(call.analysis.get("duration_s") or 0.0))
+    meta = CallMeta(
+        call_id=call.call_id,
+        title=view.title,
+        started_at=call.started_at,
+        deal_id=call.deal_id,
+        rep=call.rep,
+        participants=view.participants,
+        extra=view.extra,
+    )
+    return Transcript(
+        meta=meta, utterances=view.utterances, duration_s=float(call.analysis.get("duration_s") or 0.0)
+    )
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

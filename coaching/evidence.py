@@ -23,12 +23,18 @@ SELECTORS: dict[str, Selector] = {}
 MAX_QUOTES = 3
 
 # Closed-question openers (CONTRACT section 3: is/do/can/would/are questions are closed).
-_CLOSED_START = re.compile(r"^\s*(?:and |so |but |okay,? |ok,? )?(is|are|was|were|do|does|did|can|could|would|"
-                           r"will|should|have|has|had)\b", re.I)
-_PAIN_CUES = re.compile(r"\b(cost|costs|costing|lose|losing|lost|manual|manually|slow|delay|delays|late|"
-                        r"error|errors|mistake|duplicate|duplicates|problem|problems|issue|issues|pain|"
-                        r"struggle|struggling|frustrat\w*|waste|wasting|churn|risk|fines?|penalt\w*|"
-                        r"overtime|backlog|hours|weeks|complain\w*|miss|missed|missing|broken|hard)\b", re.I)
+_CLOSED_START = re.compile(
+    r"^\s*(?:and |so |but |okay,? |ok,? )?(is|are|was|were|do|does|did|can|could|would|"
+    r"will|should|have|has|had)\b",
+    re.I,
+)
+_PAIN_CUES = re.compile(
+    r"\b(cost|costs|costing|lose|losing|lost|manual|manually|slow|delay|delays|late|"
+    r"error|errors|mistake|duplicate|duplicates|problem|problems|issue|issues|pain|"
+    r"struggle|struggling|frustrat\w*|waste|wasting|churn|risk|fines?|penalt\w*|"
+    r"overtime|backlog|hours|weeks|complain\w*|miss|missed|missing|broken|hard)\b",
+    re.I,
+)
 
 
 def register(name: str) -> Callable[[Selector], Selector]:
@@ -69,8 +75,14 @@ def signal_quotes(signals: dict[str, Any], *path: str) -> list[dict[str, Any]]:
         key = (round(float(e["start"]), 2), e["text"])
         if key not in seen:
             seen.add(key)
-            out.append({"start": e["start"], "end": e.get("end", e["start"]), "speaker": e.get("speaker"),
-                        "text": e["text"]})
+            out.append(
+                {
+                    "start": e["start"],
+                    "end": e.get("end", e["start"]),
+                    "speaker": e.get("speaker"),
+                    "text": e["text"],
+                }
+            )
     return out
 
 
@@ -91,8 +103,11 @@ def is_closed_question(text: str) -> bool:
 
 def pain_statements(call: CallView) -> list[dict[str, Any]]:
     """The buyer's stated pains: the discovery signal's pain evidence, else buyer turns with a pain cue."""
-    from_signal = [e for e in signal_quotes(call.signals, "discovery")
-                   if (u := utterance_at(call, float(e["start"]))) is not None and u.side == "buyer"]
+    from_signal = [
+        e
+        for e in signal_quotes(call.signals, "discovery")
+        if (u := utterance_at(call, float(e["start"]))) is not None and u.side == "buyer"
+    ]
     if from_signal:
         return from_signal
     return [quote(u) for u in call.by_side("buyer") if _PAIN_CUES.search(u.text) and len(u.text.split()) >= 5]
@@ -128,7 +143,7 @@ def _pain_then_pitch(call: CallView) -> list[dict[str, Any]]:
         out.append(p)
         if u is not None:
             idx = call.utterances.index(u)
-            reply = next((r for r in call.utterances[idx + 1:] if r.side == "rep"), None)
+            reply = next((r for r in call.utterances[idx + 1 :] if r.side == "rep"), None)
             if reply is not None and "?" not in reply.text:
                 out.append(quote(reply))
     return out[:MAX_QUOTES] or _closed_questions(call)
@@ -153,7 +168,7 @@ def _objections(call: CallView) -> list[dict[str, Any]]:
             continue
         out.append(quote(u))
         idx = call.utterances.index(u)
-        reply = next((r for r in call.utterances[idx + 1:] if r.side == "rep"), None)
+        reply = next((r for r in call.utterances[idx + 1 :] if r.side == "rep"), None)
         if reply is not None:
             out.append(quote(reply))
     return out[: MAX_QUOTES + 1]

@@ -24,24 +24,34 @@ WRITERS: dict[str, Writer] = {}
 # Longest quoted phrase: a clause, not a paragraph, so the line stays sayable.
 MAX_PHRASE_WORDS = 16
 
-_CLAUSE_SPLIT = re.compile(r"(?<=[.;:!?])\s+|,\s+(?:and|but|so|which|because)\s+|\s+(?:but|because|which)\s+|"
-                           r"\s+-{1,2}\s+|\s+—\s+")
+_CLAUSE_SPLIT = re.compile(
+    r"(?<=[.;:!?])\s+|,\s+(?:and|but|so|which|because)\s+|\s+(?:but|because|which)\s+|"
+    r"\s+-{1,2}\s+|\s+—\s+"
+)
 _FILLER = re.compile(r"^(?:honestly|well|so|yeah|yes|look|and|but|um|uh|i mean|to be honest)[,\s]+", re.I)
-_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|"
-                     r"forty|fifty|hundred|thousand|million|half|percent|dozen)\b", re.I)
-_PAIN = re.compile(r"\b(cost|lose|losing|lost|manual|slow|delay|late|error|duplicate|problem|issue|pain|"
-                   r"struggl|frustrat|waste|churn|risk|fine|penalt|overtime|backlog|hours|complain|miss|"
-                   r"broken|hard|worr|concern|expensive|budget|price|timing|security|integrat)", re.I)
+_NUMBER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|"
+    r"forty|fifty|hundred|thousand|million|half|percent|dozen)\b",
+    re.I,
+)
+_PAIN = re.compile(
+    r"\b(cost|lose|losing|lost|manual|slow|delay|late|error|duplicate|problem|issue|pain|"
+    r"struggl|frustrat|waste|churn|risk|fine|penalt|overtime|backlog|hours|complain|miss|"
+    r"broken|hard|worr|concern|expensive|budget|price|timing|security|integrat)",
+    re.I,
+)
 
 # Discovery questions that open up an objection instead of answering it, per CONTRACT category.
 OBJECTION_QUESTIONS: dict[str, str] = {
-    "price": "what would this need to return for the price to be an easy yes, and what are you comparing it to?",
+    "price": "what would this need to return for the price to be an easy yes, "
+    "and what are you comparing it to?",
     "timing": "what is driving that timeline, and what does it cost you if this waits until then?",
     "competitor": "what do you like about how they handle it today, and what is still missing?",
     "authority": "who else weighs in on this, and what will they need to see to say yes?",
     "need": "what would have to be true for this to be worth solving this year?",
     "security": "which steps does your security review involve, and who runs them?",
-    "integration": "which systems does this have to connect to, and what broke the last time you connected one?",
+    "integration": "which systems does this have to connect to, "
+    "and what broke the last time you connected one?",
 }
 _DEFAULT_OBJECTION_Q = "what is behind that, and what would change your mind?"
 
@@ -87,8 +97,10 @@ def impact_question(call: CallView) -> str | None:
     p = unquantified[0] if unquantified else pains[0]
     phrase = key_phrase(p["text"])
     if _NUMBER.search(phrase):
-        return (f'You mentioned "{phrase}". If that continues through next year, what does it put at risk, '
-                f'and who else in the business feels it?')
+        return (
+            f'You mentioned "{phrase}". If that continues through next year, what does it put at risk, '
+            f"and who else in the business feels it?"
+        )
     return f'You mentioned "{phrase}". Roughly how much time or money does that cost you each month?'
 
 
@@ -117,15 +129,18 @@ def open_question(call: CallView) -> str | None:
     topic = _topic_of(q.text)
     if not topic:
         return None
-    return (f'Instead of "{q.text.strip()}", ask: "Walk me through {topic}: how does it work today, '
-            f'and what would you change about it?"')
+    return (
+        f'Instead of "{q.text.strip()}", ask: "Walk me through {topic}: how does it work today, '
+        f'and what would you change about it?"'
+    )
 
 
 @register("objection_discovery")
 def objection_discovery(call: CallView) -> str | None:
     """The objection the rep answered without exploring, turned into a discovery question."""
-    objs = unexplored_objections(call) or [o for o in (dig(call.signals, "objections") or [])
-                                           if isinstance(o, dict) and o.get("text")]
+    objs = unexplored_objections(call) or [
+        o for o in (dig(call.signals, "objections") or []) if isinstance(o, dict) and o.get("text")
+    ]
     if not objs:
         return None
     o = objs[0]
@@ -152,18 +167,24 @@ def dated_next_step(call: CallView) -> str | None:
     text = ns.get("text") if isinstance(ns, dict) else None
     who = _absent_stakeholder(call)
     if text:
-        return (f'You left it at "{key_phrase(text)}". Before hanging up, pin it down: "Can we put that on '
-                f'the calendar now: which day works, and who on your side owns it?"')
+        return (
+            f'You left it at "{key_phrase(text)}". Before hanging up, pin it down: "Can we put that on '
+            f'the calendar now: which day works, and who on your side owns it?"'
+        )
     pains = pain_statements(call)
     if pains:
         topic = key_phrase(pains[0]["text"])
         with_whom = f" with {who}" if who else ""
-        return (f'Close with: "Can we book 30 minutes{with_whom} on Tuesday or Wednesday to put numbers on '
-                f'\'{topic}\'? I\'ll send the invite today."')
+        return (
+            f'Close with: "Can we book 30 minutes{with_whom} on Tuesday or Wednesday to put numbers on '
+            f"'{topic}'? I'll send the invite today.\""
+        )
     last_buyer_q = next((u for u in reversed(call.by_side("buyer")) if "?" in u.text), None)
     if last_buyer_q is not None:
-        return (f'Close with: "You asked \'{key_phrase(last_buyer_q.text)}\': can we book 30 minutes on a '
-                f'day that suits you to answer it properly? I\'ll send the invite today."')
+        return (
+            f"Close with: \"You asked '{key_phrase(last_buyer_q.text)}': can we book 30 minutes on a "
+            f"day that suits you to answer it properly? I'll send the invite today.\""
+        )
     return None
 
 
@@ -179,8 +200,10 @@ def monologue_to_question(call: CallView) -> str | None:
         return None
     pains = pain_statements(call)
     tail = f' You said "{key_phrase(pains[0]["text"])}" - ' if pains else " "
-    return (f'Before explaining {topic}, ask:{tail}"how do you handle that today, and what would you want '
-            f'to be different?"')
+    return (
+        f'Before explaining {topic}, ask:{tail}"how do you handle that today, and what would you want '
+        f'to be different?"'
+    )
 
 
 @register("sentiment_check")
@@ -188,13 +211,18 @@ def sentiment_check(call: CallView) -> str | None:
     """The buyer's cooling words, quoted back with an open question about what changed."""
     from coaching.evidence import SELECTORS
 
-    quotes = [q for q in SELECTORS["sentiment"](call)
-              if (u := utterance_at(call, float(q["start"]))) is not None and u.side == "buyer"]
+    quotes = [
+        q
+        for q in SELECTORS["sentiment"](call)
+        if (u := utterance_at(call, float(q["start"]))) is not None and u.side == "buyer"
+    ]
     if not quotes:
         return None
     q = quotes[-1]
-    return (f'{_first_name(q.get("speaker")) or "Open with"}: "Last time you said \'{key_phrase(q["text"])}\'. '
-            f'What has changed on your side, and what would need to be true for this to feel right?"')
+    return (
+        f"{_first_name(q.get('speaker')) or 'Open with'}: \"Last time you said '{key_phrase(q['text'])}'. "
+        f'What has changed on your side, and what would need to be true for this to feel right?"'
+    )
 
 
 @register("multithread")
@@ -205,6 +233,9 @@ def multithread(call: CallView) -> str | None:
     if not pains and not who:
         return None
     pain = f'"{key_phrase(pains[0]["text"])}"' if pains else "this"
-    invite = f" Could we bring {who} into the next call?" if who else \
-        " Who else should be in the next call so we get their view first-hand?"
-    return f"Ask: \"Besides you, who is affected by {pain}?{invite}\""
+    invite = (
+        f" Could we bring {who} into the next call?"
+        if who
+        else " Who else should be in the next call so we get their view first-hand?"
+    )
+    return f'Ask: "Besides you, who is affected by {pain}?{invite}"'

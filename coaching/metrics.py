@@ -64,8 +64,11 @@ def _next_step_clarity(call: CallView) -> float | None:
     if not isinstance(ns, dict) or "present" not in ns:
         return None
     # 0..3: one point each for an agreed step, a named day/date, and an owner (CONTRACT 3).
-    return float(bool(ns.get("present"))) + float(bool(ns.get("present") and ns.get("dated"))) + \
-        float(bool(ns.get("present") and ns.get("owned")))
+    return (
+        float(bool(ns.get("present")))
+        + float(bool(ns.get("present") and ns.get("dated")))
+        + float(bool(ns.get("present") and ns.get("owned")))
+    )
 
 
 def _objections(call: CallView) -> float | None:
@@ -104,7 +107,7 @@ def _rep_reply_after(call: CallView, start: float) -> str | None:
     if idx is None:
         return None
     reply = []
-    for u in utts[idx + 1:]:
+    for u in utts[idx + 1 :]:
         if u.side == "rep":
             reply.append(u.text)
         elif reply:
@@ -121,29 +124,79 @@ def _unexplored(call: CallView) -> float | None:
 # The metric registry. normal_sd values are typical call-to-call spreads of one steady rep:
 # discovery score on 0..100 moves ~8 points, open questions ~1.5, talk share ~5 points,
 # next-step clarity half a point (one element missing now and then), sentiment drift ~0.2.
-METRICS: dict[str, Metric] = {m.name: m for m in (
-    Metric("discovery_score", "discovery score", "higher_is_better", 8.0,
-           lambda c: as_number(dig(c.signals, "discovery", "score")), "/100"),
-    Metric("open_questions", "open questions", "higher_is_better", 1.5,
-           lambda c: as_number(dig(c.signals, "discovery", "open_questions"))),
-    Metric("questions", "questions asked", "higher_is_better", 2.0,
-           lambda c: as_number(dig(c.signals, "discovery", "questions"))),
-    Metric("quantified_pains", "quantified pains", "higher_is_better", 1.0,
-           lambda c: as_number(dig(c.signals, "discovery", "quantified_pains"))),
-    Metric("talk_ratio", "rep talk share", "lower_is_better", 0.05,
-           lambda c: as_number(dig(c.signals, "talk_ratio", "rep"))),
-    Metric("longest_monologue_s", "longest monologue", "lower_is_better", 20.0,
-           lambda c: as_number(dig(c.signals, "longest_monologue_s")), "s"),
-    Metric("next_step_clarity", "next-step clarity", "higher_is_better", 0.75, _next_step_clarity, "/3"),
-    Metric("buyer_sentiment", "buyer sentiment drift", "higher_is_better", 0.2,
-           lambda c: as_number(dig(c.signals, "sentiment", "drift"))),
-    Metric("buyer_participants", "buyer participants", "higher_is_better", 0.7,
-           lambda c: as_number(dig(c.signals, "multithreading", "buyer_participants"))),
-    Metric("stakeholders", "stakeholders engaged", "higher_is_better", 1.0, _stakeholders),
-    Metric("objections", "objections raised", "lower_is_better", 1.0, _objections),
-    Metric("unexplored_objections", "objections answered without a question", "lower_is_better", 0.7,
-           _unexplored),
-)}
+METRICS: dict[str, Metric] = {
+    m.name: m
+    for m in (
+        Metric(
+            "discovery_score",
+            "discovery score",
+            "higher_is_better",
+            8.0,
+            lambda c: as_number(dig(c.signals, "discovery", "score")),
+            "/100",
+        ),
+        Metric(
+            "open_questions",
+            "open questions",
+            "higher_is_better",
+            1.5,
+            lambda c: as_number(dig(c.signals, "discovery", "open_questions")),
+        ),
+        Metric(
+            "questions",
+            "questions asked",
+            "higher_is_better",
+            2.0,
+            lambda c: as_number(dig(c.signals, "discovery", "questions")),
+        ),
+        Metric(
+            "quantified_pains",
+            "quantified pains",
+            "higher_is_better",
+            1.0,
+            lambda c: as_number(dig(c.signals, "discovery", "quantified_pains")),
+        ),
+        Metric(
+            "talk_ratio",
+            "rep talk share",
+            "lower_is_better",
+            0.05,
+            lambda c: as_number(dig(c.signals, "talk_ratio", "rep")),
+        ),
+        Metric(
+            "longest_monologue_s",
+            "longest monologue",
+            "lower_is_better",
+            20.0,
+            lambda c: as_number(dig(c.signals, "longest_monologue_s")),
+            "s",
+        ),
+        Metric("next_step_clarity", "next-step clarity", "higher_is_better", 0.75, _next_step_clarity, "/3"),
+        Metric(
+            "buyer_sentiment",
+            "buyer sentiment drift",
+            "higher_is_better",
+            0.2,
+            lambda c: as_number(dig(c.signals, "sentiment", "drift")),
+        ),
+        Metric(
+            "buyer_participants",
+            "buyer participants",
+            "higher_is_better",
+            0.7,
+            lambda c: as_number(dig(c.signals, "multithreading", "buyer_participants")),
+        ),
+        Metric("stakeholders", "stakeholders engaged", "higher_is_better", 1.0, _stakeholders),
+        Metric("objections", "objections raised", "lower_is_better", 1.0, _objections),
+        Metric(
+            "unexplored_objections",
+            "objections answered without a question",
+            "lower_is_better",
+            0.7,
+            _unexplored,
+        ),
+    )
+}
 
 
 def metric(name: str) -> Metric:

@@ -74,8 +74,8 @@ def outcome_of(prompt: IssuedPrompt, rep_calls: Sequence[CallView]) -> Outcome |
     if idx is None:
         return None
     m = metric(prompt.metric)
-    before = [v for c in rep_calls[max(0, idx - WINDOW_BEFORE + 1): idx + 1] if (v := m.read(c)) is not None]
-    after = [v for c in rep_calls[idx + 1: idx + 1 + WINDOW_AFTER] if (v := m.read(c)) is not None]
+    before = [v for c in rep_calls[max(0, idx - WINDOW_BEFORE + 1) : idx + 1] if (v := m.read(c)) is not None]
+    after = [v for c in rep_calls[idx + 1 : idx + 1 + WINDOW_AFTER] if (v := m.read(c)) is not None]
     sign = 1.0 if m.direction == "higher_is_better" else -1.0
     g = hedges_g(before, after)
     g = None if g is None else sign * g
@@ -87,28 +87,40 @@ def outcome_of(prompt: IssuedPrompt, rep_calls: Sequence[CallView]) -> Outcome |
         status = "no clear change"
     else:
         status = "improved" if g >= CHANGE_G else "worsened" if g <= -CHANGE_G else "no clear change"
-    return Outcome(call_id=prompt.call_id, rep=prompt.rep or "", rule_id=prompt.rule_id, signal=prompt.signal,
-                   metric=prompt.metric, n_before=len(before), n_after=len(after),
-                   mean_before=statistics.fmean(before) if before else None,
-                   mean_after=statistics.fmean(after) if after else None,
-                   effect_size_g=None if g is None or math.isinf(g) else round(g, 3), status=status)
+    return Outcome(
+        call_id=prompt.call_id,
+        rep=prompt.rep or "",
+        rule_id=prompt.rule_id,
+        signal=prompt.signal,
+        metric=prompt.metric,
+        n_before=len(before),
+        n_after=len(after),
+        mean_before=statistics.fmean(before) if before else None,
+        mean_after=statistics.fmean(after) if after else None,
+        effect_size_g=None if g is None or math.isinf(g) else round(g, 3),
+        status=status,
+    )
 
 
 def _summary(rows: Iterable[Outcome]) -> dict[str, Any]:
     rows = list(rows)
     judged = [r for r in rows if r.status in {"improved", "worsened", "no clear change"}]
     gs = [r.effect_size_g for r in judged if r.effect_size_g is not None]
-    return {"prompts": len(rows), "judged": len(judged),
-            "improved": sum(r.status == "improved" for r in rows),
-            "worsened": sum(r.status == "worsened" for r in rows),
-            "no_clear_change": sum(r.status == "no clear change" for r in rows),
-            "too_early": sum(r.status == "too early" for r in rows),
-            "mean_effect_size_g": round(statistics.fmean(gs), 3) if gs else None,
-            "calls_after": sum(r.n_after for r in judged)}
+    return {
+        "prompts": len(rows),
+        "judged": len(judged),
+        "improved": sum(r.status == "improved" for r in rows),
+        "worsened": sum(r.status == "worsened" for r in rows),
+        "no_clear_change": sum(r.status == "no clear change" for r in rows),
+        "too_early": sum(r.status == "too early" for r in rows),
+        "mean_effect_size_g": round(statistics.fmean(gs), 3) if gs else None,
+        "calls_after": sum(r.n_after for r in judged),
+    }
 
 
-def track_outcomes(prompts: Sequence[IssuedPrompt], calls: Sequence[CallView],
-                   roster: Roster | None = None) -> dict[str, Any]:
+def track_outcomes(
+    prompts: Sequence[IssuedPrompt], calls: Sequence[CallView], roster: Roster | None = None
+) -> dict[str, Any]:
     """Per-prompt outcomes plus summaries per rep, team and cohort, each split by targeted metric."""
     roster = roster or {}
     by_rep: dict[str, list[CallView]] = defaultdict(list)
@@ -124,22 +136,30 @@ def track_outcomes(prompts: Sequence[IssuedPrompt], calls: Sequence[CallView],
             if k is None:
                 continue
             groups[k][o.metric].append(o)
-        return {k: {"all": _summary(o for ms in by_m.values() for o in ms),
-                    **{m: _summary(os) for m, os in sorted(by_m.items())}}
-                for k, by_m in sorted(groups.items())}
+        return {
+            k: {
+                "all": _summary(o for ms in by_m.values() for o in ms),
+                **{m: _summary(os) for m, os in sorted(by_m.items())},
+            }
+            for k, by_m in sorted(groups.items())
+        }
 
     def attr(name: str) -> Any:
         return lambda o: getattr(roster[o.rep], name) if o.rep in roster else None
 
     return {
-        "method": (f"Hedges' g of the targeted metric over the rep's next {WINDOW_AFTER} calls versus the "
-                   f"prompt's call and up to {WINDOW_BEFORE - 1} before it; positive = improved; "
-                   f"|g| >= {CHANGE_G} counts as a change; fewer than {MIN_AFTER} later calls is too early"),
+        "method": (
+            f"Hedges' g of the targeted metric over the rep's next {WINDOW_AFTER} calls versus the "
+            f"prompt's call and up to {WINDOW_BEFORE - 1} before it; positive = improved; "
+            f"|g| >= {CHANGE_G} counts as a change; fewer than {MIN_AFTER} later calls is too early"
+        ),
         "prompts": [asdict(o) for o in outcomes],
         "per_rep": grouped(lambda o: o.rep),
-        "per_team": grouped(lambda o: roster[o.rep].team if o.rep in roster and roster[o.rep].team
-                            else None),
-        "cohorts": {"band": grouped(attr("band")), "tenure": grouped(attr("tenure_bucket")),
-                    "segment": grouped(attr("segment"))},
+        "per_team": grouped(lambda o: roster[o.rep].team if o.rep in roster and roster[o.rep].team else None),
+        "cohorts": {
+            "band": grouped(attr("band")),
+            "tenure": grouped(attr("tenure_bucket")),
+            "segment": grouped(attr("segment")),
+        },
         "overall": _summary(outcomes),
     }

@@ -40,10 +40,19 @@ class Condition(_Strict):
     with no evaluable condition does not fire."""
 
     worse_than: float | None = Field(None, description="Absolute: value strictly worse than this.")
-    vs_baseline: float | None = Field(None, gt=0, description=(
-        "Relative to the rep's own baseline: worse than their recent mean by at least this much."))
-    team_percentile: float | None = Field(None, gt=0, lt=100, description=(
-        "Relative to the team: among the worst P percent of the team's calls on this metric."))
+    vs_baseline: float | None = Field(
+        None,
+        gt=0,
+        description=(
+            "Relative to the rep's own baseline: worse than their recent mean by at least this much."
+        ),
+    )
+    team_percentile: float | None = Field(
+        None,
+        gt=0,
+        lt=100,
+        description=("Relative to the team: among the worst P percent of the team's calls on this metric."),
+    )
     match: Literal["any", "all"] = "any"
 
     @model_validator(mode="after")
@@ -81,16 +90,23 @@ class Rule(_Strict):
             raise ValueError(f"bad template {v!r}: {exc}") from exc
         unknown = {n.split(".")[0].split("[")[0] for n in names} - TEMPLATE_FIELDS
         if unknown:
-            raise ValueError(f"template uses unknown fields {sorted(unknown)}; allowed: {sorted(TEMPLATE_FIELDS)}")
+            raise ValueError(
+                f"template uses unknown fields {sorted(unknown)}; allowed: {sorted(TEMPLATE_FIELDS)}"
+            )
         return v
 
 
 class DriftSection(_Strict):
-    baseline_calls: int = Field(DEFAULT_BASELINE_CALLS, ge=3, le=50)
-    lam: float = Field(DEFAULT_LAMBDA, gt=0, le=1, alias="lambda")
-    width: float = Field(DEFAULT_L, gt=0, le=6)
-    metrics: tuple[str, ...] = ("discovery_score", "open_questions", "talk_ratio", "next_step_clarity",
-                                "buyer_sentiment")
+    baseline_calls: int = Field(default=DEFAULT_BASELINE_CALLS, ge=3, le=50)
+    lam: float = Field(default=DEFAULT_LAMBDA, gt=0, le=1, alias="lambda")
+    width: float = Field(default=DEFAULT_L, gt=0, le=6)
+    metrics: tuple[str, ...] = (
+        "discovery_score",
+        "open_questions",
+        "talk_ratio",
+        "next_step_clarity",
+        "buyer_sentiment",
+    )
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -107,33 +123,33 @@ class DealSection(_Strict):
     # Sentiment souring: over the deal's last `sentiment_calls` calls, buyer sentiment falls call
     # after call by at least `sentiment_min_drop` in total (drift is on -2..2), or every one of
     # them reads "negative".
-    sentiment_calls: int = Field(3, ge=2)
-    sentiment_min_drop: float = Field(0.3, gt=0)
+    sentiment_calls: int = Field(default=3, ge=2)
+    sentiment_min_drop: float = Field(default=0.3, gt=0)
     # Single-threaded: this many calls and still one buyer voice and at most one named stakeholder.
-    single_threaded_calls: int = Field(3, ge=2)
+    single_threaded_calls: int = Field(default=3, ge=2)
     # No dated next step in this many consecutive calls (the latest ones).
-    undated_next_step_calls: int = Field(3, ge=2)
+    undated_next_step_calls: int = Field(default=3, ge=2)
 
 
 class BaselineSection(_Strict):
     # The rep's own baseline for prompts: the mean of their last `calls` earlier calls, once
     # they have `min_calls` (fewer is one bad day, not a baseline).
-    calls: int = Field(5, ge=1)
-    min_calls: int = Field(3, ge=1)
+    calls: int = Field(default=5, ge=1)
+    min_calls: int = Field(default=3, ge=1)
 
 
 class TeamSection(_Strict):
     # Team percentiles need enough calls to mean anything; below this they are not used.
-    min_calls: int = Field(10, ge=3)
+    min_calls: int = Field(default=10, ge=3)
 
 
 class Playbook(_Strict):
     version: Literal[1] = 1
-    max_prompts: int = Field(3, ge=1, le=3, description="At most three prompts per call (issue #4).")
-    baseline: BaselineSection = BaselineSection()
-    team: TeamSection = TeamSection()
-    drift: DriftSection = DriftSection()
-    deals: DealSection = DealSection()
+    max_prompts: int = Field(default=3, ge=1, le=3, description="At most three prompts per call (issue #4).")
+    baseline: BaselineSection = Field(default_factory=BaselineSection)
+    team: TeamSection = Field(default_factory=TeamSection)
+    drift: DriftSection = Field(default_factory=DriftSection)
+    deals: DealSection = Field(default_factory=DealSection)
     rules: tuple[Rule, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -147,11 +163,15 @@ class Playbook(_Strict):
                 raise ValueError(f"rule id {r.id!r} appears twice")
             seen.add(r.id)
             if r.evidence not in SELECTORS:
-                raise ValueError(f"rule {r.id!r}: unknown evidence selector {r.evidence!r}; "
-                                 f"known: {', '.join(sorted(SELECTORS))}")
+                raise ValueError(
+                    f"rule {r.id!r}: unknown evidence selector {r.evidence!r}; "
+                    f"known: {', '.join(sorted(SELECTORS))}"
+                )
             if r.next_call not in WRITERS:
-                raise ValueError(f"rule {r.id!r}: unknown next_call writer {r.next_call!r}; "
-                                 f"known: {', '.join(sorted(WRITERS))}")
+                raise ValueError(
+                    f"rule {r.id!r}: unknown next_call writer {r.next_call!r}; "
+                    f"known: {', '.join(sorted(WRITERS))}"
+                )
         return self
 
 
@@ -165,8 +185,9 @@ def parse_playbook(text: str, *, source: str = "<playbook>") -> Playbook:
     try:
         return Playbook.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}"
-                             for e in exc.errors())
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}" for e in exc.errors()
+        )
         raise MalformedPlaybook(problems, path=source) from exc
 
 

@@ -47,8 +47,14 @@ def team_cut(m: Metric, team_values: Sequence[float], percentile: float) -> floa
     return float(np.percentile(np.asarray(team_values, dtype=float), q))
 
 
-def evaluate(rule: Rule, call: CallView, *, own_history: Sequence[CallView], team: Sequence[CallView],
-             playbook: Playbook) -> RuleVerdict:
+def evaluate(
+    rule: Rule,
+    call: CallView,
+    *,
+    own_history: Sequence[CallView],
+    team: Sequence[CallView],
+    playbook: Playbook,
+) -> RuleVerdict:
     """Whether `rule` fires on `call`, against the rep's earlier calls and the team's calls."""
     m = metric(rule.metric)
     value = m.read(call)
@@ -63,19 +69,23 @@ def evaluate(rule: Rule, call: CallView, *, own_history: Sequence[CallView], tea
         hit = m.worse(value, cond.worse_than)
         checks.append(hit)
         if hit:
-            reasons.append(f"{m.label} {_fmt(m, value)} is past the playbook's line of {_fmt(m, cond.worse_than)}")
+            reasons.append(
+                f"{m.label} {_fmt(m, value)} is past the playbook's line of {_fmt(m, cond.worse_than)}"
+            )
             severity = max(severity, m.shortfall(value, cond.worse_than) / m.normal_sd)
 
     baseline = None
-    own = [v for c in own_history[-playbook.baseline.calls:] if (v := m.read(c)) is not None]
+    own = [v for c in own_history[-playbook.baseline.calls :] if (v := m.read(c)) is not None]
     if cond.vs_baseline is not None and len(own) >= playbook.baseline.min_calls:
         baseline = statistics.fmean(own)
         gap = m.shortfall(value, baseline)
         hit = gap >= cond.vs_baseline
         checks.append(hit)
         if hit:
-            reasons.append(f"{_fmt(m, gap)} worse than your own average of {_fmt(m, baseline)} "
-                           f"over your last {len(own)} calls")
+            reasons.append(
+                f"{_fmt(m, gap)} worse than your own average of {_fmt(m, baseline)} "
+                f"over your last {len(own)} calls"
+            )
             severity = max(severity, gap / m.normal_sd)
 
     cut = None
@@ -85,12 +95,16 @@ def evaluate(rule: Rule, call: CallView, *, own_history: Sequence[CallView], tea
         hit = m.worse(value, cut)
         checks.append(hit)
         if hit:
-            reasons.append(f"in the team's weakest {cond.team_percentile:.0f}% of {len(team_values)} calls "
-                           f"(cut-off {_fmt(m, cut)})")
+            reasons.append(
+                f"in the team's weakest {cond.team_percentile:.0f}% of {len(team_values)} calls "
+                f"(cut-off {_fmt(m, cut)})"
+            )
             severity = max(severity, m.shortfall(value, cut) / m.normal_sd)
 
     fired = bool(checks) and (all(checks) if cond.match == "all" else any(checks))
-    return RuleVerdict(fired, value, baseline, cut, tuple(reasons) if fired else (), severity if fired else 0.0)
+    return RuleVerdict(
+        fired, value, baseline, cut, tuple(reasons) if fired else (), severity if fired else 0.0
+    )
 
 
 def _render(template: str, fields: dict[str, Any]) -> str:
@@ -104,8 +118,12 @@ def build_prompt(rule: Rule, verdict: RuleVerdict, call: CallView) -> CoachingPr
     m = metric(rule.metric)
     first = evidence[0]
     fields: dict[str, Any] = {
-        "value": verdict.value, "label": m.label, "unit": m.unit, "quote": first["text"],
-        "speaker": first.get("speaker") or "", "time": _clock(float(first["start"])),
+        "value": verdict.value,
+        "label": m.label,
+        "unit": m.unit,
+        "quote": first["text"],
+        "speaker": first.get("speaker") or "",
+        "time": _clock(float(first["start"])),
         "baseline": verdict.baseline if verdict.baseline is not None else float("nan"),
         "team_cut": verdict.team_cut if verdict.team_cut is not None else float("nan"),
     }
@@ -113,9 +131,18 @@ def build_prompt(rule: Rule, verdict: RuleVerdict, call: CallView) -> CoachingPr
     if verdict.reasons:
         message += " Why now: " + "; ".join(verdict.reasons) + "."
     return CoachingPrompt(
-        rule_id=rule.id, signal=rule.signal, metric=rule.metric, behavior=rule.behavior, message=message,
-        practice=_render(rule.practice, fields), evidence=tuple(evidence), priority=rule.priority,
-        next_call_line=WRITERS[rule.next_call](call), value=verdict.value, reasons=verdict.reasons)
+        rule_id=rule.id,
+        signal=rule.signal,
+        metric=rule.metric,
+        behavior=rule.behavior,
+        message=message,
+        practice=_render(rule.practice, fields),
+        evidence=tuple(evidence),
+        priority=rule.priority,
+        next_call_line=WRITERS[rule.next_call](call),
+        value=verdict.value,
+        reasons=verdict.reasons,
+    )
 
 
 def _clock(seconds: float) -> str:
@@ -123,8 +150,9 @@ def _clock(seconds: float) -> str:
     return f"{m}:{s:02d}"
 
 
-def practice_prompts(call: CallView, *, own_history: Sequence[CallView], team: Sequence[CallView],
-                     playbook: Playbook) -> list[CoachingPrompt]:
+def practice_prompts(
+    call: CallView, *, own_history: Sequence[CallView], team: Sequence[CallView], playbook: Playbook
+) -> list[CoachingPrompt]:
     """At most `playbook.max_prompts` prompts for `call`, highest priority (then severity) first.
 
     Two rules on the same metric yield one prompt (the higher priority one)."""

@@ -50,18 +50,34 @@ def _statements(calls: Sequence[CallView]) -> list[BuyerStatement]:
             if isinstance(o, dict) and o.get("text") and isinstance(o.get("start"), int | float):
                 u = utterance_at(c, float(o["start"]))
                 speaker = u.speaker if u else str(o.get("speaker") or "")
-                out.append(BuyerStatement("objection", o.get("category"), str(o["text"]), float(o["start"]),
-                                          speaker, c.title_of(speaker), c))
+                out.append(
+                    BuyerStatement(
+                        "objection",
+                        o.get("category"),
+                        str(o["text"]),
+                        float(o["start"]),
+                        speaker,
+                        c.title_of(speaker),
+                        c,
+                    )
+                )
         for p in pain_statements(c):
             speaker = str(p.get("speaker") or "")
-            out.append(BuyerStatement("pain", None, str(p["text"]), float(p["start"]), speaker,
-                                      c.title_of(speaker), c))
+            out.append(
+                BuyerStatement(
+                    "pain", None, str(p["text"]), float(p["start"]), speaker, c.title_of(speaker), c
+                )
+            )
     return out
 
 
 def _sentiment_at(call: CallView, start: float) -> float | None:
     for s in dig(call.signals, "sentiment", "scores") or []:
-        if isinstance(s, dict) and isinstance(s.get("score"), int | float) and abs(float(s["start"]) - start) < 0.05:
+        if (
+            isinstance(s, dict)
+            and isinstance(s.get("score"), int | float)
+            and abs(float(s["start"]) - start) < 0.05
+        ):
             return float(s["score"])
     return None
 
@@ -90,10 +106,17 @@ def _response(st: BuyerStatement) -> dict[str, Any] | None:
         if isinstance(ev.get("start"), int | float) and reply[0].start <= float(ev["start"]) <= horizon_end:
             step = ev
             break
-    return {"call_id": call.call_id, "rep": call.rep, "reply": " ".join(r.text for r in reply),
-            "start": reply[0].start, "buyer_next": nxt.text if nxt else None,
-            "sentiment_before": before, "sentiment_after": after, "warmer": warmer,
-            "next_step": step.get("text") if step else None}
+    return {
+        "call_id": call.call_id,
+        "rep": call.rep,
+        "reply": " ".join(r.text for r in reply),
+        "start": reply[0].start,
+        "buyer_next": nxt.text if nxt else None,
+        "sentiment_before": before,
+        "sentiment_after": after,
+        "warmer": warmer,
+        "next_step": step.get("text") if step else None,
+    }
 
 
 def _criteria(best: Sequence[dict[str, Any]], variants: Sequence[str]) -> list[dict[str, Any]]:
@@ -101,8 +124,10 @@ def _criteria(best: Sequence[dict[str, Any]], variants: Sequence[str]) -> list[d
     words = {w.lower() for v in variants for w in re.findall(r"[A-Za-z]{5,}", v)}
     checks = [
         ("Asks a question back before answering", lambda r: "?" in r["reply"]),
-        ("Uses the buyer's own words", lambda r: bool(words & {w.lower() for w in re.findall(r"[A-Za-z]{5,}",
-                                                                                           r["reply"])})),
+        (
+            "Uses the buyer's own words",
+            lambda r: bool(words & {w.lower() for w in re.findall(r"[A-Za-z]{5,}", r["reply"])}),
+        ),
         ("Puts a number on it", lambda r: bool(re.search(r"\d|percent|half|double", r["reply"], re.I))),
         ("Proposes a concrete next step", lambda r: bool(r["next_step"])),
     ]
@@ -110,8 +135,14 @@ def _criteria(best: Sequence[dict[str, Any]], variants: Sequence[str]) -> list[d
     for label, test in checks:
         shown = [r for r in best if test(r)]
         if shown:
-            out.append({"criterion": label, "examples": [
-                {"call_id": r["call_id"], "rep": r["rep"], "text": r["reply"]} for r in shown[:2]]})
+            out.append(
+                {
+                    "criterion": label,
+                    "examples": [
+                        {"call_id": r["call_id"], "rep": r["rep"], "text": r["reply"]} for r in shown[:2]
+                    ],
+                }
+            )
     return out
 
 
@@ -124,7 +155,9 @@ def build_roleplays(calls: Sequence[CallView]) -> list[dict[str, Any]]:
     clusters: dict[int, list[BuyerStatement]] = {}
     for s, lab in zip(statements, labels, strict=True):
         clusters.setdefault(int(lab), []).append(s)
-    ordered = sorted(clusters.values(), key=lambda ss: (len({s.call.call_id for s in ss}), len(ss)), reverse=True)
+    ordered = sorted(
+        clusters.values(), key=lambda ss: (len({s.call.call_id for s in ss}), len(ss)), reverse=True
+    )
     return [_scenario(i + 1, ss) for i, ss in enumerate(ordered[:MAX_SCENARIOS])]
 
 
@@ -136,8 +169,9 @@ def _cluster(texts: Sequence[str]) -> list[int]:
     from callcoach.nlp import embed
 
     vectors = embed(list(texts))
-    model = AgglomerativeClustering(n_clusters=None, distance_threshold=CLUSTER_DISTANCE, metric="cosine",
-                                    linkage="average")
+    model = AgglomerativeClustering(
+        n_clusters=None, distance_threshold=CLUSTER_DISTANCE, metric="cosine", linkage="average"
+    )
     return [int(x) for x in model.fit_predict(vectors)]
 
 
@@ -162,13 +196,24 @@ def _scenario(number: int, items: Sequence[BuyerStatement]) -> dict[str, Any]:
         "name": name,
         "kind": kind,
         "category": topic,
-        "persona": {"title": titles.most_common(1)[0][0] if titles else None,
-                    "industry": industries.most_common(1)[0][0] if industries else None,
-                    "speakers": sorted({s.speaker for s in items if s.speaker})},
+        "persona": {
+            "title": titles.most_common(1)[0][0] if titles else None,
+            "industry": industries.most_common(1)[0][0] if industries else None,
+            "speakers": sorted({s.speaker for s in items if s.speaker}),
+        },
         "variants": variants[:MAX_VARIANTS],
-        "context": [{"call_id": s.call.call_id, "call_title": s.call.title, "deal_id": s.call.deal_id,
-                     "rep": s.call.rep, "at_s": round(s.start, 1), "speaker": s.speaker,
-                     "rep_before": _rep_before(s)} for s in items],
+        "context": [
+            {
+                "call_id": s.call.call_id,
+                "call_title": s.call.title,
+                "deal_id": s.call.deal_id,
+                "rep": s.call.rep,
+                "at_s": round(s.start, 1),
+                "speaker": s.speaker,
+                "rep_before": _rep_before(s),
+            }
+            for s in items
+        ],
         "rubric": _criteria(best, variants),
         "best_responses": best,
         "observed_responses": len(responses),
@@ -192,21 +237,31 @@ def roleplays_markdown(scenarios: Sequence[dict[str, Any]]) -> str:
     for sc in scenarios:
         p = sc["persona"]
         persona = ", ".join(x for x in (p.get("title"), p.get("industry")) if x) or "buyer (title unknown)"
-        lines += [f"## {sc['id']}: {sc['name']}", "", f"**Buyer persona:** {persona}", "",
-                  "**What buyers said (play one of these):**", ""]
-        lines += [f"- \"{v}\"" for v in sc["variants"]]
+        lines += [
+            f"## {sc['id']}: {sc['name']}",
+            "",
+            f"**Buyer persona:** {persona}",
+            "",
+            "**What buyers said (play one of these):**",
+            "",
+        ]
+        lines += [f'- "{v}"' for v in sc["variants"]]
         lines += ["", "**Context:**", ""]
         for c in sc["context"][:MAX_VARIANTS]:
             where = c.get("call_title") or c["call_id"]
             before = f' after the rep said "{c["rep_before"]}"' if c.get("rep_before") else ""
-            lines.append(f"- {where} ({c['call_id']}, {int(c['at_s'] // 60)}:{int(c['at_s'] % 60):02d}), "
-                         f"{c['speaker']}{before}")
+            lines.append(
+                f"- {where} ({c['call_id']}, {int(c['at_s'] // 60)}:{int(c['at_s'] % 60):02d}), "
+                f"{c['speaker']}{before}"
+            )
         lines += ["", "**Rubric (from the best observed rep responses):**", ""]
         if not sc["rubric"]:
-            lines.append(f"- No observed rep response ({sc['observed_responses']} seen) was followed by a warmer "
-                         "buyer or a next step yet; score the practice on asking before answering.")
+            lines.append(
+                f"- No observed rep response ({sc['observed_responses']} seen) was followed by a warmer "
+                "buyer or a next step yet; score the practice on asking before answering."
+            )
         for r in sc["rubric"]:
             lines.append(f"- {r['criterion']}")
-            lines += [f"  - e.g. {e['rep'] or 'rep'} ({e['call_id']}): \"{e['text']}\"" for e in r["examples"]]
+            lines += [f'  - e.g. {e["rep"] or "rep"} ({e["call_id"]}): "{e["text"]}"' for e in r["examples"]]
         lines.append("")
     return "\n".join(lines)

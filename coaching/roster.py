@@ -69,7 +69,9 @@ def parse_roster(text: str, *, source: str = "<roster>", fmt: str = "csv") -> Ro
         if not isinstance(row, dict):
             raise MalformedRoster(f"entry {i} is not a mapping", path=source)
         try:
-            entry = RosterEntry.model_validate({k.strip() if isinstance(k, str) else k: v for k, v in row.items()})
+            entry = RosterEntry.model_validate(
+                {k.strip() if isinstance(k, str) else k: v for k, v in row.items()}
+            )
         except ValidationError as exc:
             problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
             raise MalformedRoster(f"entry {i}: {problems}", path=source) from exc

@@ -27,11 +27,19 @@ class CoachingPrompt:
     reasons: tuple[str, ...] = ()  # which thresholds fired, in words
 
     def to_contract(self) -> dict[str, Any]:
-        return {"signal": self.signal, "message": self.message, "practice": self.practice,
-                "evidence": list(self.evidence), "priority": self.priority,
-                "next_call_line": self.next_call_line, "behavior": self.behavior,
-                "metric": self.metric, "value": self.value, "rule": self.rule_id,
-                "reasons": list(self.reasons)}
+        return {
+            "signal": self.signal,
+            "message": self.message,
+            "practice": self.practice,
+            "evidence": list(self.evidence),
+            "priority": self.priority,
+            "next_call_line": self.next_call_line,
+            "behavior": self.behavior,
+            "metric": self.metric,
+            "value": self.value,
+            "rule": self.rule_id,
+            "reasons": list(self.reasons),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +71,16 @@ class Alert:
         return f"{self.subject_type}:{self.subject}:{self.kind}"
 
     def to_contract(self) -> dict[str, Any]:
-        return {"kind": self.kind, "severity": self.severity, "message": self.message,
-                "evidence": list(self.evidence), "subject_type": self.subject_type,
-                "subject": self.subject, self.subject_type: self.subject,
-                "window": [{"call_id": c.call_id, "started_at": c.started_at, "value": c.value}
-                           for c in self.window],
-                "details": self.details}
+        return {
+            "kind": self.kind,
+            "severity": self.severity,
+            "message": self.message,
+            "evidence": list(self.evidence),
+            "subject_type": self.subject_type,
+            "subject": self.subject,
+            self.subject_type: self.subject,
+            "window": [
+                {"call_id": c.call_id, "started_at": c.started_at, "value": c.value} for c in self.window
+            ],
+            "details": self.details,
+        }

@@ -62,24 +62,44 @@ def slack_payload(alert: Alert, *, event: str = "opened", alert_id: int | None =
     window = ", ".join(c.call_id for c in alert.window)
     quotes = "\n".join(
         f"> _{q.get('speaker') or '?'}_ ({q.get('call_id', '')} {_clock(q.get('start', 0))}): "
-        f"{str(q.get('text', ''))[:_MAX_QUOTE_CHARS]}" for q in alert.evidence)
+        f"{str(q.get('text', ''))[:_MAX_QUOTE_CHARS]}"
+        for q in alert.evidence
+    )
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": head[:150]}},
         {"type": "section", "text": {"type": "mrkdwn", "text": alert.message}},
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": f"Calls: {window}"
-                                          + (f" | alert #{alert_id}" if alert_id is not None else "")}]},
+        {
+            "type": "context",
+            "elements": [
+                {
+                    "type": "mrkdwn",
+                    "text": f"Calls: {window}" + (f" | alert #{alert_id}" if alert_id is not None else ""),
+                }
+            ],
+        },
     ]
     if quotes:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": quotes}})
     return {"text": f"{head}: {alert.message}", "blocks": blocks}
 
 
-def post_with_retries(url: str, payload: dict[str, Any], *, idempotency_key: str, attempts: int,
-                      backoff_s: float, backoff_max_s: float, timeout_s: float,
-                      client: httpx.Client | None = None) -> DeliveryResult:
+def post_with_retries(
+    url: str,
+    payload: dict[str, Any],
+    *,
+    idempotency_key: str,
+    attempts: int,
+    backoff_s: float,
+    backoff_max_s: float,
+    timeout_s: float,
+    client: httpx.Client | None = None,
+) -> DeliveryResult:
     """POST `payload` to `url`, retrying transient failures; never raises for HTTP outcomes."""
-    headers = {"Idempotency-Key": idempotency_key, "Content-Type": "application/json",
-               "User-Agent": "callcoach-alerts/1"}
+    headers = {
+        "Idempotency-Key": idempotency_key,
+        "Content-Type": "application/json",
+        "User-Agent": "callcoach-alerts/1",
+    }
     own = client is None
     http = client or httpx.Client(timeout=timeout_s)
     tries = 0
@@ -97,9 +117,12 @@ def post_with_retries(url: str, payload: dict[str, Any], *, idempotency_key: str
             raise TransientWebhookError(f"HTTP {r.status_code}", r.status_code)
         return r.status_code
 
-    retrying = Retrying(stop=stop_after_attempt(attempts),
-                        wait=wait_exponential(multiplier=backoff_s, max=backoff_max_s),
-                        retry=retry_if_exception_type(TransientWebhookError), reraise=False)
+    retrying = Retrying(
+        stop=stop_after_attempt(attempts),
+        wait=wait_exponential(multiplier=backoff_s, max=backoff_max_s),
+        retry=retry_if_exception_type(TransientWebhookError),
+        reraise=False,
+    )
     try:
         code = retrying(once)
     except RetryError as exc:

@@ -50,11 +50,19 @@ class CoachingPromptRow(Base):
 class CoachingAlertRow(Base):
     __tablename__ = "coaching_alerts"
     __table_args__ = (
-        CheckConstraint(f"status IN ({', '.join(repr(s) for s in ALERT_STATUSES)})",
-                        name="ck_coaching_alerts_status"),
+        CheckConstraint(
+            f"status IN ({', '.join(repr(s) for s in ALERT_STATUSES)})", name="ck_coaching_alerts_status"
+        ),
         # One open alert per subject and kind; resolved ones accumulate as history.
-        Index("uq_coaching_alerts_open", "subject_type", "subject", "kind", unique=True,
-              sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
+        Index(
+            "uq_coaching_alerts_open",
+            "subject_type",
+            "subject",
+            "kind",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -85,8 +93,10 @@ class WebhookRow(Base):
 class WebhookDeliveryRow(Base):
     __tablename__ = "webhook_deliveries"
     __table_args__ = (
-        CheckConstraint(f"status IN ({', '.join(repr(s) for s in DELIVERY_STATUSES)})",
-                        name="ck_webhook_deliveries_status"),
+        CheckConstraint(
+            f"status IN ({', '.join(repr(s) for s in DELIVERY_STATUSES)})",
+            name="ck_webhook_deliveries_status",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -17,16 +17,22 @@ Ravi Nair,East,Maya Cole,core,4,mid-market
 
 
 def _history():
-    dana = [make_call(i, rep="Dana Reyes", deal=f"d{i}", open_questions=q)
-            for i, q in enumerate([2, 1, 2, 1, 2, 6, 5, 7, 6])]
-    ravi = [make_call(i, rep="Ravi Nair", deal=f"r{i}", open_questions=q) for i, q in enumerate([3, 2, 3, 2, 3])]
+    dana = [
+        make_call(i, rep="Dana Reyes", deal=f"d{i}", open_questions=q)
+        for i, q in enumerate([2, 1, 2, 1, 2, 6, 5, 7, 6])
+    ]
+    ravi = [
+        make_call(i, rep="Ravi Nair", deal=f"r{i}", open_questions=q) for i, q in enumerate([3, 2, 3, 2, 3])
+    ]
     return dana, ravi
 
 
 def test_outcomes_improvement_after_a_prompt_is_measured() -> None:
     dana, ravi = _history()
-    prompts = [IssuedPrompt(dana[4].call_id, "Dana Reyes", "open-questions", "discovery", "open_questions"),
-               IssuedPrompt(ravi[3].call_id, "Ravi Nair", "open-questions", "discovery", "open_questions")]
+    prompts = [
+        IssuedPrompt(dana[4].call_id, "Dana Reyes", "open-questions", "discovery", "open_questions"),
+        IssuedPrompt(ravi[3].call_id, "Ravi Nair", "open-questions", "discovery", "open_questions"),
+    ]
     result = track_outcomes(prompts, [view_of_stored(c) for c in dana + ravi], parse_roster(ROSTER))
     d, r = result["prompts"]
     assert d["status"] == "improved" and d["n_before"] == 5 and d["n_after"] == 4
@@ -41,10 +47,14 @@ def test_outcomes_improvement_after_a_prompt_is_measured() -> None:
 
 
 def test_outcomes_lower_is_better_metrics_are_signed_as_improvement() -> None:
-    calls = [make_call(i, rep="Dana Reyes", deal=f"t{i}", talk_ratio=t)
-             for i, t in enumerate([0.7, 0.72, 0.69, 0.45, 0.42, 0.44])]
-    res = track_outcomes([IssuedPrompt(calls[2].call_id, "Dana Reyes", "talk-too-much", "talk_ratio", "talk_ratio")],
-                         [view_of_stored(c) for c in calls])
+    calls = [
+        make_call(i, rep="Dana Reyes", deal=f"t{i}", talk_ratio=t)
+        for i, t in enumerate([0.7, 0.72, 0.69, 0.45, 0.42, 0.44])
+    ]
+    res = track_outcomes(
+        [IssuedPrompt(calls[2].call_id, "Dana Reyes", "talk-too-much", "talk_ratio", "talk_ratio")],
+        [view_of_stored(c) for c in calls],
+    )
     assert res["prompts"][0]["status"] == "improved" and res["prompts"][0]["effect_size_g"] > 0
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 import coaching
-from coaching.playbook import MalformedPlaybook, load_playbook
 from callcoach.errors import InputError
 from callcoach.settings import Settings
+from coaching.playbook import MalformedPlaybook, load_playbook
 
 
 def test_playbook_default_parses_with_known_rules() -> None:
@@ -18,12 +18,15 @@ def test_playbook_default_parses_with_known_rules() -> None:
     assert {"discovery-depth", "next-step-undated", "objection-unexplored"} <= {r.id for r in pb.rules}
 
 
-@pytest.mark.parametrize(("text", "needle"), [
-    ("rules: [", "not valid YAML"),
-    ("- just a list", "expected a mapping"),
-    ("rules:\n  - id: x\n    signal: discovery\n    metric: nope\n", "unknown metric 'nope'"),
-    ("max_prompts: 5\nrules: []\n", "max_prompts"),
-])
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("rules: [", "not valid YAML"),
+        ("- just a list", "expected a mapping"),
+        ("rules:\n  - id: x\n    signal: discovery\n    metric: nope\n", "unknown metric 'nope'"),
+        ("max_prompts: 5\nrules: []\n", "max_prompts"),
+    ],
+)
 def test_playbook_malformed_is_a_clear_error(tmp_path: Path, text: str, needle: str) -> None:
     p = tmp_path / "team.yaml"
     p.write_text(text)
@@ -44,8 +47,9 @@ def test_playbook_team_override_changes_the_coaching(tmp_path: Path, settings: S
     from .test_prompts_practice import _signals, _transcript
 
     tr = _transcript()
-    out = coaching.coach_call(tr, _signals(tr), history=[], settings=settings.model_copy(
-        update={"playbook_path": p}))
+    out = coaching.coach_call(
+        tr, _signals(tr), history=[], settings=settings.model_copy(update={"playbook_path": p})
+    )
     assert [pr["rule"] for pr in out["prompts"]] == ["talk-too-much"]
     assert out["prompts"][0]["message"].startswith("Team rule: you talked 72% of the call.")
 

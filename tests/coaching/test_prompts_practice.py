@@ -17,9 +17,13 @@ PAIN = "Our AP team spends about twelve hours a week chasing duplicate invoices"
 LINES = [
     (REP, "rep", "Thanks for joining. Is the current invoicing process working for you?"),
     (BUYER, "buyer", f"Not really. {PAIN}, and last quarter we paid two vendors twice."),
-    (REP, "rep", "Got it. Let me show you our platform: it captures invoices, matches them to purchase orders, "
-                 "routes approvals, flags duplicates, syncs with your ERP and gives you a full audit trail "
-                 "with dashboards for your controller and CFO."),
+    (
+        REP,
+        "rep",
+        "Got it. Let me show you our platform: it captures invoices, matches them to purchase orders, "
+        "routes approvals, flags duplicates, syncs with your ERP and gives you a full audit trail "
+        "with dashboards for your controller and CFO.",
+    ),
     (BUYER, "buyer", "Honestly the price seems high compared to what we pay for our current tool."),
     (REP, "rep", "We are actually very competitive once you factor in the automation."),
     (BUYER, "buyer", "Maybe. Let's touch base later."),
@@ -33,9 +37,14 @@ def _transcript() -> Transcript:
         dur = len(text.split()) * 0.45
         utts.append(Utterance(speaker, t, t + dur, text, side))
         t += dur + 0.4
-    meta = CallMeta(call_id="acme-1", title="Acme / discovery", started_at=datetime(2026, 3, 2, tzinfo=UTC),
-                    deal_id="acme", rep=REP, participants=(Participant(REP, "rep", "AE"),
-                                                           Participant(BUYER, "buyer", "Controller")))
+    meta = CallMeta(
+        call_id="acme-1",
+        title="Acme / discovery",
+        started_at=datetime(2026, 3, 2, tzinfo=UTC),
+        deal_id="acme",
+        rep=REP,
+        participants=(Participant(REP, "rep", "AE"), Participant(BUYER, "buyer", "Controller")),
+    )
     return Transcript(meta, tuple(utts), t)
 
 
@@ -48,12 +57,19 @@ def _signals(tr: Transcript, *, score: float = 30.0) -> dict[str, Any]:
     return {
         "talk_ratio": {"rep": 0.72},
         "longest_monologue_s": u[2].duration,
-        "discovery": {"questions": 1, "open_questions": 0, "quantified_pains": 1, "score": score,
-                      "evidence": [_ev(u[1])]},
+        "discovery": {
+            "questions": 1,
+            "open_questions": 0,
+            "quantified_pains": 1,
+            "score": score,
+            "evidence": [_ev(u[1])],
+        },
         "sentiment": {"drift": -0.45, "direction": "negative", "evidence": [_ev(u[3]), _ev(u[5])]},
         "next_step": {"present": False, "dated": False, "owned": False, "text": None, "evidence": []},
-        "multithreading": {"buyer_participants": 1, "stakeholders": [{"name": BUYER, "title": "Controller",
-                                                                      "on_call": True}]},
+        "multithreading": {
+            "buyer_participants": 1,
+            "stakeholders": [{"name": BUYER, "title": "Controller", "on_call": True}],
+        },
         "objections": [{"category": "price", "text": u[3].text, "start": u[3].start}],
     }
 
@@ -74,7 +90,10 @@ def test_prompts_at_most_three_by_priority_with_quotes_from_the_call(settings: S
 
 def test_prompts_next_call_lines_use_the_buyers_own_words(settings: Settings) -> None:
     tr = _transcript()
-    prompts = {p["signal"]: p for p in coaching.coach_call(tr, _signals(tr), history=[], settings=settings)["prompts"]}
+    prompts = {
+        p["signal"]: p
+        for p in coaching.coach_call(tr, _signals(tr), history=[], settings=settings)["prompts"]
+    }
     assert "twelve hours a week chasing duplicate invoices" in prompts["discovery"]["next_call_line"]
     assert "price seems high" in prompts["objections"]["next_call_line"]
     assert "Priya" in prompts["objections"]["next_call_line"]
@@ -106,10 +125,16 @@ def test_prompts_fire_against_the_team_distribution(settings: Settings) -> None:
 def test_prompts_none_for_a_call_that_breaks_no_rule(settings: Settings) -> None:
     tr = _transcript()
     sig = _signals(tr, score=85.0)
-    sig.update({"talk_ratio": {"rep": 0.4}, "objections": [], "longest_monologue_s": 20.0,
-                "sentiment": {"drift": 0.3, "direction": "positive", "evidence": []},
-                "next_step": {"present": True, "dated": True, "owned": True, "text": "Demo Tuesday at 2"},
-                "multithreading": {"buyer_participants": 2, "stakeholders": [{"name": "A"}, {"name": "B"}]}})
+    sig.update(
+        {
+            "talk_ratio": {"rep": 0.4},
+            "objections": [],
+            "longest_monologue_s": 20.0,
+            "sentiment": {"drift": 0.3, "direction": "positive", "evidence": []},
+            "next_step": {"present": True, "dated": True, "owned": True, "text": "Demo Tuesday at 2"},
+            "multithreading": {"buyer_participants": 2, "stakeholders": [{"name": "A"}, {"name": "B"}]},
+        }
+    )
     sig["discovery"].update({"open_questions": 6, "quantified_pains": 2})
     assert coaching.coach_call(tr, sig, history=[], settings=settings)["prompts"] == []
 

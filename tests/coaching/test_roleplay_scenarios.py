@@ -8,38 +8,76 @@ from callcoach.domain import Participant, Utterance
 from coaching.calls import CallView
 from coaching.roleplay import build_roleplays, roleplays_markdown
 
-PRICE = ["Honestly this is more expensive than we budgeted for this year.",
-         "The price is way above what we pay for our current tool.",
-         "That cost is too high for us right now, the budget is tight."]
-INTEGRATION = ["I'm worried it won't integrate with our NetSuite instance.",
-               "Does it connect to NetSuite? Our last tool broke the ERP sync."]
+PRICE = [
+    "Honestly this is more expensive than we budgeted for this year.",
+    "The price is way above what we pay for our current tool.",
+    "That cost is too high for us right now, the budget is tight.",
+]
+INTEGRATION = [
+    "I'm worried it won't integrate with our NetSuite instance.",
+    "Does it connect to NetSuite? Our last tool broke the ERP sync.",
+]
 
 
-def _call(i: int, objection: str, category: str, reply: str, buyer_after: str, before: float,
-          after: float) -> CallView:
-    rows = [("Dana Reyes", "rep", "Here is the pricing for the team plan."), ("Lee Park", "buyer", objection),
-            ("Dana Reyes", "rep", reply), ("Lee Park", "buyer", buyer_after)]
+def _call(
+    i: int, objection: str, category: str, reply: str, buyer_after: str, before: float, after: float
+) -> CallView:
+    rows = [
+        ("Dana Reyes", "rep", "Here is the pricing for the team plan."),
+        ("Lee Park", "buyer", objection),
+        ("Dana Reyes", "rep", reply),
+        ("Lee Park", "buyer", buyer_after),
+    ]
     utts, t = [], 0.0
     for speaker, side, text in rows:
         utts.append(Utterance(speaker, t, t + 4.0, text, side))
         t += 4.5
     return CallView(
-        call_id=f"c{i}", rep="Dana Reyes", deal_id=f"deal{i}", started_at=None, title=f"Deal {i} / pricing",
-        participants=(Participant("Lee Park", "buyer", "VP Finance"),), extra={"industry": "Logistics"},
+        call_id=f"c{i}",
+        rep="Dana Reyes",
+        deal_id=f"deal{i}",
+        started_at=None,
+        title=f"Deal {i} / pricing",
+        participants=(Participant("Lee Park", "buyer", "VP Finance"),),
+        extra={"industry": "Logistics"},
         utterances=tuple(utts),
-        signals={"objections": [{"category": category, "text": objection, "start": utts[1].start}],
-                 "sentiment": {"scores": [{"start": utts[1].start, "score": before},
-                                          {"start": utts[3].start, "score": after}]}})
+        signals={
+            "objections": [{"category": category, "text": objection, "start": utts[1].start}],
+            "sentiment": {
+                "scores": [
+                    {"start": utts[1].start, "score": before},
+                    {"start": utts[3].start, "score": after},
+                ]
+            },
+        },
+    )
 
 
 @pytest.mark.slow
 def test_roleplay_clusters_objections_and_builds_rubric_from_replies_that_warmed_the_buyer() -> None:
     calls = [
-        _call(0, PRICE[0], "price", "What were you expecting to spend, and what is the duplicate-payment "
-              "problem costing you today?", "Fair question, probably forty thousand a year in rework.", -0.4, 0.2),
-        _call(1, PRICE[1], "price", "We are the best value on the market.", "I am not convinced.", -0.3, -0.5),
+        _call(
+            0,
+            PRICE[0],
+            "price",
+            "What were you expecting to spend, and what is the duplicate-payment problem costing you today?",
+            "Fair question, probably forty thousand a year in rework.",
+            -0.4,
+            0.2,
+        ),
+        _call(
+            1, PRICE[1], "price", "We are the best value on the market.", "I am not convinced.", -0.3, -0.5
+        ),
         _call(2, PRICE[2], "price", "Understood. We can discuss discounts.", "Okay.", -0.3, -0.3),
-        _call(3, INTEGRATION[0], "integration", "We have a native NetSuite connector.", "Good to know.", -0.2, 0.0),
+        _call(
+            3,
+            INTEGRATION[0],
+            "integration",
+            "We have a native NetSuite connector.",
+            "Good to know.",
+            -0.2,
+            0.0,
+        ),
         _call(4, INTEGRATION[1], "integration", "Yes, it does.", "Hm.", -0.2, -0.2),
     ]
     scenarios = build_roleplays(calls)

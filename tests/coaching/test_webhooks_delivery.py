@@ -29,8 +29,9 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                receiver.requests.append({"key": self.headers.get("Idempotency-Key"),
-                                          "body": json.loads(body)})
+                receiver.requests.append(
+                    {"key": self.headers.get("Idempotency-Key"), "body": json.loads(body)}
+                )
                 code = 500 if len(receiver.requests) <= receiver.fail_first else 200
                 self.send_response(code)
                 self.end_headers()
@@ -56,9 +57,17 @@ def _store(settings: Settings, calls) -> None:
     with session_scope(settings) as session:
         for c in calls:
             a = c.analysis
-            meta = CallMeta(call_id=c.call_id, title=a["title"], started_at=c.started_at, deal_id=c.deal_id,
-                            rep=c.rep, participants=tuple(c.participants))
-            utts = tuple(Utterance(u["speaker"], u["start"], u["end"], u["text"], u["side"]) for u in a["transcript"])
+            meta = CallMeta(
+                call_id=c.call_id,
+                title=a["title"],
+                started_at=c.started_at,
+                deal_id=c.deal_id,
+                rep=c.rep,
+                participants=tuple(c.participants),
+            )
+            utts = tuple(
+                Utterance(u["speaker"], u["start"], u["end"], u["text"], u["side"]) for u in a["transcript"]
+            )
             save_call(session, Transcript(meta, utts, a["duration_s"]), a)
 
 
@@ -69,8 +78,14 @@ def store_settings(settings: Settings) -> Iterator[Settings]:
 
 
 def _with_hooks(settings: Settings, *urls: str) -> Settings:
-    return settings.model_copy(update={"webhook_urls": list(urls), "webhook_backoff_s": 0.01,
-                                       "webhook_backoff_max_s": 0.05, "webhook_attempts": 4})
+    return settings.model_copy(
+        update={
+            "webhook_urls": list(urls),
+            "webhook_backoff_s": 0.01,
+            "webhook_backoff_max_s": 0.05,
+            "webhook_attempts": 4,
+        }
+    )
 
 
 def test_webhook_failing_endpoint_is_retried_and_delivered_once(store_settings: Settings) -> None:

@@ -63,8 +63,14 @@ def upgrade() -> None:
     )
     op.create_index("ix_coaching_alerts_subject", "coaching_alerts", ["subject"])
     op.create_index("ix_coaching_alerts_status", "coaching_alerts", ["status"])
-    op.create_index("uq_coaching_alerts_open", "coaching_alerts", ["subject_type", "subject", "kind"],
-                    unique=True, sqlite_where=_OPEN, postgresql_where=_OPEN)
+    op.create_index(
+        "uq_coaching_alerts_open",
+        "coaching_alerts",
+        ["subject_type", "subject", "kind"],
+        unique=True,
+        sqlite_where=_OPEN,
+        postgresql_where=_OPEN,
+    )
 
     op.create_table(
         "webhooks",
@@ -78,12 +84,24 @@ def upgrade() -> None:
     op.create_table(
         "webhook_deliveries",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
-        sa.Column("webhook_id", sa.Integer(), sa.ForeignKey("webhooks.id", ondelete="CASCADE",
-                                                            name="fk_webhook_deliveries_webhook_id_webhooks"),
-                  nullable=False),
-        sa.Column("alert_id", sa.Integer(), sa.ForeignKey("coaching_alerts.id", ondelete="CASCADE",
-                                                          name="fk_webhook_deliveries_alert_id_coaching_alerts"),
-                  nullable=False),
+        sa.Column(
+            "webhook_id",
+            sa.Integer(),
+            sa.ForeignKey(
+                "webhooks.id", ondelete="CASCADE", name="fk_webhook_deliveries_webhook_id_webhooks"
+            ),
+            nullable=False,
+        ),
+        sa.Column(
+            "alert_id",
+            sa.Integer(),
+            sa.ForeignKey(
+                "coaching_alerts.id",
+                ondelete="CASCADE",
+                name="fk_webhook_deliveries_alert_id_coaching_alerts",
+            ),
+            nullable=False,
+        ),
         sa.Column("event", sa.String(20), nullable=False),
         sa.Column("idempotency_key", sa.String(64), nullable=False),
         sa.Column("status", sa.String(10), nullable=False),
@@ -93,7 +111,9 @@ def upgrade() -> None:
         sa.Column("created_at", _TS, nullable=False),
         sa.Column("delivered_at", _TS, nullable=True),
         sa.UniqueConstraint("idempotency_key", name="uq_webhook_deliveries_idempotency_key"),
-        sa.CheckConstraint("status IN ('pending', 'delivered', 'failed')", name="ck_webhook_deliveries_status"),
+        sa.CheckConstraint(
+            "status IN ('pending', 'delivered', 'failed')", name="ck_webhook_deliveries_status"
+        ),
     )
     op.create_index("ix_webhook_deliveries_webhook_id", "webhook_deliveries", ["webhook_id"])
     op.create_index("ix_webhook_deliveries_alert_id", "webhook_deliveries", ["alert_id"])
