@@ -26,8 +26,14 @@ from callcoach.errors import ModelUnavailable
 
 log = logging.getLogger("callcoach.transcribe")
 
-# resemblyzer's mel frames are 10 ms apart at 16 kHz (its hparams); it was trained on 1.6 s partials.
-FRAMES_PER_S = 100
+# resemblyzer's input (its hparams): 16 kHz audio, 40 mel bands, 25 ms windows every 10 ms.
+EMBEDDING_RATE = 16000
+MEL_BANDS = 40
+MEL_N_FFT = 400
+MEL_HOP = 160
+FRAMES_PER_S = EMBEDDING_RATE // MEL_HOP
+# STFT frames per block: ~10 minutes of audio, ~10 MB of spectrum at a time.
+MEL_BLOCK_FRAMES = 60_000
 # Words further apart than this belong to different speech segments (a turn hand-over is rarely
 # faster than a quarter second, while word gaps inside a phrase are shorter).
 SEGMENT_GAP_S = 0.25
@@ -39,6 +45,10 @@ WINDOW_HOP_S = 0.75
 # Windows shorter than this give noisy embeddings ("yes", "mm-hm"): they do not shape the clusters
 # and take the label of the nearest cluster centre instead.
 MIN_CLUSTER_WINDOW_S = 0.6
+# Torch threads for the speaker-embedding LSTM. Its batches are small and latency-bound, and extra
+# OpenMP threads spin against CTranslate2's threads and any other process: on a shared 2-core machine
+# one thread embedded 93 windows in 0.94 s where two took 20.9 s. Restored afterwards.
+EMBEDDING_TORCH_THREADS = 1
 # Upper bound on speakers when the metadata does not say: a sales call rarely has more voices.
 MAX_SPEAKERS = 6
 # Below this mean silhouette no split into speakers is convincing, so the call has one speaker.
@@ -64,6 +74,49 @@ def _voice_encoder() -> Any:
         return VoiceEncoder(device="cpu", verbose=False)
     except Exception as exc:  # noqa: BLE001 - import/weights errors all mean "no speaker model"
         raise ModelUnavailable(f"resemblyzer speaker-embedding model cannot be loaded: {exc}") from exc
+
+
+def _hz_to_mel(hz: np.ndarray) -> np.ndarray:
+    """Slaney mel scale (librosa's default, which resemblyzer's encoder was trained with)."""
+    linear = hz / (200.0 / 3)
+    log_part = 15.0 + np.log(np.maximum(hz, 1e-10) / 1000.0) / (np.log(6.4) / 27.0)
+    return np.where(hz >= 1000.0, log_part, linear)
+
+
+def _mel_to_hz(mel: np.ndarray) -> np.ndarray:
+    linear = mel * (200.0 / 3)
+    log_part = 1000.0 * np.exp((np.log(6.4) / 27.0) * (mel - 15.0))
+    return np.where(mel >= 15.0, log_part, linear)
+
+
+@lru_cache(maxsize=1)
+def _mel_filterbank() -> np.ndarray:
+    """librosa.filters.mel(sr=16000, n_fft=400, n_mels=40) (slaney-normalised triangles), in numpy."""
+    fft_hz = np.fft.rfftfreq(MEL_N_FFT, 1.0 / EMBEDDING_RATE)
+    mel_hz = _mel_to_hz(np.linspace(_hz_to_mel(np.array(0.0)), _hz_to_mel(np.array(EMBEDDING_RATE / 2)),
+                                     MEL_BANDS + 2))
+    widths = np.diff(mel_hz)
+    ramps = mel_hz[:, np.newaxis] - fft_hz[np.newaxis, :]
+    rising, falling = -ramps[:-2] / widths[:-1, np.newaxis], ramps[2:] / widths[1:, np.newaxis]
+    bank = np.maximum(0.0, np.minimum(rising, falling))
+    return (bank * (2.0 / (mel_hz[2:] - mel_hz[:-2]))[:, np.newaxis]).astype(np.float32)
+
+
+def _mel_spectrogram(wav: np.ndarray) -> np.ndarray:
+    """(frames, 40) power mel spectrogram, as resemblyzer's `wav_to_mel_spectrogram` computes it.
+
+    Same numbers as librosa's centred STFT with a periodic Hann window, without librosa's first-call
+    JIT compilation (about 6 s per process, more than the whole diarization of a call).
+    """
+    padded = np.pad(wav.astype(np.float32), MEL_N_FFT // 2)
+    window = (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(MEL_N_FFT) / MEL_N_FFT)).astype(np.float32)
+    frames = np.lib.stride_tricks.sliding_window_view(padded, MEL_N_FFT)[::MEL_HOP]
+    bank = _mel_filterbank()
+    out = np.empty((len(frames), MEL_BANDS), dtype=np.float32)
+    for a in range(0, len(frames), MEL_BLOCK_FRAMES):  # bounded memory on long calls
+        spectrum = np.fft.rfft(frames[a:a + MEL_BLOCK_FRAMES] * window, axis=1)
+        out[a:a + MEL_BLOCK_FRAMES] = (np.abs(spectrum) ** 2) @ bank.T
+    return out
 
 
 def _segments(words: list[Word]) -> list[tuple[float, float]]:
@@ -92,12 +145,12 @@ def _windows(spans: list[tuple[float, float]]) -> list[_Window]:
 
 def _embed(samples: np.ndarray, rate: int, windows: list[_Window]) -> np.ndarray:
     import torch
-    from resemblyzer.audio import normalize_volume, wav_to_mel_spectrogram
+    from resemblyzer.audio import normalize_volume
 
     encoder = _voice_encoder()
     # One gain for the whole call (the encoder was trained on -30 dBFS speech); trimming silences the
     # way resemblyzer's preprocess does would shift every timestamp, so it is skipped.
-    mel = wav_to_mel_spectrogram(normalize_volume(samples.astype(np.float32), -30, increase_only=True))
+    mel = _mel_spectrogram(normalize_volume(samples.astype(np.float32), -30, increase_only=True))
     frames = [(int(w.start * FRAMES_PER_S), max(int(w.end * FRAMES_PER_S), int(w.start * FRAMES_PER_S) + 1))
               for w in windows]
     out = np.zeros((len(windows), 256), dtype=np.float32)
@@ -105,10 +158,15 @@ def _embed(samples: np.ndarray, rate: int, windows: list[_Window]) -> np.ndarray
     by_length: dict[int, list[int]] = {}
     for i, (a, b) in enumerate(frames):
         by_length.setdefault(min(b, len(mel)) - min(a, len(mel) - 1), []).append(i)
-    with torch.inference_mode():
-        for length, idx in by_length.items():
-            batch = np.stack([mel[frames[i][0]:frames[i][0] + max(length, 1)] for i in idx])
-            out[idx] = encoder(torch.from_numpy(batch).to(encoder.device)).cpu().numpy()
+    threads = torch.get_num_threads()
+    torch.set_num_threads(EMBEDDING_TORCH_THREADS)
+    try:
+        with torch.inference_mode():
+            for length, idx in by_length.items():
+                batch = np.stack([mel[frames[i][0]:frames[i][0] + max(length, 1)] for i in idx])
+                out[idx] = encoder(torch.from_numpy(batch).to(encoder.device)).cpu().numpy()
+    finally:
+        torch.set_num_threads(threads)
     return out
 
 
