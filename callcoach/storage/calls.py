@@ -132,7 +132,7 @@ def _to_stored(row: CallRow) -> StoredCall:
     )
 
 
-def _with_summary(stmt: Select[tuple[CallRow]]) -> Select[tuple[CallRow]]:
+def _with_summary(stmt: Select[Any]) -> Select[Any]:
     return stmt.options(selectinload(CallRow.participants), selectinload(CallRow.analysis))
 
 
