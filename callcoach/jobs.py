@@ -354,9 +354,11 @@ def run_stage(settings: Settings, stage: Stage, call_id: str) -> StageResult:
         if output.after_commit is not None:
             _after_commit(call_id, stage, output.after_commit)
     except InputError as exc:
-        _fail(settings, call_id, token, str(exc))
-        log.info("call %s failed: %s", call_id, exc)
-        return StageResult(call_id, stage, "failed", reason=str(exc))
+        # The message names the file; a client knows it by its name, not by our storage path.
+        reason = str(exc).replace(str(Path(job.input_path or "").parent) + "/", "") if job.input_path else str(exc)
+        _fail(settings, call_id, token, reason)
+        log.info("call %s failed: %s", call_id, reason)
+        return StageResult(call_id, stage, "failed", reason=reason)
     except StorageError as exc:
         try:
             _release(settings, call_id, token)
