@@ -25,6 +25,10 @@ MAX_QUOTE_CHARS = 220
 MAX_LIST_ITEMS = 5
 # List items with one of these keys read as sentences; other lists (score series) are only counted.
 _READABLE_KEYS = frozenset({"text", "category", "name", "title", "message"})
+# Extra fields shown after a list item's text; the rest is in --json.
+MAX_ITEM_FIELDS = 4
+# Fields of a list item that its line already shows, or that explain the method rather than the call.
+_ITEM_SHOWN = frozenset({"category", "kind", "name", "text", "start", "end", "evidence", "speaker", "method"})
 # Signals in the order a coach reads them; anything else follows in name order.
 SIGNAL_ORDER = ("talk_ratio", "longest_monologue_s", "discovery", "sentiment", "next_step",
                 "multithreading", "objections")
@@ -177,11 +181,11 @@ def _list_item(item: Any) -> list[Text]:
         line.append(f"{': ' if head else ''}“{_clip(item['text'])}”", style="italic")
     if "start" in item:
         line.append(f" at {clock(item['start'])}", style="dim")
-    rest = {k: v for k, v in item.items() if k not in {"category", "kind", "name", "text", "start", "end",
-                                                        "evidence", "speaker"}
-            and not isinstance(v, list | dict)}
+    rest = [(k, v) for k, v in item.items() if k not in _ITEM_SHOWN and v is not None
+            and not isinstance(v, list | dict)]
     if rest:
-        line.append("  " + "  ".join(f"{_label(k)} {_value(v)}" for k, v in rest.items()), style="dim")
+        line.append("  " + "  ".join(f"{_label(k)} {_value(v)}" for k, v in rest[:MAX_ITEM_FIELDS]),
+                    style="dim")
     return [line, *quotes(item.get("evidence"), indent="      ")]
 
 
@@ -197,7 +201,8 @@ def _signal(name: str, value: Any) -> list[Text]:
     summary = SUMMARIES.get(name, lambda v: None)(value)
     skip = _SUMMARISED.get(name, set()) if summary else set()
     detail = [f"{_label(k)} {_value(v)}" for k, v in value.items()
-              if k not in skip and k not in {"evidence", "method"} and not isinstance(v, list | dict)]
+              if k not in skip and k not in {"evidence", "method"} and v is not None
+              and not isinstance(v, list | dict)]
     title.append(summary or "")
     if detail:
         title.append(("  " if summary else "") + "  ".join(detail), style="dim" if summary else "")
