@@ -19,11 +19,50 @@ from functools import lru_cache
 
 __all__ = ["DateMention", "find_dates"]
 
-_UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-          "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
-_ORDINAL_UNITS = ["zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
-                  "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
-                  "sixteenth", "seventeenth", "eighteenth", "nineteenth"]
+_UNITS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_ORDINAL_UNITS = [
+    "zeroth",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+]
 
 
 def _spoken_numbers() -> tuple[dict[str, int], dict[str, int]]:
@@ -40,11 +79,42 @@ def _spoken_numbers() -> tuple[dict[str, int], dict[str, int]]:
 
 
 _CARDINALS, _ORDINALS = _spoken_numbers()
-_MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december"], start=1)}
-_MONTHS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-                "oct": 10, "nov": 11, "dec": 12})
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
+_MONTHS.update(
+    {
+        "jan": 1,
+        "feb": 2,
+        "mar": 3,
+        "apr": 4,
+        "jun": 6,
+        "jul": 7,
+        "aug": 8,
+        "sep": 9,
+        "sept": 9,
+        "oct": 10,
+        "nov": 11,
+        "dec": 12,
+    }
+)
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
@@ -54,21 +124,47 @@ def _alt(words: list[str] | set[str] | dict[str, int]) -> str:
 
 
 _HOUR_WORDS = [w for w, v in _CARDINALS.items() if 1 <= v <= 12]
-_MINUTE_WORDS = ["fifteen", "thirty", "forty five", "forty-five", "o five", "oh five", "ten", "twenty",
-                 "forty", "fifty", "o'clock", "oclock"]
-_MINUTES = {"fifteen": 15, "thirty": 30, "forty five": 45, "forty": 40, "fifty": 50, "twenty": 20, "ten": 10,
-            "five": 5, "o'clock": 0, "oclock": 0}
+_MINUTE_WORDS = [
+    "fifteen",
+    "thirty",
+    "forty five",
+    "forty-five",
+    "o five",
+    "oh five",
+    "ten",
+    "twenty",
+    "forty",
+    "fifty",
+    "o'clock",
+    "oclock",
+]
+_MINUTES = {
+    "fifteen": 15,
+    "thirty": 30,
+    "forty five": 45,
+    "forty": 40,
+    "fifty": 50,
+    "twenty": 20,
+    "ten": 10,
+    "five": 5,
+    "o'clock": 0,
+    "oclock": 0,
+}
 _DAY_NUM = r"(?:[12]?\d|3[01])(?:st|nd|rd|th)?"
 _ORD = rf"(?:{_alt(_ORDINALS)}|(?:[12]?\d|3[01])(?:st|nd|rd|th))"
 _MONTH = rf"(?:{_alt(_MONTHS)})\.?"
 _WEEKDAY = rf"(?:{_alt(_WEEKDAYS)})"
 _MERIDIEM = r"(?:\s*(?:a\.?m\.?|p\.?m\.?)(?![a-z])|\s+in\s+the\s+(?:morning|afternoon|evening))"
-_CLOCK = (rf"(?:\d{{1,2}}(?::\d\d)?{_MERIDIEM}?|(?:{_alt(_HOUR_WORDS)})(?:\s+(?:{_alt(_MINUTE_WORDS)}))?"
-          rf"{_MERIDIEM}?|noon|midday)")
+_CLOCK = (
+    rf"(?:\d{{1,2}}(?::\d\d)?{_MERIDIEM}?|(?:{_alt(_HOUR_WORDS)})(?:\s+(?:{_alt(_MINUTE_WORDS)}))?"
+    rf"{_MERIDIEM}?|noon|midday)"
+)
 # "at ten" is a time unless a unit follows ("at ten percent", "at ten thousand", "at two reps").
-_NOT_CLOCK_AFTER = (r"(?!\s*(?:%|percent|per|thousand|hundred|million|k\b|dollars|bucks|grand|people|reps|users|"
-                    r"seats|licen[cs]es|accounts|schools|sites|locations|of\b|times|x\b|years?|months?|weeks?|"
-                    r"days?|hours?|minutes?|cents?|more|less|a\s+(?:month|year|week|seat|user)))")
+_NOT_CLOCK_AFTER = (
+    r"(?!\s*(?:%|percent|per|thousand|hundred|million|k\b|dollars|bucks|grand|people|reps|users|"
+    r"seats|licen[cs]es|accounts|schools|sites|locations|of\b|times|x\b|years?|months?|weeks?|"
+    r"days?|hours?|minutes?|cents?|more|less|a\s+(?:month|year|week|seat|user)))"
+)
 _TIME = rf"(?:(?:at|around|by)\s+{_CLOCK}{_NOT_CLOCK_AFTER}|\d{{1,2}}(?::\d\d)?{_MERIDIEM}|noon)"
 _DAY_PART = r"(?:\s+(?:morning|afternoon|evening|night|first\s+thing|eod|end\s+of\s+day))?"
 
@@ -96,13 +192,18 @@ _PERIOD_PATTERNS = [
 ]
 
 _DAY_RE = re.compile(
-    rf"\b(?:{'|'.join(f'(?:{p})' for p in _DAY_PATTERNS)})(?:,?\s+{_TIME})?(?![a-z])", re.IGNORECASE)
-_TIME_RE = re.compile(rf"\b{_TIME}(?:\s+(?:on\s+)?(?:{'|'.join(f'(?:{p})' for p in _DAY_PATTERNS[:-1])}))?"
-                      rf"(?![a-z])", re.IGNORECASE)
+    rf"\b(?:{'|'.join(f'(?:{p})' for p in _DAY_PATTERNS)})(?:,?\s+{_TIME})?(?![a-z])", re.IGNORECASE
+)
+_TIME_RE = re.compile(
+    rf"\b{_TIME}(?:\s+(?:on\s+)?(?:{'|'.join(f'(?:{p})' for p in _DAY_PATTERNS[:-1])}))?"
+    rf"(?![a-z])",
+    re.IGNORECASE,
+)
 _PERIOD_RE = re.compile(rf"\b(?:{'|'.join(f'(?:{p})' for p in _PERIOD_PATTERNS)})(?![a-z])", re.IGNORECASE)
 _ORD_RE = re.compile(rf"\b(?:the\s+)?({_ORD})\b", re.IGNORECASE)
-_CLOCK_RE = re.compile(rf"\b(?:at|around|by)\s+({_CLOCK})|\b(\d{{1,2}}(?::\d\d)?{_MERIDIEM})|\b(noon|midday)\b",
-                       re.IGNORECASE)
+_CLOCK_RE = re.compile(
+    rf"\b(?:at|around|by)\s+({_CLOCK})|\b(\d{{1,2}}(?::\d\d)?{_MERIDIEM})|\b(noon|midday)\b", re.IGNORECASE
+)
 _MONTH_RE = re.compile(rf"\b({_MONTH})", re.IGNORECASE)
 # Clock hours said without am/pm: meetings are booked in working hours, so 1..6 means afternoon.
 _PM_IF_BARE_BELOW = 7
@@ -137,7 +238,7 @@ def _clock(text: str) -> tuple[int, int] | None:
     if raw in {"noon", "midday"}:
         return 12, 0
     meridiem = re.search(r"(a\.?m\.?|p\.?m\.?|morning|afternoon|evening)", raw)
-    core = raw[:meridiem.start()].strip() if meridiem else raw
+    core = raw[: meridiem.start()].strip() if meridiem else raw
     minute = 0
     digits = re.match(r"^(\d{1,2})(?::(\d\d))?$", core)
     if digits:
@@ -179,8 +280,12 @@ def _dateparser() -> object:
 
 def _parse_with_dateparser(phrase: str, base: datetime) -> datetime | None:
     dp = _dateparser()
-    settings = {"RELATIVE_BASE": base.replace(tzinfo=None), "PREFER_DATES_FROM": "future",
-                "RETURN_AS_TIMEZONE_AWARE": False, "PREFER_DAY_OF_MONTH": "first"}
+    settings = {
+        "RELATIVE_BASE": base.replace(tzinfo=None),
+        "PREFER_DATES_FROM": "future",
+        "RETURN_AS_TIMEZONE_AWARE": False,
+        "PREFER_DAY_OF_MONTH": "first",
+    }
     parsed = dp.parse(phrase, languages=["en"], settings=settings)  # type: ignore[attr-defined]
     return parsed if isinstance(parsed, datetime) else None
 
@@ -190,7 +295,9 @@ def _next_day_of_month(day: int, base: datetime) -> datetime | None:
     year, month = base.year, base.month
     for _ in range(13):
         try:
-            candidate = base.replace(year=year, month=month, day=day, hour=0, minute=0, second=0, microsecond=0)
+            candidate = base.replace(
+                year=year, month=month, day=day, hour=0, minute=0, second=0, microsecond=0
+            )
         except ValueError:
             candidate = None
         if candidate is not None and candidate.date() >= base.date():

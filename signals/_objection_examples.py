@@ -9,7 +9,15 @@ a price, stating a goal, giving information about their process, or agreeing.
 
 from __future__ import annotations
 
-CATEGORIES: tuple[str, ...] = ("price", "timing", "competitor", "authority", "need", "security", "integration")
+CATEGORIES: tuple[str, ...] = (
+    "price",
+    "timing",
+    "competitor",
+    "authority",
+    "need",
+    "security",
+    "integration",
+)
 
 EXAMPLES: dict[str, tuple[str, ...]] = {
     "price": (

@@ -9,8 +9,16 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["TITLES", "FUNCTIONS", "FUNCTION_TITLE_WORDS", "SELLER_TITLES", "title_key", "function_key",
-           "TITLE_RE", "FUNCTION_RE"]
+__all__ = [
+    "TITLES",
+    "FUNCTIONS",
+    "FUNCTION_TITLE_WORDS",
+    "SELLER_TITLES",
+    "title_key",
+    "function_key",
+    "TITLE_RE",
+    "FUNCTION_RE",
+]
 
 # Person titles: pattern -> canonical key. Singular only: "our project managers" are a group of
 # users, not a stakeholder.
@@ -25,7 +33,8 @@ TITLES: dict[str, str] = {
     r"c\.?m\.?o|chief\s+marketing\s+officer": "cmo",
     r"chief\s+people\s+officer|c\.?h\.?r\.?o": "chro",
     r"chief\s+of\s+staff": "chief of staff",
-    r"(?:s|e)?vp(?:\s+of)?(?:\s+[a-z]+){0,2}|(?:senior\s+|executive\s+)?vice\s+president(?:\s+of)?(?:\s+[a-z]+){0,2}": "vp",
+    r"(?:s|e)?vp(?:\s+of)?(?:\s+[a-z]+){0,2}"
+    r"|(?:senior\s+|executive\s+)?vice\s+president(?:\s+of)?(?:\s+[a-z]+){0,2}": "vp",
     r"president": "president",
     r"co-?founder|founder": "founder",
     r"owner": "owner",
@@ -50,22 +59,47 @@ TITLES: dict[str, str] = {
 # Decision functions: pattern -> canonical key (counted once per call, CONTRACT 3).
 FUNCTIONS: dict[str, str] = {
     r"(?:school\s+)?board(?:\s+of\s+(?:directors|trustees|education))?|trustees": "board",
-    r"procurement(?:\s+team|\s+department|\s+office)?|purchasing(?:\s+team|\s+department)?|sourcing\s+team": "procurement",
-    r"finance(?:\s+team|\s+department|\s+side|\s+folks|\s+group)?|accounting(?:\s+team|\s+department)?": "finance",
+    r"procurement(?:\s+team|\s+department|\s+office)?|purchasing(?:\s+team|\s+department)?"
+    r"|sourcing\s+team": "procurement",
+    r"finance(?:\s+team|\s+department|\s+side|\s+folks|\s+group)?"
+    r"|accounting(?:\s+team|\s+department)?": "finance",
     r"legal(?:\s+team|\s+department|\s+folks)?": "legal",
     r"(?:it|i\.t\.|info(?:rmation)?\s*sec(?:urity)?|cyber\s*security|it\s+security)\s+(?:team|department|folks|group|side)"
-    r"|infosec|it\s+security|i\.t\.\s+security|security\s+team|security\s+folks|security\s+review\s+board": "it security",
+    r"|infosec|it\s+security|i\.t\.\s+security|security\s+team|security\s+folks"
+    r"|security\s+review\s+board": "it security",
     r"compliance(?:\s+team|\s+department)?": "compliance",
-    r"leadership(?:\s+team)?|exec(?:utive)?\s+team|executive\s+committee|management\s+team|senior\s+leadership": "leadership",
+    r"leadership(?:\s+team)?|exec(?:utive)?\s+team|executive\s+committee|management\s+team"
+    r"|senior\s+leadership": "leadership",
     r"steering\s+committee|investment\s+committee|committee": "committee",
     r"hr(?:\s+team)?|human\s+resources|people\s+team": "hr",
     r"council|city\s+council": "council",
 }
 # Heads that keep a function word a reference to the function ("the board threshold").
-FUNCTION_HEADS = frozenset({
-    "approval", "approvals", "sign", "signoff", "sign-off", "review", "threshold", "meeting", "agenda", "packet",
-    "committee", "team", "department", "side", "folks", "group", "people", "vote", "decision", "budget", "process",
-})
+FUNCTION_HEADS = frozenset(
+    {
+        "approval",
+        "approvals",
+        "sign",
+        "signoff",
+        "sign-off",
+        "review",
+        "threshold",
+        "meeting",
+        "agenda",
+        "packet",
+        "committee",
+        "team",
+        "department",
+        "side",
+        "folks",
+        "group",
+        "people",
+        "vote",
+        "decision",
+        "budget",
+        "process",
+    }
+)
 # A speaker's own title containing these words shows the speaker belongs to that function.
 FUNCTION_TITLE_WORDS: dict[str, tuple[str, ...]] = {
     "finance": ("finance", "financial", "cfo", "controller", "treasurer", "accounting", "comptroller"),
@@ -77,8 +111,11 @@ FUNCTION_TITLE_WORDS: dict[str, tuple[str, ...]] = {
     "board": ("board", "trustee"),
 }
 # Seller-side roles a buyer may name ("our account manager at Mailbox Pro"): never a stakeholder.
-SELLER_TITLES = re.compile(r"\b(?:account\s+(?:manager|executive|rep)|sales\s*(?:rep|person|guy)|csm|"
-                           r"customer\s+success(?:\s+manager)?)\b", re.IGNORECASE)
+SELLER_TITLES = re.compile(
+    r"\b(?:account\s+(?:manager|executive|rep)|sales\s*(?:rep|person|guy)|csm|"
+    r"customer\s+success(?:\s+manager)?)\b",
+    re.IGNORECASE,
+)
 
 
 def _compile(table: dict[str, str]) -> list[tuple[re.Pattern[str], str]]:

@@ -43,36 +43,85 @@ log = logging.getLogger("callcoach.signals")
 __all__ = ["Stakeholder", "MultithreadingResult", "multithreading"]
 
 Kind = Literal["person", "function"]
-METHOD = ("buyer speakers + buyer-side PERSON entities, titles and decision functions named in buyer speech "
-          "(spaCy NER + title lexicon), seller/customer/other-org mentions dropped, linked by name, first name, "
-          "title and function; deal map merged across the deal's stored calls")
+METHOD = (
+    "buyer speakers + buyer-side PERSON entities, titles and decision functions named in buyer speech "
+    "(spaCy NER + title lexicon), seller/customer/other-org mentions dropped, linked by name, first name, "
+    "title and function; deal map merged across the deal's stored calls"
+)
 
 # Speaker labels that carry no name (diarised audio): the stakeholder is reported with name null.
-_GENERIC_SPEAKER = re.compile(r"^(?:speaker|spk|buyer|rep|seller|customer|unknown|channel|left|right|guest|"
-                              r"participant|person)[\s_-]*\d*$", re.IGNORECASE)
+_GENERIC_SPEAKER = re.compile(
+    r"^(?:speaker|spk|buyer|rep|seller|customer|unknown|channel|left|right|guest|"
+    r"participant|person)[\s_-]*\d*$",
+    re.IGNORECASE,
+)
 # Words spaCy's small model sometimes tags PERSON in conversational text.
-_NOT_NAMES = frozenset("""
-okay ok thanks thank sure yeah yes hey hi hello great perfect awesome totally honestly right well so
-monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
-september october november december god
-""".split())
+_NOT_NAMES = frozenset(
+    [
+        "okay",
+        "ok",
+        "thanks",
+        "thank",
+        "sure",
+        "yeah",
+        "yes",
+        "hey",
+        "hi",
+        "hello",
+        "great",
+        "perfect",
+        "awesome",
+        "totally",
+        "honestly",
+        "right",
+        "well",
+        "so",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "god",
+    ]
+)
 # Determiners in front of a role that put it on the buyer's side (spoken by a buyer).
 _BUYER_DETERMINERS = frozenset({"our", "my", "the"})
 _OTHER_DETERMINERS = frozenset({"your", "their", "his", "her", "a", "an", "any", "every", "no", "that"})
 # Functions that need a determiner to be a reference ("on board" is not the board).
 _FUNCTIONS_NEED_DET = frozenset({"board", "committee", "council", "leadership"})
-_NAME_TITLE_GAP = re.compile(r"^\s*,?\s*(?:who\s+is|who{0}s|is|was)?\s*(?:our|my|the)?\s*$".format("['’]"),
-                             re.IGNORECASE)
+_NAME_TITLE_GAP = re.compile(
+    r"^\s*,?\s*(?:who\s+is|who['’]s|is|was)?\s*(?:our|my|the)?\s*$", re.IGNORECASE
+)
 _TITLE_NAME_GAP = re.compile(r"^\s*,?\s*$")
-_NAME_FROM_FUNCTION = re.compile(r"^\s*(?:\w+\s+)?(?:from|in|on|over\s+in)\s+(?:the\s+|our\s+)?$", re.IGNORECASE)
-_SELF_ROLE = re.compile(r"\b(?:i{0}m|i\s+am|as)\s+(?:the|a|an|our)?\s*$".format("['’]"), re.IGNORECASE)
+_NAME_FROM_FUNCTION = re.compile(
+    r"^\s*(?:\w+\s+)?(?:from|in|on|over\s+in)\s+(?:the\s+|our\s+)?$", re.IGNORECASE
+)
+_SELF_ROLE = re.compile(r"\b(?:i['’]m|i\s+am|as)\s+(?:the|a|an|our)?\s*$", re.IGNORECASE)
 _OUTSIDE_AFTER = re.compile(
     r"^\s*(?:,\s*)?(?:at|from|over\s+at|with)\s+(?!(?:the\s+|our\s+)?(?:finance|procurement|purchasing|legal|it\b|"
     r"security|compliance|board|hr|accounting|ops|operations|corporate|headquarters|hq|the\s+district|the\s+office)\b)"
-    r"(?:[A-Z]|the\s+[A-Z]|another|a\s+(?:company|customer|competitor|vendor|bank))", re.IGNORECASE)
+    r"(?:[A-Z]|the\s+[A-Z]|another|a\s+(?:company|customer|competitor|vendor|bank))",
+    re.IGNORECASE,
+)
 _OUTSIDE_BEFORE = re.compile(
     r"\b(?:your|their|his|her|customer|customers|client|clients|reference|references|competitor|vendor|consultant|"
-    r"recruiter|friend|buddy|analyst)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+    r"recruiter|friend|buddy|analyst)\s+(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,9 +140,15 @@ class Stakeholder:
         return function_key(self.title) if self.kind == "function" and self.title else title_key(self.title)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "title": self.title, "on_call": self.on_call, "kind": self.kind,
-                "speaker": self.speaker, "mentions": len(self.evidence),
-                "evidence": [e.to_dict() for e in self.evidence[:3]]}
+        return {
+            "name": self.name,
+            "title": self.title,
+            "on_call": self.on_call,
+            "kind": self.kind,
+            "speaker": self.speaker,
+            "mentions": len(self.evidence),
+            "evidence": [e.to_dict() for e in self.evidence[:3]],
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,9 +162,16 @@ class DealStakeholder:
     on_call: bool  # spoke on any of the deal's calls
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "title": self.title, "kind": self.kind, "first_seen": self.first_seen,
-                "first_seen_at": self.first_seen_at, "calls_seen": len(self.calls_seen),
-                "call_ids": list(self.calls_seen), "on_call": self.on_call}
+        return {
+            "name": self.name,
+            "title": self.title,
+            "kind": self.kind,
+            "first_seen": self.first_seen,
+            "first_seen_at": self.first_seen_at,
+            "calls_seen": len(self.calls_seen),
+            "call_ids": list(self.calls_seen),
+            "on_call": self.on_call,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,16 +187,21 @@ class MultithreadingResult:
     evidence: tuple[Evidence, ...] = field(default=())
 
     def to_contract(self) -> dict[str, Any]:
-        return {"multithreading": {
-            "buyer_participants": self.buyer_participants,
-            "stakeholders": [s.to_dict() for s in self.stakeholders],
-            "single_threaded": self.single_threaded,
-            "deal": {"deal_id": self.deal_id, "calls": self.deal_calls,
-                     "buyer_contacts": sum(1 for s in self.deal_stakeholders if s.on_call),
-                     "stakeholders": [s.to_dict() for s in self.deal_stakeholders]},
-            "evidence": [e.to_dict() for e in self.evidence],
-            "method": METHOD,
-        }}
+        return {
+            "multithreading": {
+                "buyer_participants": self.buyer_participants,
+                "stakeholders": [s.to_dict() for s in self.stakeholders],
+                "single_threaded": self.single_threaded,
+                "deal": {
+                    "deal_id": self.deal_id,
+                    "calls": self.deal_calls,
+                    "buyer_contacts": sum(1 for s in self.deal_stakeholders if s.on_call),
+                    "stakeholders": [s.to_dict() for s in self.deal_stakeholders],
+                },
+                "evidence": [e.to_dict() for e in self.evidence],
+                "method": METHOD,
+            }
+        }
 
 
 def _display_name(text: str) -> str:
@@ -198,7 +265,9 @@ class _Book:
         old = self.people[i]
         merged = replace(
             old,
-            name=old.name if old.name and len(old.name.split()) >= len((st.name or "").split()) else st.name or old.name,
+            name=old.name
+            if old.name and len(old.name.split()) >= len((st.name or "").split())
+            else st.name or old.name,
             title=old.title or st.title,
             on_call=old.on_call or st.on_call,
             speaker=old.speaker or st.speaker,
@@ -230,7 +299,7 @@ def _roles(text: str) -> list[_Role]:
     kept: list[_Role] = []
     for r in found:
         if all(r.end <= k.start or r.start >= k.end for k in kept):
-            before = re.search(r"(\w+)\s*$", text[:r.start])
+            before = re.search(r"(\w+)\s*$", text[: r.start])
             kept.append(replace(r, det=before.group(1).lower() if before else None))
     return sorted(kept, key=lambda r: r.start)
 
@@ -243,16 +312,21 @@ def _function_is_reference(doc: Any, sent_offset: int, role: _Role) -> bool:
     last = span[-1]
     if last.i + 1 < len(doc):
         nxt = doc[last.i + 1]
-        if nxt.is_alpha and nxt.pos_ in {"NOUN", "PROPN"} and nxt.lower_ not in FUNCTION_HEADS and last.dep_ in {
-                "compound", "amod", "nmod"}:
+        if (
+            nxt.is_alpha
+            and nxt.pos_ in {"NOUN", "PROPN"}
+            and nxt.lower_ not in FUNCTION_HEADS
+            and last.dep_ in {"compound", "amod", "nmod"}
+        ):
             return False
     return True
 
 
 def _speaker_stakeholder(u: Utterance, title: str | None) -> Stakeholder:
     name = None if _GENERIC_SPEAKER.match(u.speaker.strip()) else u.speaker
-    return Stakeholder(name=name, title=title, on_call=True, kind="person", speaker=u.speaker,
-                       evidence=(Evidence.of(u),))
+    return Stakeholder(
+        name=name, title=title, on_call=True, kind="person", speaker=u.speaker, evidence=(Evidence.of(u),)
+    )
 
 
 def _call_stakeholders(ctx: SignalContext) -> tuple[list[Stakeholder], set[str]]:
@@ -262,17 +336,21 @@ def _call_stakeholders(ctx: SignalContext) -> tuple[list[Stakeholder], set[str]]
     for u in utts:
         if u.side == "buyer" and u.text.strip():
             buyers.setdefault(u.speaker, u)
-    seller_names = {p.name for p in meta.participants if p.side == "rep"} | {u.speaker for u in utts if u.side == "rep"}
+    seller_names = {p.name for p in meta.participants if p.side == "rep"} | {
+        u.speaker for u in utts if u.side == "rep"
+    }
     if meta.rep:
         seller_names.add(meta.rep)
     seller_first = {_first(n) for n in seller_names if n}
     book = _Book()
     for speaker, u in buyers.items():
         book.add(_speaker_stakeholder(u, meta.title_of(speaker)))
-    buyer_first = {_first(s) for s in buyers} | {_first(p.name) for p in meta.participants if p.side == "buyer"}
+    buyer_first = {_first(s) for s in buyers} | {
+        _first(p.name) for p in meta.participants if p.side == "buyer"
+    }
     competitors = {c.lower() for c in ctx.settings.competitors}
 
-    for u, doc in zip(utts, ctx.docs):
+    for u, doc in zip(utts, ctx.docs, strict=True):
         if u.side != "buyer":
             continue
         for sent in doc.sents:
@@ -280,12 +358,20 @@ def _call_stakeholders(ctx: SignalContext) -> tuple[list[Stakeholder], set[str]]
     return book.people, set(buyers)
 
 
-def _mentions_in_sentence(sent: Any, doc: Any, u: Utterance, book: _Book, seller_first: set[str | None],
-                          buyer_first: set[str | None], competitors: set[str], meta: Any) -> None:
+def _mentions_in_sentence(
+    sent: Any,
+    doc: Any,
+    u: Utterance,
+    book: _Book,
+    seller_first: set[str | None],
+    buyer_first: set[str | None],
+    competitors: set[str],
+    meta: Any,
+) -> None:
     text = sent.text
     off = sent.start_char
     ev = Evidence.of(u)
-    roles = [r for r in _roles(text) if not SELLER_TITLES.search(text[max(0, r.start - 10):r.end + 10])]
+    roles = [r for r in _roles(text) if not SELLER_TITLES.search(text[max(0, r.start - 10) : r.end + 10])]
     names: list[tuple[int, int, str]] = []
     for ent in sent.ents:
         if ent.label_ != "PERSON":
@@ -309,33 +395,46 @@ def _mentions_in_sentence(sent: Any, doc: Any, u: Utterance, book: _Book, seller
             continue
         if _OUTSIDE_BEFORE.search(text[:a]) or _OUTSIDE_AFTER.search(text[b:]):
             continue
-        if raw[:1].islower() and first not in buyer_first and not any(
-                _TITLE_NAME_GAP.match(text[r.end:a]) or _NAME_TITLE_GAP.match(text[b:r.start]) for r in roles):
+        if (
+            raw[:1].islower()
+            and first not in buyer_first
+            and not any(
+                _TITLE_NAME_GAP.match(text[r.end : a]) or _NAME_TITLE_GAP.match(text[b : r.start])
+                for r in roles
+            )
+        ):
             continue  # a lowercase "name" with nothing to vouch for it is more likely a common word
         title: str | None = None
         for ri, r in enumerate(roles):
             if r.det in _OTHER_DETERMINERS:
                 continue
-            if (r.end <= a and _TITLE_NAME_GAP.match(text[r.end:a])) or (
-                    r.start >= b and _NAME_TITLE_GAP.match(text[b:r.start])) or (
-                    r.kind == "function" and r.start >= b and _NAME_FROM_FUNCTION.match(text[b:r.start])):
+            if (
+                (r.end <= a and _TITLE_NAME_GAP.match(text[r.end : a]))
+                or (r.start >= b and _NAME_TITLE_GAP.match(text[b : r.start]))
+                or (r.kind == "function" and r.start >= b and _NAME_FROM_FUNCTION.match(text[b : r.start]))
+            ):
                 title = r.text if r.kind == "person" else r.key
                 linked_roles.add(ri)
                 break
-        book.add(Stakeholder(name=name, title=_display_title(title), on_call=False, kind="person", evidence=(ev,)))
+        book.add(
+            Stakeholder(name=name, title=_display_title(title), on_call=False, kind="person", evidence=(ev,))
+        )
     for ri, r in enumerate(roles):
         if ri in linked_roles or r.det in _OTHER_DETERMINERS:
             continue
-        if _OUTSIDE_AFTER.search(text[r.end:]):
+        if _OUTSIDE_AFTER.search(text[r.end :]):
             continue
-        if _SELF_ROLE.search(text[:r.start]):
+        if _SELF_ROLE.search(text[: r.start]):
             speaker_idx = book.find(u.speaker, None, "person")
             if speaker_idx is not None and not book.people[speaker_idx].title:
                 book.people[speaker_idx] = replace(book.people[speaker_idx], title=_display_title(r.text))
             continue
         if r.kind == "function":
-            if r.key in _FUNCTIONS_NEED_DET and r.det not in _BUYER_DETERMINERS and not r.text.lower().startswith(
-                    "school"):
+            if (
+                r.key in _FUNCTIONS_NEED_DET
+                and r.det not in _BUYER_DETERMINERS
+                and not r.text.lower().startswith("school")
+            ):
                 continue
             if not _function_is_reference(doc, sent.start_char, r):
                 continue
@@ -343,8 +442,11 @@ def _mentions_in_sentence(sent: Any, doc: Any, u: Utterance, book: _Book, seller
         else:
             if r.det not in _BUYER_DETERMINERS:
                 continue
-            book.add(Stakeholder(name=None, title=_display_title(r.text), on_call=False, kind="person",
-                                 evidence=(ev,)))
+            book.add(
+                Stakeholder(
+                    name=None, title=_display_title(r.text), on_call=False, kind="person", evidence=(ev,)
+                )
+            )
 
 
 def _display_title(title: str | None) -> str | None:
@@ -358,29 +460,39 @@ def _stored_stakeholders(call: StoredCall) -> list[Stakeholder]:
     sig = (call.analysis or {}).get("signals", {}) or {}
     rows = (sig.get("multithreading") or {}).get("stakeholders")
     if rows is None:  # an analysis from before this signal: its buyer speakers are all we know
-        rows = [{"name": s.get("name"), "title": s.get("title"), "on_call": True}
-                for s in (call.analysis or {}).get("speakers", []) if s.get("side") == "buyer"]
+        rows = [
+            {"name": s.get("name"), "title": s.get("title"), "on_call": True}
+            for s in (call.analysis or {}).get("speakers", [])
+            if s.get("side") == "buyer"
+        ]
     out = []
     for r in rows:
         if not isinstance(r, dict):
             continue
         kind: Kind = "function" if r.get("kind") == "function" else "person"
-        out.append(Stakeholder(name=r.get("name"), title=r.get("title"), on_call=bool(r.get("on_call")), kind=kind))
+        out.append(
+            Stakeholder(name=r.get("name"), title=r.get("title"), on_call=bool(r.get("on_call")), kind=kind)
+        )
     return out
 
 
 def _deal_map(current: Sequence[Stakeholder], ctx: SignalContext) -> tuple[list[DealStakeholder], int]:
     meta = ctx.transcript.meta
     history: Iterable[StoredCall] = [
-        h for h in ctx.history
-        if meta.deal_id and h.deal_id == meta.deal_id and (h.call_id != meta.call_id or not meta.call_id)]
+        h
+        for h in ctx.history
+        if meta.deal_id and h.deal_id == meta.deal_id and (h.call_id != meta.call_id or not meta.call_id)
+    ]
     calls = sorted(history, key=lambda h: (h.started_at is None, h.started_at or 0))  # type: ignore[arg-type]
     entries: list[tuple[Stakeholder, list[str], str | None]] = []  # (merged, call ids, first seen at)
     book = _Book()
-    sources = [(h.call_id, h.started_at.isoformat() if h.started_at else None, _stored_stakeholders(h))
-               for h in calls]
-    sources.append((meta.call_id or "this call", meta.started_at.isoformat() if meta.started_at else None,
-                    list(current)))
+    sources = [
+        (h.call_id, h.started_at.isoformat() if h.started_at else None, _stored_stakeholders(h))
+        for h in calls
+    ]
+    sources.append(
+        (meta.call_id or "this call", meta.started_at.isoformat() if meta.started_at else None, list(current))
+    )
     for call_id, at, people in sources:
         for st in people:
             if st.name is None and st.kind == "person" and st.on_call:
@@ -399,8 +511,18 @@ def _deal_map(current: Sequence[Stakeholder], ctx: SignalContext) -> tuple[list[
                 if call_id not in ids:
                     ids.append(call_id)
                 entries[i] = (book.people[i], ids, entries[i][2])
-    deal = [DealStakeholder(name=s.name, title=s.title, kind=s.kind, first_seen=ids[0], first_seen_at=at,
-                            calls_seen=tuple(ids), on_call=s.on_call) for s, ids, at in entries]
+    deal = [
+        DealStakeholder(
+            name=s.name,
+            title=s.title,
+            kind=s.kind,
+            first_seen=ids[0],
+            first_seen_at=at,
+            calls_seen=tuple(ids),
+            on_call=s.on_call,
+        )
+        for s, ids, at in entries
+    ]
     return deal, len(sources)
 
 
@@ -412,5 +534,11 @@ def multithreading(ctx: SignalContext) -> MultithreadingResult:
     contacts = sum(1 for s in deal if s.on_call)
     evidence = tuple(s.evidence[0] for s in people if s.evidence)
     return MultithreadingResult(
-        buyer_participants=len(buyer_speakers), stakeholders=tuple(people), deal_id=ctx.transcript.meta.deal_id,
-        deal_calls=n_calls, deal_stakeholders=tuple(deal), single_threaded=contacts <= 1, evidence=evidence)
+        buyer_participants=len(buyer_speakers),
+        stakeholders=tuple(people),
+        deal_id=ctx.transcript.meta.deal_id,
+        deal_calls=n_calls,
+        deal_stakeholders=tuple(deal),
+        single_threaded=contacts <= 1,
+        evidence=evidence,
+    )

@@ -40,9 +40,11 @@ log = logging.getLogger("callcoach.signals")
 __all__ = ["NextStep", "NextStepResult", "next_step"]
 
 Kind = Literal["commitment", "proposal", "request", "scheduled"]
-METHOD = ("clause rules (commitment / proposal / request / scheduled event) minus conditional, vague, "
-          "in-call, negated and past clauses; spoken dates resolved against started_at with dateparser; "
-          "buyer acceptance in the next buyer turn; primary step = best score weighted toward the call's end")
+METHOD = (
+    "clause rules (commitment / proposal / request / scheduled event) minus conditional, vague, "
+    "in-call, negated and past clauses; spoken dates resolved against started_at with dateparser; "
+    "buyer acceptance in the next buyer turn; primary step = best score weighted toward the call's end"
+)
 
 # How many turns after a next step we look for the buyer's answer to it.
 CONFIRM_WINDOW_TURNS = 3
@@ -56,92 +58,268 @@ KIND_WEIGHT: dict[Kind, float] = {"commitment": 0.2, "proposal": 0.2, "request":
 
 _APOS = "['’]"
 _NEG_CONTRACTION = rf"(?!{_APOS}t|not\b|n{_APOS}t)"
-_MODALS = (rf"(?:{_APOS}ll|\s+will|\s+shall|\s+can{_NEG_CONTRACTION}|\s+could{_NEG_CONTRACTION}|\s+am\s+going\s+to|"
-           rf"{_APOS}m\s+going\s+to|\s+are\s+going\s+to|{_APOS}re\s+going\s+to|{_APOS}m\s+gonna|\s+are\s+gonna|"
-           rf"{_APOS}d\s+be\s+happy\s+to|\s+would\s+be\s+happy\s+to|\s+plan\s+to|\s+is\s+going\s+to)")
-_FILLER = r"(?:(?:also|just|definitely|certainly|then|actually|absolutely|happily|quickly|go\s+ahead\s+and|make\s+time\s+to)\s+)*"
+_MODALS = (
+    rf"(?:{_APOS}ll|\s+will|\s+shall|\s+can{_NEG_CONTRACTION}|\s+could{_NEG_CONTRACTION}|\s+am\s+going\s+to|"
+    rf"{_APOS}m\s+going\s+to|\s+are\s+going\s+to|{_APOS}re\s+going\s+to|{_APOS}m\s+gonna|\s+are\s+gonna|"
+    rf"{_APOS}d\s+be\s+happy\s+to|\s+would\s+be\s+happy\s+to|\s+plan\s+to|\s+is\s+going\s+to)"
+)
+_FILLER = (
+    r"(?:(?:also|just|definitely|certainly|then|actually|absolutely|happily|quickly|go\s+ahead\s+and"
+    r"|make\s+time\s+to)\s+)*"
+)
 _PARTICLES = r"(?:\s+(?:up|in|over|together|out|back|on|with|through|off|around|along|into|to|base|sure))?"
 _VERB = rf"(?P<verb>[a-z]+(?:{_APOS}[a-z]+)?){_PARTICLES}"
 _COMMIT_RE = re.compile(
     rf"\b(?P<subj>i|we|my\s+team|our\s+team|he|she|they|(?P<name>[a-z][a-z]+))\s*{_MODALS}\s+{_FILLER}{_VERB}",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _LET_RE = re.compile(rf"\b(?P<subj>let{_APOS}?s|let\s+us|let\s+me)\s+{_FILLER}{_VERB}", re.IGNORECASE)
 _PROPOSAL_RE = re.compile(
     rf"\b(?:(?:can|could|shall|should)\s+we|why\s+don{_APOS}?t\s+we|how\s+about|what\s+about|"
     rf"(?:would|does|do|will)\s+(?:\w+\s+){{0,6}}?(?:work|suit)|are\s+you\s+(?:free|open|available)|"
-    rf"would\s+you\s+be\s+(?:free|open|available))\b(?:\s+{_FILLER}{_VERB})?", re.IGNORECASE)
+    rf"would\s+you\s+be\s+(?:free|open|available))\b(?:\s+{_FILLER}{_VERB})?",
+    re.IGNORECASE,
+)
 _REQUEST_RE = re.compile(
     rf"^\s*(?:(?:okay|ok|great|perfect|sure|yes|yeah|so|and|then|please)[,.!]?\s+)*(?:please\s+)?"
     rf"(?P<verb>send|email|forward|share|loop|set|schedule|book|put|get|shoot|drop|invite|cc){_PARTICLES}\b",
-    re.IGNORECASE)
-_EVENTS = (r"demo|call|meeting|session|kick-?off|review|workshop|walk-?through|deep\s+dive|presentation|pilot|"
-           r"follow-?up|onsite|on-site|visit|training|check-?in|sync|debrief|read-?out|trial|meeting\s+invite")
+    re.IGNORECASE,
+)
+_EVENTS = (
+    r"demo|call|meeting|session|kick-?off|review|workshop|walk-?through|deep\s+dive|presentation|pilot|"
+    r"follow-?up|onsite|on-site|visit|training|check-?in|sync|debrief|read-?out|trial|meeting\s+invite"
+)
 _SCHEDULED_RE = re.compile(
     rf"\b(?:the|our|your|this|that|a|next)\s+(?:[\w-]+\s+){{0,3}}?(?:{_EVENTS})\s*"
     rf"(?:{_APOS}s|\s+is|\s+will\s+be|\s+is\s+(?:now\s+)?(?:set|scheduled|booked|confirmed|locked\s+in|on)|"
     rf"\s+(?:set|scheduled|booked)\s+for)\b"
     rf"|\b(?:see\s+you|talk(?:\s+to\s+you)?|speak\s+(?:to\s+you|then))\s+(?=(?:on\s+|next\s+|this\s+)?"
     rf"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|the\s+\w+))",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _PAST_EVENT_RE = re.compile(r"\b(?:was|were|had|did|went)\b", re.IGNORECASE)
 
 # Verbs that name an action done after the call.
-_FOLLOW_UP_VERBS = frozenset("""
-send email e-mail forward share get put pull prepare draft write set schedule book arrange loop bring introduce
-connect review run confirm invite block reserve hold pencil calendar coordinate finalize finalise sign provide
-give update build map scope ask check talk speak meet call sync ping text look dig make take present line plan
-grab work turn fill complete return submit approve mock price quote order kick start organize organise
-circulate distribute pass share have reach run compile outline estimate propose walk demo do set-up
-""".split())
+_FOLLOW_UP_VERBS = frozenset(
+    [
+        "send",
+        "email",
+        "e-mail",
+        "forward",
+        "share",
+        "get",
+        "put",
+        "pull",
+        "prepare",
+        "draft",
+        "write",
+        "set",
+        "schedule",
+        "book",
+        "arrange",
+        "loop",
+        "bring",
+        "introduce",
+        "connect",
+        "review",
+        "run",
+        "confirm",
+        "invite",
+        "block",
+        "reserve",
+        "hold",
+        "pencil",
+        "calendar",
+        "coordinate",
+        "finalize",
+        "finalise",
+        "sign",
+        "provide",
+        "give",
+        "update",
+        "build",
+        "map",
+        "scope",
+        "ask",
+        "check",
+        "talk",
+        "speak",
+        "meet",
+        "call",
+        "sync",
+        "ping",
+        "text",
+        "look",
+        "dig",
+        "make",
+        "take",
+        "present",
+        "line",
+        "plan",
+        "grab",
+        "work",
+        "turn",
+        "fill",
+        "complete",
+        "return",
+        "submit",
+        "approve",
+        "mock",
+        "price",
+        "quote",
+        "order",
+        "kick",
+        "start",
+        "organize",
+        "organise",
+        "circulate",
+        "distribute",
+        "pass",
+        "share",
+        "have",
+        "reach",
+        "run",
+        "compile",
+        "outline",
+        "estimate",
+        "propose",
+        "walk",
+        "demo",
+        "do",
+        "set-up",
+    ]
+)
 # Vague follow-ups: no concrete action unless a day is named ("let's touch base soon").
 _VAGUE_PHRASES = re.compile(
     r"\b(?:touch\s+base|check\s+in|checking\s+in|circle\s+back|reconnect|keep\s+in\s+touch|stay\s+in\s+touch|"
     r"be\s+in\s+touch|catch\s+up|follow\s+up(?!\s+with\s+(?:the|a|an|our|your|my)\b)|reach\s+out|let\s+you\s+know|"
     r"get\s+back\s+to\s+you|think\s+(?:about|it\s+over)|talk\s+soon|chat\s+(?:soon|later)|keep\s+you\s+posted|"
     r"sometime|some\s+time|at\s+some\s+point|down\s+the\s+road|one\s+of\s+these\s+days)\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 # Actions done during the call itself ("let me show you", "I'll keep the demo short").
-_IN_CALL_VERBS = frozenset("""
-show walk pull keep start begin jump switch explain tell go cover recap summarize summarise answer repeat
-see hear stop pause screen share-screen dive move skip focus
-""".split())
+_IN_CALL_VERBS = frozenset(
+    [
+        "show",
+        "walk",
+        "pull",
+        "keep",
+        "start",
+        "begin",
+        "jump",
+        "switch",
+        "explain",
+        "tell",
+        "go",
+        "cover",
+        "recap",
+        "summarize",
+        "summarise",
+        "answer",
+        "repeat",
+        "see",
+        "hear",
+        "stop",
+        "pause",
+        "screen",
+        "share-screen",
+        "dive",
+        "move",
+        "skip",
+        "focus",
+    ]
+)
 # Verbs that take no action at all.
-_NON_ACTION_VERBS = frozenset("""
-be see hear think know understand guess imagine feel need want like love have say mean try help fix handle
-support integrate cover save cut reduce improve guarantee promise tell probably also do imagine wait live
-hope expect bet assume agree afford say
-""".split())
-_IN_CALL_OBJECTS = re.compile(r"\b(?:my\s+screen|the\s+screen|you\s+around|right\s+now|real\s+quick|quickly\s+now)\b",
-                              re.IGNORECASE)
+_NON_ACTION_VERBS = frozenset(
+    [
+        "be",
+        "see",
+        "hear",
+        "think",
+        "know",
+        "understand",
+        "guess",
+        "imagine",
+        "feel",
+        "need",
+        "want",
+        "like",
+        "love",
+        "have",
+        "say",
+        "mean",
+        "try",
+        "help",
+        "fix",
+        "handle",
+        "support",
+        "integrate",
+        "cover",
+        "save",
+        "cut",
+        "reduce",
+        "improve",
+        "guarantee",
+        "promise",
+        "tell",
+        "probably",
+        "also",
+        "do",
+        "imagine",
+        "wait",
+        "live",
+        "hope",
+        "expect",
+        "bet",
+        "assume",
+        "agree",
+        "afford",
+        "say",
+    ]
+)
+_IN_CALL_OBJECTS = re.compile(
+    r"\b(?:my\s+screen|the\s+screen|you\s+around|right\s+now|real\s+quick|quickly\s+now)\b", re.IGNORECASE
+)
 # A subject preceded by these sits inside a question or a relative clause ("anything I can send you?").
 _EMBEDDED_BEFORE = re.compile(
     r"\b(?:anything|something|what|which|whatever|is\s+there|do\s+you\s+want|would\s+you\s+like|that|how|where|why|"
-    r"when|if|whether|unless|in\s+case|once|after|before|until)\s*$", re.IGNORECASE)
+    r"when|if|whether|unless|in\s+case|once|after|before|until)\s*$",
+    re.IGNORECASE,
+)
 _CONDITIONAL_AFTER = re.compile(r"^[^,;]*?\b(?:if|in\s+case|unless|should\s+you|whenever)\b", re.IGNORECASE)
-_POLITE_IF = re.compile(r"\bif\s+(?:that|it)(?:{0}s|\s+is|\s+works|\s+helps|\s+suits)|\bif\s+you\s+(?:like|want|prefer)"
-                        .format(_APOS), re.IGNORECASE)
-_LEADING_IF = re.compile(r"^\s*(?:\w+[,.]?\s+){0,2}?(?:if|in\s+case|unless|should\s+you)\b[^,]*,", re.IGNORECASE)
+_POLITE_IF = re.compile(
+    rf"\bif\s+(?:that|it)(?:{_APOS}s|\s+is|\s+works|\s+helps|\s+suits)|\bif\s+you\s+(?:like|want|prefer)",
+    re.IGNORECASE,
+)
+_LEADING_IF = re.compile(
+    r"^\s*(?:\w+[,.]?\s+){0,2}?(?:if|in\s+case|unless|should\s+you)\b[^,]*,", re.IGNORECASE
+)
 _NEGATION = re.compile(rf"\b(?:not|never|no\s+longer)\b|n{_APOS}t\b", re.IGNORECASE)
 _CLAUSE_SPLIT = re.compile(
     r",\s*but\s+|(?:[,;]\s*|\s+)(?:and|but|so|then|also)\s+(?=(?:\w+,\s+)?(?:i|we|let|can|could|shall|should|how|what|would|"
     r"does|do|he|she|they|you|[A-Z][a-z]+\s+(?:will|can))\b)|;\s*",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 _ACCEPT_RE = re.compile(
     r"\b(?:sounds?\s+(?:good|great|perfect|fine|like\s+a\s+plan)|works?\s+(?:for\s+(?:me|us)|great|fine)|that\s+works|"
-    r"(?:should|would|will)\s+work|perfect|great|let{0}?s\s+do|yes|yeah|yep|yup|sure|absolutely|definitely|of\s+course|"
+    rf"(?:should|would|will)\s+work|perfect|great|let{_APOS}?s\s+do|yes|yeah|yep|yup|sure|absolutely|definitely|of\s+course|"
     r"okay|ok|will\s+do|see\s+you|talk\s+(?:then|soon|monday|tuesday|wednesday|thursday|friday)|looking\s+forward|"
-    r"deal|count\s+(?:me|us)\s+in|happy\s+to|i\s+can\s+do|we\s+can\s+do|send\s+it|i{0}ll\s+(?:be\s+there|make\s+sure|"
-    r"block|put\s+it|send|get|loop|add|forward|share)|on\s+(?:my|our)\s+calendar|that{0}s\s+fine|fine\s+by|"
-    r"please\s+do|go\s+ahead|that\s+would\s+be\s+(?:great|helpful|good)|that{0}d\s+be\s+(?:great|helpful|good)|"
-    r"thanks|thank\s+you)\b".format(_APOS),
-    re.IGNORECASE)
+    rf"deal|count\s+(?:me|us)\s+in|happy\s+to|i\s+can\s+do|we\s+can\s+do|send\s+it|i{_APOS}ll\s+(?:be\s+there|make\s+sure|"
+    rf"block|put\s+it|send|get|loop|add|forward|share)|on\s+(?:my|our)\s+calendar|that{_APOS}s\s+fine|fine\s+by|"
+    rf"please\s+do|go\s+ahead|that\s+would\s+be\s+(?:great|helpful|good)|that{_APOS}d\s+be\s+(?:great|helpful|good)|"
+    r"thanks|thank\s+you)\b",
+    re.IGNORECASE,
+)
 _REJECT_RE = re.compile(
-    r"\b(?:not\s+sure|can{0}?t|cannot|won{0}t|doesn{0}t\s+work|don{0}t\s+think|no(?!\s+problem)\b|let\s+me\s+think|"
+    rf"\b(?:not\s+sure|can{_APOS}?t|cannot|won{_APOS}t|doesn{_APOS}t\s+work|don{_APOS}t\s+think|no(?!\s+problem)\b|let\s+me\s+think|"
     r"need\s+to\s+think|maybe|hold\s+off|not\s+(?:yet|now|right\s+now|interested)|not\s+a\s+good|rather\s+not|"
-    r"pass\b|busy)\b".format(_APOS),
-    re.IGNORECASE)
-_SOFT_YES_AFTER_BUT = re.compile(r"\bbut\b.*\b(?:should|would|will)\s+work\b|\bbut\b.*\bworks\b", re.IGNORECASE)
+    r"pass\b|busy)\b",
+    re.IGNORECASE,
+)
+_SOFT_YES_AFTER_BUT = re.compile(
+    r"\bbut\b.*\b(?:should|would|will)\s+work\b|\bbut\b.*\bworks\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,10 +345,18 @@ class NextStep:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "kind": self.kind, "text": self.text, "action": self.action, "owner": self.owner,
-            "owned": self.owned, "dated": self.dated, "due": self.due.isoformat() if self.due else None,
-            "due_text": self.due_text, "confirmed": self.confirmed, "score": round(self.score, 3),
-            "evidence": [self.evidence.to_dict()] + ([self.confirmation.to_dict()] if self.confirmation else []),
+            "kind": self.kind,
+            "text": self.text,
+            "action": self.action,
+            "owner": self.owner,
+            "owned": self.owned,
+            "dated": self.dated,
+            "due": self.due.isoformat() if self.due else None,
+            "due_text": self.due_text,
+            "confirmed": self.confirmed,
+            "score": round(self.score, 3),
+            "evidence": [self.evidence.to_dict()]
+            + ([self.confirmation.to_dict()] if self.confirmation else []),
         }
 
 
@@ -192,15 +378,23 @@ class NextStepResult:
     rejected: tuple[dict[str, Any], ...] = field(default=())
 
     def to_contract(self) -> dict[str, Any]:
-        return {"next_step": {
-            "present": self.present, "dated": self.dated, "owned": self.owned, "text": self.text,
-            "action": self.action, "owner": self.owner, "due": self.due.isoformat() if self.due else None,
-            "buyer_confirmed": self.confirmed, "clarity": self.clarity,
-            "items": [i.to_dict() for i in self.items],
-            "not_next_steps": list(self.rejected),
-            "evidence": [e.to_dict() for e in self.evidence],
-            "method": METHOD,
-        }}
+        return {
+            "next_step": {
+                "present": self.present,
+                "dated": self.dated,
+                "owned": self.owned,
+                "text": self.text,
+                "action": self.action,
+                "owner": self.owner,
+                "due": self.due.isoformat() if self.due else None,
+                "buyer_confirmed": self.confirmed,
+                "clarity": self.clarity,
+                "items": [i.to_dict() for i in self.items],
+                "not_next_steps": list(self.rejected),
+                "evidence": [e.to_dict() for e in self.evidence],
+                "method": METHOD,
+            }
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,7 +436,7 @@ def _verb_ok(verb: str, tail: str, dated: bool) -> str | None:
 def _conditional(clause: str, match_end: int) -> bool:
     tail = clause[match_end:]
     cond = _CONDITIONAL_AFTER.search(tail)
-    if cond and not _POLITE_IF.search(tail[cond.start():]):
+    if cond and not _POLITE_IF.search(tail[cond.start() :]):
         return True
     return bool(_LEADING_IF.search(clause[:match_end]))
 
@@ -262,16 +456,24 @@ def _owner_for(subj: str, name: str | None, u: Utterance, known_names: set[str])
     return None
 
 
-def _candidate(clause: str, u: Utterance, base: datetime | None, known_names: set[str],
-               rejected: list[dict[str, Any]]) -> _Candidate | None:
+def _candidate(
+    clause: str, u: Utterance, base: datetime | None, known_names: set[str], rejected: list[dict[str, Any]]
+) -> _Candidate | None:
     dates = tuple(find_dates(clause, base))
     day_named = any(d.dated for d in dates)
 
     def reject(why: str) -> None:
         rejected.append({"text": clause, "why": why, "start": round(u.start, 2), "speaker": u.speaker})
 
-    if re.search(r"\b(?:we|i)\s+(?:did|had|went|were|was|signed|closed|bought|moved|tried)\b", clause, re.IGNORECASE) \
-            and not _COMMIT_RE.search(clause) and not _LET_RE.search(clause):
+    if (
+        re.search(
+            r"\b(?:we|i)\s+(?:did|had|went|were|was|signed|closed|bought|moved|tried)\b",
+            clause,
+            re.IGNORECASE,
+        )
+        and not _COMMIT_RE.search(clause)
+        and not _LET_RE.search(clause)
+    ):
         if dates:
             reject("past")
         return None
@@ -282,9 +484,9 @@ def _candidate(clause: str, u: Utterance, base: datetime | None, known_names: se
             name = m.groupdict().get("name")
             if name and name.lower() not in known_names:
                 continue
-            if _EMBEDDED_BEFORE.search(clause[:m.start()]):
+            if _EMBEDDED_BEFORE.search(clause[: m.start()]):
                 continue
-            between = clause[m.start("subj"):m.start("verb")]
+            between = clause[m.start("subj") : m.start("verb")]
             if _NEGATION.search(between):
                 reject("negated")
                 return None
@@ -296,34 +498,36 @@ def _candidate(clause: str, u: Utterance, base: datetime | None, known_names: se
             if vague and not day_named:
                 reject("vague")
                 return None
-            why = _verb_ok(m.group("verb"), clause[m.end():], day_named)
+            why = _verb_ok(m.group("verb"), clause[m.end() :], day_named)
             if why:
                 continue
             if clause.rstrip().endswith("?") and kind == "commitment" and not subj.lower().startswith("let"):
                 continue
             owner = _owner_for(subj, name, u, known_names)
-            return _Candidate("commitment", clause, clause[m.start("verb"):].strip(" .?!"), owner, dates)
-    m = _PROPOSAL_RE.search(clause)
-    if m and (day_named or (m.groupdict().get("verb") and m.group("verb").lower() in _FOLLOW_UP_VERBS)):
+            return _Candidate("commitment", clause, clause[m.start("verb") :].strip(" .?!"), owner, dates)
+    pm = _PROPOSAL_RE.search(clause)
+    if pm and (day_named or (pm.groupdict().get("verb") and pm.group("verb").lower() in _FOLLOW_UP_VERBS)):
         if vague and not day_named:
             reject("vague")
             return None
-        if _conditional(clause, m.end()):
+        if _conditional(clause, pm.end()):
             reject("conditional")
             return None
-        return _Candidate("proposal", clause, clause[m.start():].strip(" .?!"), "both sides", dates)
-    m = _REQUEST_RE.search(clause)
-    if m and not clause.rstrip().endswith("?"):
-        if _conditional(clause, m.end()):
+        return _Candidate("proposal", clause, clause[pm.start() :].strip(" .?!"), "both sides", dates)
+    rm = _REQUEST_RE.search(clause)
+    if rm and not clause.rstrip().endswith("?"):
+        if _conditional(clause, rm.end()):
             reject("conditional")
             return None
-        return _Candidate("request", clause, clause[m.start("verb"):].strip(" .?!"), _other_side(u.side), dates)
-    m = _SCHEDULED_RE.search(clause)
-    if m and day_named:
-        if _PAST_EVENT_RE.search(clause[m.start():m.end() + 12]):
+        return _Candidate(
+            "request", clause, clause[rm.start("verb") :].strip(" .?!"), _other_side(u.side), dates
+        )
+    sm = _SCHEDULED_RE.search(clause)
+    if sm and day_named:
+        if _PAST_EVENT_RE.search(clause[sm.start() : sm.end() + 12]):
             reject("past")
             return None
-        return _Candidate("scheduled", clause, clause[m.start():].strip(" .?!"), None, dates)
+        return _Candidate("scheduled", clause, clause[sm.start() :].strip(" .?!"), None, dates)
     if vague and _COMMIT_RE.search(clause):
         reject("vague")
     return None
@@ -373,7 +577,7 @@ def next_step(ctx: SignalContext) -> NextStepResult:
     duration = max(ctx.transcript.duration_s, utts[-1].end, 1e-6)
     rejected: list[dict[str, Any]] = []
     items: list[NextStep] = []
-    for i, (u, doc) in enumerate(zip(utts, ctx.docs)):
+    for i, (u, doc) in enumerate(zip(utts, ctx.docs, strict=True)):
         if u.side not in {"rep", "buyer"}:
             continue
         for sent in sentences(doc):
@@ -383,23 +587,53 @@ def next_step(ctx: SignalContext) -> NextStepResult:
                     continue
                 accepted, answer = (True, u) if u.side == "buyer" else _response(utts, i)
                 if accepted is False:
-                    rejected.append({"text": clause, "why": "buyer declined", "start": round(u.start, 2),
-                                     "speaker": u.speaker})
+                    rejected.append(
+                        {
+                            "text": clause,
+                            "why": "buyer declined",
+                            "start": round(u.start, 2),
+                            "speaker": u.speaker,
+                        }
+                    )
                     continue
                 if cand.kind == "proposal" and not accepted:
-                    rejected.append({"text": clause, "why": "proposal not accepted", "start": round(u.start, 2),
-                                     "speaker": u.speaker})
+                    rejected.append(
+                        {
+                            "text": clause,
+                            "why": "proposal not accepted",
+                            "start": round(u.start, 2),
+                            "speaker": u.speaker,
+                        }
+                    )
                     continue
                 dated, due, due_text = _date_summary(cand.dates)
                 confirmed = bool(accepted)
-                score = (1.0 + OWNED_WEIGHT * (cand.owner is not None) + DATED_WEIGHT * dated
-                         + CONFIRMED_WEIGHT * confirmed + KIND_WEIGHT[cand.kind]
-                         + POSITION_WEIGHT * (u.start / duration))
-                items.append(NextStep(
-                    kind=cand.kind, text=clause, action=cand.action, owner=cand.owner, due=due, due_text=due_text,
-                    dated=dated, confirmed=confirmed, evidence=Evidence.of(u),
-                    confirmation=Evidence.of(answer) if confirmed and answer is not None and answer is not u else None,
-                    utterance_index=i, score=score))
+                score = (
+                    1.0
+                    + OWNED_WEIGHT * (cand.owner is not None)
+                    + DATED_WEIGHT * dated
+                    + CONFIRMED_WEIGHT * confirmed
+                    + KIND_WEIGHT[cand.kind]
+                    + POSITION_WEIGHT * (u.start / duration)
+                )
+                items.append(
+                    NextStep(
+                        kind=cand.kind,
+                        text=clause,
+                        action=cand.action,
+                        owner=cand.owner,
+                        due=due,
+                        due_text=due_text,
+                        dated=dated,
+                        confirmed=confirmed,
+                        evidence=Evidence.of(u),
+                        confirmation=Evidence.of(answer)
+                        if confirmed and answer is not None and answer is not u
+                        else None,
+                        utterance_index=i,
+                        score=score,
+                    )
+                )
     if not items:
         return NextStepResult(False, False, False, None, rejected=tuple(rejected))
     # A buyer turn that answers an earlier step ("Monday at eleven should work") confirms that step;
@@ -416,8 +650,16 @@ def next_step(ctx: SignalContext) -> NextStepResult:
     clarity = max(1, int(owned) + int(dated) + int(confirmed))
     evidence = [primary.evidence] + [c for c in (s.confirmation for s in same_turn) if c is not None][:1]
     return NextStepResult(
-        present=True, dated=dated, owned=owned, text=utts[primary.utterance_index].text,
-        action=primary.action, owner=owner_item.owner if owner_item else None,
-        due=due_item.due if due_item else None, confirmed=confirmed, clarity=clarity,
-        items=tuple(sorted(items, key=lambda s: s.evidence.start)), evidence=tuple(evidence),
-        rejected=tuple(rejected))
+        present=True,
+        dated=dated,
+        owned=owned,
+        text=utts[primary.utterance_index].text,
+        action=primary.action,
+        owner=owner_item.owner if owner_item else None,
+        due=due_item.due if due_item else None,
+        confirmed=confirmed,
+        clarity=clarity,
+        items=tuple(sorted(items, key=lambda s: s.evidence.start)),
+        evidence=tuple(evidence),
+        rejected=tuple(rejected),
+    )

@@ -39,9 +39,11 @@ log = logging.getLogger("callcoach.signals")
 
 __all__ = ["Objection", "ObjectionsResult", "objections"]
 
-METHOD = ("buyer sentences only; strong lexical cues, or weak topic cues confirmed by MiniLM similarity to "
-          "example objections over example non-objections; competitors from settings.competitors plus "
-          "incumbent/alternative vendors in buyer speech; questions need a strong cue")
+METHOD = (
+    "buyer sentences only; strong lexical cues, or weak topic cues confirmed by MiniLM similarity to "
+    "example objections over example non-objections; competitors from settings.competitors plus "
+    "incumbent/alternative vendors in buyer speech; questions need a strong cue"
+)
 
 # Cosine similarities of MiniLM sentence embeddings (unit-normalised). Values read off example
 # objections against pains/questions/agreement: related-topic sentences sit at 0.3-0.5, and
@@ -58,97 +60,120 @@ _NEG = rf"(?:not|no|never|isn{_A}?t|aren{_A}?t|wasn{_A}?t|don{_A}?t|doesn{_A}?t|
 
 # category -> (strong cues, weak cues)
 _CUES: dict[str, tuple[list[str], list[str]]] = {
-    "price": ([
-        r"\btoo\s+(?:expensive|pricey|costly|steep|high|rich)\b",
-        r"\b(?:costs?|that's|it's|is)\s+(?:way\s+|just\s+|a\s+bit\s+)?too\s+much\b",
-        r"\b(?:over|above|beyond|exceeds?|outside(?:\s+of)?|blows?)\s+(?:our|the|my)\s+budget\b",
-        r"\bbudget\b[^.?!]{0,40}\b(?:tight|limited|gone|spent|frozen|allocated|committed|cut|slashed|maxed|stretched)\b",
-        r"\b(?:can'?t|cannot|couldn't)\s+afford\b",
-        r"\b(?:no|don't\s+have\s+(?:the\s+|a\s+)?|haven't\s+got\s+(?:the\s+)?)budget\b",
-        r"\b(?:twice|double|triple|\d+x|(?:a\s+lot|way|much|significantly|quite\s+a\s+bit)\s+more\s+than)\s+"
-        r"(?:what\s+)?we(?:'re)?\s+(?:pay|paying|spend|spending|budgeted)\b",
-        r"\bmore\s+than\s+we\s+(?:pay|spend|budgeted|can\s+spend)\b",
-        r"\b(?:cheaper|less\s+expensive|lower\s+(?:price|quote|bid|cost)|came\s+in\s+(?:a\s+bit\s+|much\s+|way\s+|"
-        r"quite\s+a\s+bit\s+)?(?:lower|cheaper|under))\b",
-        r"\b(?:price|pricing|cost|quote|number)\b[^.?!]{0,30}\b(?:steep|hard\s+to\s+justify|a\s+stretch|a\s+tough\s+sell|"
-        r"a\s+concern|an\s+issue|a\s+problem|a\s+sticking\s+point|a\s+lot\s+to\s+swallow|out\s+of\s+reach)\b",
-        r"\bhard\s+to\s+justify\s+the\s+(?:cost|price|spend)\b|\bsticker\s+shock\b",
-    ], [r"\b(?:price|pricing|priced|cost|costs|budget|expensive|afford|quote|discount|spend|money|pay)\b"]),
-    "timing": ([
-        r"\bnot\s+(?:the\s+)?(?:right|best|a\s+good)\s+time\b",
-        r"\b(?:wait|hold\s+off|push\s+(?:it|this|that)\s+(?:out|back|to)|revisit|park\s+(?:it|this)|"
-        r"put\s+(?:it|this|that)\s+on\s+hold|on\s+the\s+back\s+burner)\b[^.?!]{0,40}\b(?:until|till|next|after|"
-        r"later|months?|quarter|year|q[1-4])\b",
-        r"\b(?:go\s+on|put\s+(?:it|this)\s+on|wait\s+for)\s+(?:the|our|a)\s+(?:\w+\s+){0,2}(?:agenda|cycle|meeting)\b",
-        r"\b(?:next|following)\s+(?:budget|fiscal|planning)\s+(?:cycle|year|season)\b",
-        r"\bnot\s+(?:until|before)\s+(?:next|the\s+end|q[1-4]|after)\b",
-        r"\b(?:too\s+much\s+going\s+on|no\s+bandwidth|don't\s+have\s+(?:the\s+)?bandwidth|swamped|spending\s+freeze|"
-        r"hiring\s+freeze|budget\s+freeze)\b",
-        r"\bnot\s+(?:a|our)\s+(?:top\s+)?priority\s+(?:right\s+now|this\s+(?:year|quarter)|at\s+the\s+moment)\b",
-        r"\b(?:maybe|probably|realistically)\s+(?:next|later\s+(?:this|next))\s+(?:year|quarter)\b",
-    ], [r"\b(?:timing|timeline|right\s+now|next\s+year|next\s+quarter|later|busy|wait|agenda|priority|priorities)\b"]),
-    "competitor": ([
-        r"\b(?:also|already)\s+(?:looking\s+at|evaluating|talking\s+(?:to|with)|considering|demoing|trialing|"
-        r"trialling|piloting|in\s+talks\s+with|speaking\s+(?:to|with)|got\s+a\s+quote\s+from)\b",
-        r"\b(?:looking\s+at|evaluating|comparing|considering|talking\s+to)\s+(?:a\s+few|other|another|two|three|"
-        r"several|a\s+couple\s+(?:of\s+)?)\s+(?:other\s+)?(?:vendors|options|tools|providers|solutions|platforms|"
-        r"companies)\b",
-        r"\bwe(?:'ve|\s+have)\s+been\s+(?:on|with|using)\s+[\w .-]{2,30}?\s+(?:for|since)\s+",
-        r"\b(?:we're|we\s+are)\s+(?:on|with|using)\s+[\w .-]{2,30}?\s+(?:and|which|that)\s+"
-        r"(?:it\s+)?(?:works|is\s+fine|we're\s+happy)",
-        r"\b(?:our|the)\s+(?:current|existing|incumbent)\s+(?:vendor|provider|tool|system|platform|solution|contract)\b",
-        r"\b(?:similar\s+to|same\s+as|different\s+(?:from|than)|like)\s+what\s+we\s+(?:have|use|already\s+have|"
-        r"already\s+use|have\s+(?:now|today))\b",
-        r"\b(?:their|the\s+other)\s+(?:quote|price|pricing|proposal|offer|bid|demo)\b",
-        r"\b(?:your|a)\s+competitor\b|\bother\s+vendors?\b",
-    ], [r"\b(?:vendor|competitor|alternative|other\s+option|another\s+option)\b"]),
-    "authority": ([
-        r"\b(?:need|needs|have\s+to|has\s+to|'d\s+need|'d\s+have\s+to|will\s+need|would\s+need|would\s+have\s+to|"
-        r"must|require|requires)\b[^.?!]{0,50}\b(?:sign[\s-]?off|sign\s+off|approv\w*|buy[\s-]?in|blessing|"
-        r"green\s+light|go[\s-]ahead|okay\s+it|ok\s+it|say\s+so)\b",
-        r"\b(?:not|isn'?t|it's\s+not)\s+(?:really\s+)?(?:my|up\s+to\s+me|my\s+(?:decision|call))\b",
-        r"\b(?:not|isn'?t)\s+(?:really\s+)?(?:my|our)\s+(?:decision|call)\b|\babove\s+my\s+pay\s*grade\b",
-        r"\bup\s+to\s+(?:my|our|the)\s+(?:boss|cfo|ceo|board|manager|director|vp|leadership|team)\b",
-        r"\b(?:run|take)\s+(?:it|this|that)\s+(?:by|past|to)\s+(?:my|our|the)\s+\w+",
-        r"\b(?:final\s+(?:say|call|decision)|decision\s+maker)\b[^.?!]{0,30}\b(?:is|sits|rests|lies|with)\b",
-        r"\b(?:don't|do\s+not)\s+have\s+(?:the\s+)?(?:authority|sign[\s-]?off|final\s+say)\b",
-    ], [r"\b(?:decision|decide|approve|approval|sign|boss|board|cfo|ceo|leadership|procurement)\b"]),
-    "need": ([
-        r"\b(?:don't|do\s+not|doesn't)\s+(?:really\s+)?(?:see|think\s+(?:we|i))\s+(?:the\s+|a\s+|much\s+|any\s+)?"
-        r"(?:need|value|point|difference|benefit|reason|it\s+being\s+worth)\b",
-        r"\bnot\s+(?:really\s+|sure\s+(?:it's|it\s+is)\s+)?worth\s+(?:it|the|switching|the\s+effort)\b",
-        r"\b(?:doesn't|does\s+not|don't)\s+(?:really\s+)?seem\s+(?:that|very|all\s+that|much|any|so)\s+"
-        r"different\b",
-        r"\bno\s+(?:real\s+)?(?:need|reason)\s+(?:to|for)\b",
-        r"\b(?:we're|we\s+are)\s+(?:fine|good|happy|ok|okay|all\s+set)\s+with\s+(?:what\s+we|our\s+current|the\s+current|"
-        r"how\s+things)\b",
-        r"\bnot\s+(?:really\s+)?(?:a|the)\s+(?:big\s+)?(?:problem|issue|pain|priority)\s+for\s+us\b",
-        r"\b(?:don't|do\s+not)\s+(?:really\s+)?need\s+(?:it|this|that|all|any)\b",
-        r"\bnice\s+to\s+have\b|\bnot\s+convinced\b|\bwhy\s+would\s+we\s+(?:switch|change|need)\b",
-        r"\bnot\s+sure\s+(?:we|i)\s+(?:need|see\s+the)\b",
-    ], [r"\b(?:worth|value|different|difference|convinced|switch|necessary|useful)\b"]),
-    "security": ([
-        r"\b(?:security|infosec|privacy|compliance|data|breach|access)\b[^.?!]{0,40}\b(?:concern|concerns|concerned|"
-        r"worried|worry|risk|risky|nervous|hesitant|red\s+flag|blocker|deal\s*breaker|non-?starter|won't\s+pass|"
-        r"never\s+pass|hurdle)\b",
-        r"\b(?:worried|concerned|nervous)\s+about\b[^.?!]{0,40}\b(?:security|data|privacy|breach|access|"
-        r"credentials|compliance)\b",
-        r"\b(?:can'?t|cannot|won't|not\s+allowed\s+to)\s+(?:\w+\s+)?(?:store|send|share|put|host|move)\b"
-        r"[^.?!]{0,30}\bdata\b",
-        r"\bdata\s+(?:can'?t|cannot|won't)\s+leave\b|\bon-?prem(?:ise)?\s+only\b",
-        r"\b(?:without|no)\s+(?:a\s+)?(?:soc\s*2|iso\s*27001|hipaa|fedramp|pen(?:etration)?\s+test)\b",
-    ], [r"\b(?:security|secure|privacy|compliance|breach|soc\s*2|hipaa|gdpr|encryption|data\s+residency)\b"]),
-    "integration": ([
-        r"\b(?:doesn't|does\s+not|won't|will\s+not|can'?t|cannot|couldn't|could\s+not|didn't|wouldn't|"
-        r"never|not\s+sure\s+(?:it|this)\s+(?:will|would|can))\s+(?:\w+\s+)?(?:integrate|connect|talk\s+to|work\s+with|"
-        r"sync|plug\s+into|hook\s+into|interface)\b",
-        r"\b(?:integration|integrating|integrations|connector|connectors|api)\b[^.?!]{0,40}\b(?:concern|worried|worry|"
-        r"issue|problem|tricky|hard|painful|nightmare|challenge|gap|missing|risk)\b",
-        r"\b(?:mainframe|legacy|erp|homegrown|home-grown|in-house|on-prem|custom\s+system)\b[^.?!]{0,40}\b(?:tricky|"
-        r"problem|issue|challenge|hard|headache|won't|doesn't|can'?t|couldn't|break)\b",
-        r"\b(?:tricky|hard|difficult)\s+part\b[^.?!]{0,30}\b(?:mainframe|legacy|erp|system|integration|connect)\b",
-        r"\bcompatib\w*\b[^.?!]{0,30}\b(?:issue|problem|concern|worried)\b",
-    ], [r"\b(?:integrate|integration|connect|connector|api|mainframe|erp|legacy|compatible|stack|sync)\b"]),
+    "price": (
+        [
+            r"\btoo\s+(?:expensive|pricey|costly|steep|high|rich)\b",
+            r"\b(?:costs?|that's|it's|is)\s+(?:way\s+|just\s+|a\s+bit\s+)?too\s+much\b",
+            r"\b(?:over|above|beyond|exceeds?|outside(?:\s+of)?|blows?)\s+(?:our|the|my)\s+budget\b",
+            r"\bbudget\b[^.?!]{0,40}\b(?:tight|limited|gone|spent|frozen|allocated|committed|cut|slashed|maxed|stretched)\b",
+            r"\b(?:can'?t|cannot|couldn't)\s+afford\b",
+            r"\b(?:no|don't\s+have\s+(?:the\s+|a\s+)?|haven't\s+got\s+(?:the\s+)?)budget\b",
+            r"\b(?:twice|double|triple|\d+x|(?:a\s+lot|way|much|significantly|quite\s+a\s+bit)\s+more\s+than)\s+"
+            r"(?:what\s+)?we(?:'re)?\s+(?:pay|paying|spend|spending|budgeted)\b",
+            r"\bmore\s+than\s+we\s+(?:pay|spend|budgeted|can\s+spend)\b",
+            r"\b(?:cheaper|less\s+expensive|lower\s+(?:price|quote|bid|cost)|came\s+in\s+(?:a\s+bit\s+|much\s+|way\s+|"
+            r"quite\s+a\s+bit\s+)?(?:lower|cheaper|under))\b",
+            r"\b(?:price|pricing|cost|quote|number)\b[^.?!]{0,30}\b(?:steep|hard\s+to\s+justify|a\s+stretch|a\s+tough\s+sell|"
+            r"a\s+concern|an\s+issue|a\s+problem|a\s+sticking\s+point|a\s+lot\s+to\s+swallow|out\s+of\s+reach)\b",
+            r"\bhard\s+to\s+justify\s+the\s+(?:cost|price|spend)\b|\bsticker\s+shock\b",
+        ],
+        [r"\b(?:price|pricing|priced|cost|costs|budget|expensive|afford|quote|discount|spend|money|pay)\b"],
+    ),
+    "timing": (
+        [
+            r"\bnot\s+(?:the\s+)?(?:right|best|a\s+good)\s+time\b",
+            r"\b(?:wait|hold\s+off|push\s+(?:it|this|that)\s+(?:out|back|to)|revisit|park\s+(?:it|this)|"
+            r"put\s+(?:it|this|that)\s+on\s+hold|on\s+the\s+back\s+burner)\b[^.?!]{0,40}\b(?:until|till|next|after|"
+            r"later|months?|quarter|year|q[1-4])\b",
+            r"\b(?:go\s+on|put\s+(?:it|this)\s+on|wait\s+for)\s+(?:the|our|a)\s+(?:\w+\s+){0,2}(?:agenda|cycle|meeting)\b",
+            r"\b(?:next|following)\s+(?:budget|fiscal|planning)\s+(?:cycle|year|season)\b",
+            r"\bnot\s+(?:until|before)\s+(?:next|the\s+end|q[1-4]|after)\b",
+            r"\b(?:too\s+much\s+going\s+on|no\s+bandwidth|don't\s+have\s+(?:the\s+)?bandwidth|swamped|spending\s+freeze|"
+            r"hiring\s+freeze|budget\s+freeze)\b",
+            r"\bnot\s+(?:a|our)\s+(?:top\s+)?priority\s+(?:right\s+now|this\s+(?:year|quarter)|at\s+the\s+moment)\b",
+            r"\b(?:maybe|probably|realistically)\s+(?:next|later\s+(?:this|next))\s+(?:year|quarter)\b",
+        ],
+        [
+            r"\b(?:timing|timeline|right\s+now|next\s+year|next\s+quarter|later|busy|wait|agenda|priority|priorities)\b"
+        ],
+    ),
+    "competitor": (
+        [
+            r"\b(?:also|already)\s+(?:looking\s+at|evaluating|talking\s+(?:to|with)|considering|demoing|trialing|"
+            r"trialling|piloting|in\s+talks\s+with|speaking\s+(?:to|with)|got\s+a\s+quote\s+from)\b",
+            r"\b(?:looking\s+at|evaluating|comparing|considering|talking\s+to)\s+(?:a\s+few|other|another|two|three|"
+            r"several|a\s+couple\s+(?:of\s+)?)\s+(?:other\s+)?(?:vendors|options|tools|providers|solutions|platforms|"
+            r"companies)\b",
+            r"\bwe(?:'ve|\s+have)\s+been\s+(?:on|with|using)\s+[\w .-]{2,30}?\s+(?:for|since)\s+",
+            r"\b(?:we're|we\s+are)\s+(?:on|with|using)\s+[\w .-]{2,30}?\s+(?:and|which|that)\s+"
+            r"(?:it\s+)?(?:works|is\s+fine|we're\s+happy)",
+            r"\b(?:our|the)\s+(?:current|existing|incumbent)\s+(?:vendor|provider|tool|system|platform|solution|contract)\b",
+            r"\b(?:similar\s+to|same\s+as|different\s+(?:from|than)|like)\s+what\s+we\s+(?:have|use|already\s+have|"
+            r"already\s+use|have\s+(?:now|today))\b",
+            r"\b(?:their|the\s+other)\s+(?:quote|price|pricing|proposal|offer|bid|demo)\b",
+            r"\b(?:your|a)\s+competitor\b|\bother\s+vendors?\b",
+        ],
+        [r"\b(?:vendor|competitor|alternative|other\s+option|another\s+option)\b"],
+    ),
+    "authority": (
+        [
+            r"\b(?:need|needs|have\s+to|has\s+to|'d\s+need|'d\s+have\s+to|will\s+need|would\s+need|would\s+have\s+to|"
+            r"must|require|requires)\b[^.?!]{0,50}\b(?:sign[\s-]?off|sign\s+off|approv\w*|buy[\s-]?in|blessing|"
+            r"green\s+light|go[\s-]ahead|okay\s+it|ok\s+it|say\s+so)\b",
+            r"\b(?:not|isn'?t|it's\s+not)\s+(?:really\s+)?(?:my|up\s+to\s+me|my\s+(?:decision|call))\b",
+            r"\b(?:not|isn'?t)\s+(?:really\s+)?(?:my|our)\s+(?:decision|call)\b|\babove\s+my\s+pay\s*grade\b",
+            r"\bup\s+to\s+(?:my|our|the)\s+(?:boss|cfo|ceo|board|manager|director|vp|leadership|team)\b",
+            r"\b(?:run|take)\s+(?:it|this|that)\s+(?:by|past|to)\s+(?:my|our|the)\s+\w+",
+            r"\b(?:final\s+(?:say|call|decision)|decision\s+maker)\b[^.?!]{0,30}\b(?:is|sits|rests|lies|with)\b",
+            r"\b(?:don't|do\s+not)\s+have\s+(?:the\s+)?(?:authority|sign[\s-]?off|final\s+say)\b",
+        ],
+        [r"\b(?:decision|decide|approve|approval|sign|boss|board|cfo|ceo|leadership|procurement)\b"],
+    ),
+    "need": (
+        [
+            r"\b(?:don't|do\s+not|doesn't)\s+(?:really\s+)?(?:see|think\s+(?:we|i))\s+(?:the\s+|a\s+|much\s+|any\s+)?"
+            r"(?:need|value|point|difference|benefit|reason|it\s+being\s+worth)\b",
+            r"\bnot\s+(?:really\s+|sure\s+(?:it's|it\s+is)\s+)?worth\s+(?:it|the|switching|the\s+effort)\b",
+            r"\b(?:doesn't|does\s+not|don't)\s+(?:really\s+)?seem\s+(?:that|very|all\s+that|much|any|so)\s+"
+            r"different\b",
+            r"\bno\s+(?:real\s+)?(?:need|reason)\s+(?:to|for)\b",
+            r"\b(?:we're|we\s+are)\s+(?:fine|good|happy|ok|okay|all\s+set)\s+with\s+(?:what\s+we|our\s+current|the\s+current|"
+            r"how\s+things)\b",
+            r"\bnot\s+(?:really\s+)?(?:a|the)\s+(?:big\s+)?(?:problem|issue|pain|priority)\s+for\s+us\b",
+            r"\b(?:don't|do\s+not)\s+(?:really\s+)?need\s+(?:it|this|that|all|any)\b",
+            r"\bnice\s+to\s+have\b|\bnot\s+convinced\b|\bwhy\s+would\s+we\s+(?:switch|change|need)\b",
+            r"\bnot\s+sure\s+(?:we|i)\s+(?:need|see\s+the)\b",
+        ],
+        [r"\b(?:worth|value|different|difference|convinced|switch|necessary|useful)\b"],
+    ),
+    "security": (
+        [
+            r"\b(?:security|infosec|privacy|compliance|data|breach|access)\b[^.?!]{0,40}\b(?:concern|concerns|concerned|"
+            r"worried|worry|risk|risky|nervous|hesitant|red\s+flag|blocker|deal\s*breaker|non-?starter|won't\s+pass|"
+            r"never\s+pass|hurdle)\b",
+            r"\b(?:worried|concerned|nervous)\s+about\b[^.?!]{0,40}\b(?:security|data|privacy|breach|access|"
+            r"credentials|compliance)\b",
+            r"\b(?:can'?t|cannot|won't|not\s+allowed\s+to)\s+(?:\w+\s+)?(?:store|send|share|put|host|move)\b"
+            r"[^.?!]{0,30}\bdata\b",
+            r"\bdata\s+(?:can'?t|cannot|won't)\s+leave\b|\bon-?prem(?:ise)?\s+only\b",
+            r"\b(?:without|no)\s+(?:a\s+)?(?:soc\s*2|iso\s*27001|hipaa|fedramp|pen(?:etration)?\s+test)\b",
+        ],
+        [r"\b(?:security|secure|privacy|compliance|breach|soc\s*2|hipaa|gdpr|encryption|data\s+residency)\b"],
+    ),
+    "integration": (
+        [
+            r"\b(?:doesn't|does\s+not|won't|will\s+not|can'?t|cannot|couldn't|could\s+not|didn't|wouldn't|"
+            r"never|not\s+sure\s+(?:it|this)\s+(?:will|would|can))\s+(?:\w+\s+)?(?:integrate|connect|talk\s+to|work\s+with|"
+            r"sync|plug\s+into|hook\s+into|interface)\b",
+            r"\b(?:integration|integrating|integrations|connector|connectors|api)\b[^.?!]{0,40}\b(?:concern|worried|worry|"
+            r"issue|problem|tricky|hard|painful|nightmare|challenge|gap|missing|risk)\b",
+            r"\b(?:mainframe|legacy|erp|homegrown|home-grown|in-house|on-prem|custom\s+system)\b[^.?!]{0,40}\b(?:tricky|"
+            r"problem|issue|challenge|hard|headache|won't|doesn't|can'?t|couldn't|break)\b",
+            r"\b(?:tricky|hard|difficult)\s+part\b[^.?!]{0,30}\b(?:mainframe|legacy|erp|system|integration|connect)\b",
+            r"\bcompatib\w*\b[^.?!]{0,30}\b(?:issue|problem|concern|worried)\b",
+        ],
+        [r"\b(?:integrate|integration|connect|connector|api|mainframe|erp|legacy|compatible|stack|sync)\b"],
+    ),
 }
 
 
@@ -160,13 +185,24 @@ def _rx(pattern: str) -> re.Pattern[str]:
 _COMPILED = {c: ([_rx(p) for p in s], [_rx(p) for p in w]) for c, (s, w) in _CUES.items()}
 # A negation inside a strong cue's match turns it around ("price isn't a concern").
 _NEGATED_INSIDE = re.compile(rf"\b{_NEG}\b", re.IGNORECASE)
+# Negations that are the objection itself ("can't afford", "no budget"), not a turn-around.
+_KEEPS_NEGATION = re.compile(
+    r"can['’]?t|cannot|couldn['’]t|don['’]t\s+have|no\s+budget|won['’]t|without|"
+    r"not\s+the\s+right",
+    re.IGNORECASE,
+)
 # Cues that carry their own negation and must not be turned around by it.
 _SELF_NEGATING = {"need", "authority", "integration", "timing"}
-_FORMER_VENDOR = re.compile(r"\b(?:our|the)\s+(?:last|previous|old|former|prior)\s+(?:[\w-]+\s+)?"
-                            r"(?:vendor|provider|tool|system|platform|solution)\b", re.IGNORECASE)
+_FORMER_VENDOR = re.compile(
+    r"\b(?:our|the)\s+(?:last|previous|old|former|prior)\s+(?:[\w-]+\s+)?"
+    r"(?:vendor|provider|tool|system|platform|solution)\b",
+    re.IGNORECASE,
+)
 _QUESTION_START = re.compile(
     r"^\s*(?:(?:and|so|but|okay|ok|well),?\s+)?(?:what|how|why|when|where|who|which|is|are|do|does|did|can|could|"
-    r"would|will|should|have|has)\b", re.IGNORECASE)
+    r"would|will|should|have|has)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,10 +217,17 @@ class Objection:
     evidence: Evidence
 
     def to_dict(self) -> dict[str, Any]:
-        return {"category": self.category, "text": self.text, "start": round(self.start, 2),
-                "end": round(self.end, 2), "speaker": self.speaker, "cue": self.cue,
-                "similarity": round(self.similarity, 3), "evidence": [self.evidence.to_dict()],
-                "method": METHOD}
+        return {
+            "category": self.category,
+            "text": self.text,
+            "start": round(self.start, 2),
+            "end": round(self.end, 2),
+            "speaker": self.speaker,
+            "cue": self.cue,
+            "similarity": round(self.similarity, 3),
+            "evidence": [self.evidence.to_dict()],
+            "method": METHOD,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,16 +252,22 @@ def _is_question(sentence: str) -> bool:
 
 
 def _strong_cue(category: str, sentence: str) -> str | None:
+    """The strong cue of `category` in `sentence`; "" when the cue is there but negated ("price isn't
+    a concern"), which also rules out the weaker evidence for that category."""
+    negated = False
     for rx in _COMPILED[category][0]:
         m = rx.search(sentence)
         if not m:
             continue
-        if category not in _SELF_NEGATING and _NEGATED_INSIDE.search(m.group(0)) and not re.search(
-                r"can['’]?t|cannot|couldn['’]t|don['’]t\s+have|no\s+budget|won['’]t|without|not\s+the\s+right",
-                m.group(0), re.IGNORECASE):
+        if (
+            category not in _SELF_NEGATING
+            and _NEGATED_INSIDE.search(m.group(0))
+            and not _KEEPS_NEGATION.search(m.group(0))
+        ):
+            negated = True
             continue
         return m.group(0)
-    return None
+    return "" if negated else None
 
 
 def _weak_cue(category: str, sentence: str) -> str | None:
@@ -234,8 +283,11 @@ def _competitor_cue(sentence: str, competitors: list[str]) -> str | None:
         if name and re.search(rf"\b{re.escape(name)}\b", sentence, re.IGNORECASE):
             return name
     cue = _strong_cue("competitor", sentence)
-    if cue and _FORMER_VENDOR.search(sentence) and not re.search(r"\b(?:also|already|current|existing)\b", cue,
-                                                                    re.IGNORECASE):
+    if (
+        cue
+        and _FORMER_VENDOR.search(sentence)
+        and not re.search(r"\b(?:also|already|current|existing)\b", cue, re.IGNORECASE)
+    ):
         return None
     return cue
 
@@ -259,7 +311,7 @@ def objections(ctx: SignalContext) -> ObjectionsResult:
     from signals.text import sentences
 
     rows: list[tuple[int, str, int, int]] = []  # utterance index, sentence, char start, char end
-    for i, (u, doc) in enumerate(zip(ctx.utterances, ctx.docs)):
+    for i, (u, doc) in enumerate(zip(ctx.utterances, ctx.docs, strict=True)):
         if u.side != "buyer":
             continue
         for s in sentences(doc):
@@ -270,26 +322,42 @@ def objections(ctx: SignalContext) -> ObjectionsResult:
     cats, negatives = _example_matrix()
     competitors = list(ctx.settings.competitors)
     found: dict[tuple[int, str], Objection] = {}
-    for (i, sent, a, b), vec in zip(rows, vectors):
+    for (i, sent, a, b), vec in zip(rows, vectors, strict=True):
         u = ctx.utterances[i]
         question = _is_question(sent)
         neg_sim = float((negatives @ vec).max())
         sims = {c: float((cats[c] @ vec).max()) for c in CATEGORIES}
+        top = max(sims, key=sims.__getitem__)
+        strong = {
+            c: _competitor_cue(sent, competitors) if c == "competitor" else _strong_cue(c, sent)
+            for c in CATEGORIES
+        }
+        any_strong = any(strong.values())
         for c in CATEGORIES:
-            cue = _competitor_cue(sent, competitors) if c == "competitor" else _strong_cue(c, sent)
+            cue = strong[c]
+            if cue == "":
+                continue  # the category is named and denied
             fires = cue is not None
-            if not fires and not question:
+            # Without a strong cue in the sentence, only the one category it is closest to may fire.
+            if not fires and not any_strong and not question and c == top:
                 weak = _weak_cue(c, sent)
                 if weak is not None and sims[c] >= WEAK_CUE_MIN_SIM and sims[c] - neg_sim >= WEAK_CUE_MARGIN:
                     cue, fires = weak, True
-                elif sims[c] >= EMBEDDING_ONLY_MIN_SIM and sims[c] - neg_sim >= EMBEDDING_ONLY_MARGIN \
-                        and sims[c] == max(sims.values()):
+                elif sims[c] >= EMBEDDING_ONLY_MIN_SIM and sims[c] - neg_sim >= EMBEDDING_ONLY_MARGIN:
                     fires = True
             if not fires or (i, c) in found:
                 continue
             start, end = _span_times(u, a, b)
-            found[(i, c)] = Objection(category=c, text=sent, start=start, end=end, speaker=u.speaker, cue=cue,
-                                      similarity=sims[c], evidence=Evidence.of(u))
+            found[(i, c)] = Objection(
+                category=c,
+                text=sent,
+                start=start,
+                end=end,
+                speaker=u.speaker,
+                cue=cue,
+                similarity=sims[c],
+                evidence=Evidence.of(u),
+            )
     items = sorted(found.values(), key=lambda o: (o.start, CATEGORIES.index(o.category)))
     return ObjectionsResult(tuple(items))
 
