@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -109,6 +110,16 @@ def dispose_engines() -> None:
         _engines.clear()
         _sessionmakers.clear()
         _migrated.clear()
+
+
+def _after_fork_in_child() -> None:
+    # A forked process (Celery prefork) must not reuse its parent's pooled connections: drop
+    # them without closing (the parent still owns the sockets) and open new ones on demand.
+    for engine in list(_engines.values()):
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def alembic_config(url: str | None = None) -> Config:

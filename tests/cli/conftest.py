@@ -24,9 +24,10 @@ def run_cli(tmp_path: Path) -> Run:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CALLCOACH_")}
     env["CALLCOACH_DATA_DIR"] = str(tmp_path / "data")
 
-    def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([str(CALLCOACH), *map(str, args)], cwd=tmp_path, env=env, capture_output=True,
-                              text=True, timeout=CLI_TIMEOUT_S)
+    def run(*args: str | Path, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(CALLCOACH), *map(str, args)], cwd=tmp_path,
+                              env={**env, **(extra_env or {})}, capture_output=True, text=True,
+                              timeout=CLI_TIMEOUT_S)
 
     return run
 

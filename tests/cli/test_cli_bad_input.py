@@ -89,3 +89,10 @@ def test_cli_show_unknown_call(run_cli: Run) -> None:
     result = run_cli("show", "no-such-call", "--json")
     assert result.returncode != 0 and result.stdout == ""
     _assert_one_line_naming(result.stderr, "no-such-call", "not stored")
+
+
+def test_cli_database_unreachable_one_line(run_cli: Run) -> None:
+    # Nothing listens on port 9 (discard) here: the CLI reports the database, not a traceback.
+    result = run_cli("calls", extra_env={"CALLCOACH_DATABASE_URL": "postgresql://callcoach@127.0.0.1:9/none"})
+    assert result.returncode == 1 and result.stdout == ""
+    _assert_one_line_naming(result.stderr, "127.0.0.1:9", "database")
