@@ -176,9 +176,13 @@ def init_db(settings: Settings) -> None:
         heads = set(head_revisions())
         try:
             with engine.connect() as conn:
-                if set(_current_revisions(conn)) == heads:
-                    _migrated.add(url)
-                    return
+                current = set(_current_revisions(conn))
+        except SQLAlchemyError as exc:
+            raise storage_error("connecting to the database", exc, url) from exc
+        if current == heads:
+            _migrated.add(url)
+            return
+        try:
             if engine.dialect.name == "postgresql":
                 with engine.connect() as conn:
                     conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": PG_MIGRATION_LOCK_KEY})
@@ -198,6 +202,10 @@ def init_db(settings: Settings) -> None:
                         conn.commit()
         except SQLAlchemyError as exc:
             raise storage_error("migrating the database", exc, url) from exc
+        except CommandError as exc:  # e.g. a database migrated by a newer callcoach
+            raise StorageError(f"migrating the database ({describe_url(url)}) failed: {exc} "
+                               f"(database at {sorted(current) or 'no revision'}, code at {sorted(heads)})"
+                               ) from exc
         log.info("database %s at revision %s", describe_url(url), ", ".join(sorted(heads)))
         _migrated.add(url)
 

@@ -9,12 +9,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Table, inspect, text
 
 from callcoach import storage
+from callcoach.errors import StorageError
 from callcoach.settings import Settings
 from callcoach.storage.engine import alembic_config
 
@@ -92,3 +94,12 @@ def test_migrations_concurrent_processes_on_fresh_database(db_settings: Settings
     with storage.engine_for(db_settings).connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
         assert conn.execute(text("SELECT count(*) FROM jobs")).scalar() == 4
+
+
+def test_migrations_database_from_newer_code_is_refused_clearly(db_settings: Settings) -> None:
+    storage.init_db(db_settings)
+    with storage.engine_for(db_settings).begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0099_from_the_future'"))
+    storage.dispose_engines()  # a new process: nothing known about this database yet
+    with pytest.raises(StorageError, match="0099_from_the_future"):
+        storage.init_db(db_settings)
