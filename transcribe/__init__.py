@@ -38,7 +38,7 @@ def transcribe_call(audio: AudioInput, meta: CallMeta, *, settings: Settings,
     Mono (or stereo with two identical channels): speakers found by diarization, then named and
     sided from the metadata and conversational cues. `progress(fraction)` is called as segments land.
     """
-    report = progress or (lambda _fraction: None)
+    report: Callable[[float], None] = progress or (lambda _fraction: None)
     samples = _samples_16k(audio)
     duration = max(audio.duration_s, samples.shape[1] / WHISPER_RATE, 1e-3)
     model = load_whisper(settings)
@@ -85,13 +85,16 @@ def _transcribe_stereo(model: object, samples: np.ndarray, duration: float, meta
     rep_channel = 1 if meta.rep_channel == "right" else 0
     per_channel: list[list[Word]] = []
     for i in range(2):
-        per_channel.append(transcribe_words(
-            model, samples[i], settings, lambda t, i=i: report((i + min(t / duration, 1.0)) / 2)))
+
+        def channel_progress(seconds: float, done: int = i) -> None:
+            report((done + min(seconds / duration, 1.0)) / 2)
+
+        per_channel.append(transcribe_words(model, samples[i], settings, channel_progress))
     left, right = dedupe_bleed(per_channel[0], per_channel[1], samples, WHISPER_RATE)
     rep_words, buyer_words = (left, right) if rep_channel == 0 else (right, left)
     buyers = _buyer_names(meta)
     names = {"rep": _rep_name(meta), "buyer": buyers[0] if len(buyers) == 1 else "Buyer"}
-    sides: dict[object, Side] = {"rep": "rep", "buyer": "buyer"}
+    sides: dict[str, Side] = {"rep": "rep", "buyer": "buyer"}
     labelled = [(w, "rep") for w in rep_words] + [(w, "buyer") for w in buyer_words]
     return Transcript(meta=meta, utterances=tuple(build_utterances(labelled, names, sides)),
                       duration_s=round(duration, 3), source="audio")
@@ -116,7 +119,7 @@ def _transcribe_mono(model: object, mono: np.ndarray, duration: float, meta: Cal
                                                                    provisional, {})),
                        duration_s=round(duration, 3), source="audio")
     by_name = infer_sides(draft)
-    sides: dict[object, Side] = {k: by_name.get(name, "unknown") for k, name in provisional.items()}
+    sides: dict[int, Side] = {k: by_name.get(name, "unknown") for k, name in provisional.items()}
     names = _name_speakers(meta, sides, provisional)
     log.info("diarization: %d speakers (%s)", len(names), ", ".join(f"{names[k]}={sides[k]}" for k in names))
     return Transcript(meta=meta, utterances=tuple(build_utterances(list(zip(words, labels, strict=True)),
@@ -124,8 +127,7 @@ def _transcribe_mono(model: object, mono: np.ndarray, duration: float, meta: Cal
                       duration_s=round(duration, 3), source="audio")
 
 
-def _name_speakers(meta: CallMeta, sides: dict[object, Side],
-                   provisional: dict[object, str]) -> dict[object, str]:
+def _name_speakers(meta: CallMeta, sides: dict[int, Side], provisional: dict[int, str]) -> dict[int, str]:
     """Metadata names where the sides make them unambiguous, else "Rep"/"Buyer N"."""
     reps = [k for k in provisional if sides[k] == "rep"]
     buyers = [k for k in provisional if sides[k] == "buyer"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
+from typing import TypeVar
 
 from callcoach.domain import Side, Utterance, Word
 
@@ -11,17 +12,20 @@ from callcoach.domain import Side, Utterance, Word
 # turn; shorter splits would cut sentences at breaths.
 LONG_PAUSE_S = 1.5
 
+SpeakerKey = TypeVar("SpeakerKey", bound=Hashable)
 
-def build_utterances(labelled: Sequence[tuple[Word, Hashable]], names: Mapping[Hashable, str],
-                     sides: Mapping[Hashable, Side]) -> list[Utterance]:
+
+def build_utterances(labelled: Sequence[tuple[Word, SpeakerKey]], names: Mapping[SpeakerKey, str],
+                     sides: Mapping[SpeakerKey, Side]) -> list[Utterance]:
     """Group time-ordered `(word, speaker key)` pairs into utterances named and sided by the maps."""
     ordered = sorted(labelled, key=lambda pair: (pair[0].start, pair[0].end))
     utterances: list[Utterance] = []
     run: list[Word] = []
-    run_key: Hashable = None
+    run_key: SpeakerKey | None = None
 
     def close() -> None:
         if run:
+            assert run_key is not None
             utterances.append(Utterance(speaker=names[run_key], side=sides.get(run_key, "unknown"),
                                         start=round(run[0].start, 3), end=round(run[-1].end, 3),
                                         text=" ".join(w.text for w in run), words=tuple(run)))
