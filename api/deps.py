@@ -42,12 +42,15 @@ def get_db(settings: SettingsDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_db)]
 
 
-def get_current_key(session: SessionDep,
+def get_current_key(settings: SettingsDep,
                     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> ApiKey:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing API key: send 'Authorization: Bearer <key>'",
                             headers={"WWW-Authenticate": "Bearer"})
-    key = verify_key(session, credentials.credentials)
+    # A session of its own, closed at once: an upload streams for minutes and must not hold a
+    # pooled connection meanwhile (200 concurrent uploads would drain the pool).
+    with session_scope(settings) as session:
+        key = verify_key(session, credentials.credentials)
     if key is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "invalid or revoked API key",
                             headers={"WWW-Authenticate": "Bearer"})
