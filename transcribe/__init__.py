@@ -17,6 +17,7 @@ from callcoach.domain import AudioInput, CallMeta, Side, Transcript, Word
 from callcoach.errors import EmptyInput, UnsupportedAudio
 from callcoach.settings import Settings
 from transcribe._diarize import diarize_words
+from transcribe._names import name_voices
 from transcribe._sides import assign_sides, infer_sides
 from transcribe._stereo import dedupe_bleed, is_dual_mono
 from transcribe._utterances import LONG_PAUSE_S, build_utterances
@@ -120,15 +121,16 @@ def _transcribe_mono(model: object, mono: np.ndarray, duration: float, meta: Cal
                        duration_s=round(duration, 3), source="audio")
     by_name = infer_sides(draft)
     sides: dict[int, Side] = {k: by_name.get(name, "unknown") for k, name in provisional.items()}
-    names = _name_speakers(meta, sides, provisional)
+    names = _name_speakers(meta, sides, provisional, draft)
     log.info("diarization: %d speakers (%s)", len(names), ", ".join(f"{names[k]}={sides[k]}" for k in names))
     return Transcript(meta=meta, utterances=tuple(build_utterances(list(zip(words, labels, strict=True)),
                                                                    names, sides)),
                       duration_s=round(duration, 3), source="audio")
 
 
-def _name_speakers(meta: CallMeta, sides: dict[int, Side], provisional: dict[int, str]) -> dict[int, str]:
-    """Metadata names where the sides make them unambiguous, else "Rep"/"Buyer N"."""
+def _name_speakers(meta: CallMeta, sides: dict[int, Side], provisional: dict[int, str],
+                   draft: Transcript) -> dict[int, str]:
+    """Metadata names where the sides (or how people address each other) make them clear, else "Buyer N"."""
     reps = [k for k in provisional if sides[k] == "rep"]
     buyers = [k for k in provisional if sides[k] == "buyer"]
     names = dict(provisional)
@@ -137,8 +139,8 @@ def _name_speakers(meta: CallMeta, sides: dict[int, Side], provisional: dict[int
     listed = _buyer_names(meta)
     if len(buyers) == 1 and len(listed) == 1:
         names[buyers[0]] = listed[0]
-    elif len(buyers) == 1:
-        names[buyers[0]] = "Buyer"
     elif buyers:
-        names.update({k: f"Buyer {i + 1}" for i, k in enumerate(buyers)})
+        names.update({k: "Buyer" if len(buyers) == 1 else f"Buyer {i + 1}" for i, k in enumerate(buyers)})
+        found = name_voices(draft.utterances, [provisional[k] for k in buyers], listed)
+        names.update({k: found[provisional[k]] for k in buyers if provisional[k] in found})
     return names
