@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
@@ -15,6 +16,7 @@ from api.schemas import CallListPublic, CallPublic, CallSubmittedPublic, CallSum
 from api.uploads import receive_upload
 from callcoach import access, jobs
 from callcoach.access import ApiKey
+from callcoach.errors import MalformedMetadata, UnsupportedInput
 
 log = logging.getLogger("callcoach.api")
 router = APIRouter(prefix="/v1/calls", tags=["calls"])
@@ -37,6 +39,17 @@ _UPLOAD_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {"m
                      "example": '{"call_id": "acme-disco-01", "rep": "Dana Reyes", "deal_id": "acme-2026", '
                                 '"participants": [{"name": "Priya Shah", "side": "buyer"}]}'}},
     }}}}}
+
+
+def _check_format(filename: str, path: Path | None) -> None:
+    from ingest.formats import transcript_suffixes
+    from ingest.reader import AUDIO_SUFFIXES
+
+    suffix = path.suffix.lower() if path is not None else ""
+    if suffix not in AUDIO_SUFFIXES | transcript_suffixes():
+        raise UnsupportedInput(f"upload {filename!r}: unsupported file type {suffix or '(none)'!r}; expected a "
+                               f"recording ({', '.join(sorted(AUDIO_SUFFIXES))}) or a transcript "
+                               f"({', '.join(sorted(transcript_suffixes()))})")
 
 
 def _scoped_meta(key: ApiKey, meta: dict[str, Any]) -> dict[str, Any]:
@@ -78,8 +91,13 @@ async def submit_call(request: Request, settings: SettingsDep, dispatcher: Dispa
         meta = _scoped_meta(key, upload.meta)
         call_id = jobs.check_call_id(str(meta.get("call_id") or jobs.new_call_id()))
         meta["call_id"] = call_id
+        _check_format(upload.filename or "", upload.path)
         meta_path = jobs.write_meta(incoming, meta)
-        ingest.read_meta(meta_path)  # the same validation the worker applies, before anything is queued
+        try:
+            ingest.read_meta(meta_path)  # the same validation the worker applies, before anything is queued
+        except MalformedMetadata as exc:
+            # The message names our storage path; the client knows the field as `meta`.
+            raise MalformedMetadata(str(exc).replace(str(meta_path), "meta")) from None
         final = jobs.uploads_dir(settings) / call_id / incoming.name
         final.parent.mkdir(parents=True, exist_ok=True)
         incoming.rename(final)
