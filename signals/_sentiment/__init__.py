@@ -9,9 +9,10 @@ this is for us" is cooling (< 0). Candidates (compared by ``bench/sentiment_cand
   engagement patterns (``lexicon_rules.yaml``).
 - ``prototype``: sentence-embedding similarity to example phrasings of warm, cool and neutral
   stance (``stance_examples.yaml``).
-- ``combined`` (the offline default): the mean of ``prototype`` and ``lexicon``, the lexicon part
-  scaled by the prototype scorer's probability that the sentence states a stance at all
-  (1 - P(neutral)), so VADER's reading of descriptive words ("safety", "help desk", "lost") fades.
+- ``combined`` (the offline default): the mean of ``prototype`` and ``lexicon``, where the VADER
+  word valence inside ``lexicon`` is scaled by the prototype scorer's probability that the
+  sentence states a stance at all (1 - P(neutral)), so its reading of descriptive words
+  ("safety", "help desk", "easiest") fades; the hedge/engagement patterns count in full.
 - ``classifier``: a transformers sequence classifier named in ``settings.sentiment_model``,
   its polarity gated by the prototype scorer's probability that the sentence states stance at all.
 """
@@ -75,7 +76,9 @@ def _combined(texts: Sequence[str], embeddings: np.ndarray | None) -> np.ndarray
     # labelled calls there is no basis for fitting a weight.
     p = prototype.class_probabilities(_require(embeddings))
     warm, neutral, cool = (p[:, prototype.CLASSES.index(c)] for c in ("warm", "neutral", "cool"))
-    return (0.5 * (warm - cool) + 0.5 * (1.0 - neutral) * lexicon.stance_scores(texts)).astype("float32")
+    valence, patterns = lexicon.stance_parts(texts)
+    lexical = (1.0 - neutral) * valence + patterns
+    return (0.5 * (warm - cool) + 0.5 * lexical.clip(-1.0, 1.0)).astype("float32")
 
 
 def _require(embeddings: np.ndarray | None) -> np.ndarray:

@@ -58,14 +58,21 @@ def vader_scores(texts: Sequence[str]) -> np.ndarray:
 
 def stance_scores(texts: Sequence[str]) -> np.ndarray:
     """VADER without pain/discourse vocabulary, plus hedge/deferral and engagement patterns (-1..1)."""
+    valence, patterns = stance_parts(texts)
+    return np.clip(valence + patterns, -1.0, 1.0)
+
+
+def stance_parts(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The two parts of `stance_scores` per text: adjusted VADER valence, and summed pattern weights.
+
+    Kept apart so that a combination can discount word valence on descriptive sentences while
+    trusting the patterns, which match only stance phrasing.
+    """
     analyzer = _stance_analyzer()
     patterns = _patterns()
-    out = np.empty(len(texts), dtype=np.float32)
-    for i, text in enumerate(texts):
-        score = analyzer.polarity_scores(text)["compound"]
-        score += sum(weight for pattern, weight in patterns if pattern.search(text))
-        out[i] = max(-1.0, min(1.0, score))
-    return out
+    valence = np.array([analyzer.polarity_scores(t)["compound"] for t in texts], dtype=np.float32)
+    matched = np.array([sum(w for p, w in patterns if p.search(t)) for t in texts], dtype=np.float32)
+    return valence, matched
 
 
 def matched_patterns(text: str) -> list[str]:
