@@ -19,6 +19,8 @@ from coaching.metrics import dig, unexplored_objections
 
 Selector = Callable[[CallView], list[dict[str, Any]]]
 SELECTORS: dict[str, Selector] = {}
+# Quotes shorter than this ("Yes.", "Sure.") are shown only when nothing longer supports the claim.
+SUBSTANTIVE_WORDS = 4
 # Quotes per prompt: enough to recognise the moment, few enough to read on a phone.
 MAX_QUOTES = 3
 
@@ -186,6 +188,8 @@ def _sentiment(call: CallView) -> list[dict[str, Any]]:
 @register("stakeholders")
 def _stakeholders(call: CallView) -> list[dict[str, Any]]:
     from_signal = signal_quotes(call.signals, "multithreading")
-    if from_signal:
-        return from_signal[:MAX_QUOTES]
+    # A bare "Yes." proves someone spoke; a manager needs the turn that shows who is involved.
+    substantive = [q for q in from_signal if len(q["text"].split()) >= SUBSTANTIVE_WORDS]
+    if substantive or from_signal:
+        return (substantive or from_signal)[:MAX_QUOTES]
     return [quote(u) for u in call.by_side("buyer")[:2]]

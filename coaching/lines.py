@@ -25,9 +25,12 @@ WRITERS: dict[str, Writer] = {}
 MAX_PHRASE_WORDS = 16
 
 _CLAUSE_SPLIT = re.compile(
-    r"(?<=[.;:!?])\s+|,\s+(?:and|but|so|which|because)\s+|\s+(?:but|because|which)\s+|"
+    r"(?<=[.;:!?])\s+|,\s+(?:and|but|so|which|because)\s+|,\s+|\s+(?:but|because|which)\s+|"
     r"\s+-{1,2}\s+|\s+—\s+"
 )
+_SENTENCES = re.compile(r"[^.!?]+[.!?]*")
+# A fragment shorter than this ("Honestly", "Not really") is joined to the clause after it.
+MIN_CLAUSE_WORDS = 4
 _FILLER = re.compile(r"^(?:honestly|well|so|yeah|yes|look|and|but|um|uh|i mean|to be honest)[,\s]+", re.I)
 _NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|"
@@ -64,10 +67,26 @@ def register(name: str) -> Callable[[Writer], Writer]:
     return deco
 
 
+def _clauses(text: str) -> list[str]:
+    """Clauses of `text`; interjections ("Not really.") dropped, short comma fragments joined on."""
+    out: list[str] = []
+    for sentence in _SENTENCES.findall(text) or [text]:
+        parts = [_FILLER.sub("", c.strip(" ,.;:!?\"'")).strip() for c in _CLAUSE_SPLIT.split(sentence)]
+        carry = ""
+        for c in parts:
+            c = f"{carry} {c}".strip() if carry else c
+            if len(c.split()) < MIN_CLAUSE_WORDS:
+                carry = c
+                continue
+            out.append(c)
+            carry = ""
+        if carry and out and len(parts) > 1:
+            out[-1] = f"{out[-1]} {carry}"
+    return out or [text.strip()]
+
+
 def key_phrase(text: str, *, prefer: re.Pattern[str] | None = None) -> str:
     """The clause of `text` that carries the point (a number or a pain word), in the speaker's words."""
-    clauses = [c.strip(" ,.;:!?\"'") for c in _CLAUSE_SPLIT.split(text) if c and c.strip(" ,.;:!?")]
-    clauses = [_FILLER.sub("", c).strip() for c in clauses] or [text.strip()]
 
     def score(c: str) -> tuple[int, int]:
         hits = int(bool(_NUMBER.search(c))) + int(bool(_PAIN.search(c)))
@@ -75,7 +94,7 @@ def key_phrase(text: str, *, prefer: re.Pattern[str] | None = None) -> str:
             hits += 2 * int(bool(prefer.search(c)))
         return hits, -abs(len(c.split()) - 10)
 
-    best = max(clauses, key=score)
+    best = max(_clauses(text), key=score)
     words = best.split()
     if len(words) > MAX_PHRASE_WORDS:
         best = " ".join(words[:MAX_PHRASE_WORDS]) + "..."
@@ -185,6 +204,15 @@ def dated_next_step(call: CallView) -> str | None:
             f"Close with: \"You asked '{key_phrase(last_buyer_q.text)}': can we book 30 minutes on a "
             f"day that suits you to answer it properly? I'll send the invite today.\""
         )
+    reps = sorted(call.by_side("rep"), key=lambda u: u.duration, reverse=True)
+    topic = _topic_of(reps[0].text) if reps else None
+    last_buyer = next((u for u in reversed(call.by_side("buyer")) if len(u.text.split()) >= 4), None)
+    if topic and last_buyer is not None:
+        return (
+            f"The buyer closed with \"{key_phrase(last_buyer.text)}\". Before the goodbye, propose: "
+            f"\"Can we take 30 minutes on Tuesday or Wednesday to go through {topic} with your numbers? "
+            f"Who else on your side should join?\""
+        )
     return None
 
 
@@ -232,7 +260,7 @@ def multithread(call: CallView) -> str | None:
     pains = pain_statements(call)
     if not pains and not who:
         return None
-    pain = f'"{key_phrase(pains[0]["text"])}"' if pains else "this"
+    pain = f"'{key_phrase(pains[0]['text'])}'" if pains else "this"
     invite = (
         f" Could we bring {who} into the next call?"
         if who
