@@ -5,7 +5,7 @@ mood of what they describe: "we lose a lot of money on this" is information (0),
 this is for us" is cooling (< 0). Candidates (compared by ``bench/sentiment_candidates.py``):
 
 - ``vader``: plain VADER compound, the baseline.
-- ``lexicon``: VADER with pain and discourse vocabulary neutralised plus hedge/deferral and
+- ``lexicon``: VADER with pain, discourse and business vocabulary neutralised plus hedge/deferral and
   engagement patterns (``lexicon_rules.yaml``).
 - ``prototype``: sentence-embedding similarity to example phrasings of warm, cool and neutral
   stance (``stance_examples.yaml``).

@@ -35,7 +35,7 @@ def _stance_analyzer() -> Any:
     analyzer = SentimentIntensityAnalyzer()
     rules = _rules()
     # A new analyzer has its own lexicon dict, so neutralising words here leaves plain VADER intact.
-    for word in [*rules["pain_vocabulary"], *rules["discourse_vocabulary"]]:
+    for word in [*rules["pain_vocabulary"], *rules["discourse_vocabulary"], *rules["business_vocabulary"]]:
         analyzer.lexicon.pop(str(word).lower(), None)
     return analyzer
 
