@@ -209,9 +209,9 @@ def dated_next_step(call: CallView) -> str | None:
     last_buyer = next((u for u in reversed(call.by_side("buyer")) if len(u.text.split()) >= 4), None)
     if topic and last_buyer is not None:
         return (
-            f"The buyer closed with \"{key_phrase(last_buyer.text)}\". Before the goodbye, propose: "
-            f"\"Can we take 30 minutes on Tuesday or Wednesday to go through {topic} with your numbers? "
-            f"Who else on your side should join?\""
+            f'The buyer closed with "{key_phrase(last_buyer.text)}". Before the goodbye, propose: '
+            f'"Can we take 30 minutes on Tuesday or Wednesday to go through {topic} with your numbers? '
+            f'Who else on your side should join?"'
         )
     return None
 
