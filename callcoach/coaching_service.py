@@ -27,7 +27,7 @@ import coaching
 from callcoach.domain import StoredCall
 from callcoach.errors import NotFound, StorageError
 from callcoach.settings import Settings
-from callcoach.storage import list_calls, session_scope
+from callcoach.storage import get_call, list_calls, session_scope
 from callcoach.storage.coaching_models import (
     CoachingAlertRow,
     CoachingPromptRow,
@@ -59,10 +59,11 @@ class RefreshReport:
     failed_deliveries: int = 0
 
 
-def all_calls(session: Session) -> list[StoredCall]:
+def all_calls(session: Session, *, rep: str | None = None, deal_id: str | None = None) -> list[StoredCall]:
+    """Every stored call (or every call of one rep / one deal), oldest first."""
     out: list[StoredCall] = []
     while True:
-        page = list_calls(session, limit=_PAGE, offset=len(out))
+        page = list_calls(session, rep=rep, deal_id=deal_id, limit=_PAGE, offset=len(out))
         out += page
         if len(page) < _PAGE:
             return out
@@ -98,10 +99,17 @@ def _window_json(window: Sequence[CallRef]) -> list[dict[str, Any]]:
     return [{"call_id": c.call_id, "started_at": c.started_at, "value": c.value} for c in window]
 
 
-def _sync_alerts(session: Session, active: Sequence[Alert], report: RefreshReport) -> None:
+def _sync_alerts(
+    session: Session,
+    active: Sequence[Alert],
+    report: RefreshReport,
+    subjects: set[tuple[str, str]] | None = None,
+) -> None:
+    """Open, update and resolve stored alerts to match `active` (within `subjects`, if given)."""
     open_rows = {
         (r.subject_type, r.subject, r.kind): r
         for r in session.scalars(select(CoachingAlertRow).where(CoachingAlertRow.status == "open"))
+        if subjects is None or (r.subject_type, r.subject) in subjects
     }
     seen: set[tuple[str, str, str]] = set()
     key: tuple[str, str, str]
@@ -144,15 +152,34 @@ def _sync_webhooks(session: Session, settings: Settings) -> None:
             session.add(WebhookRow(url=url, active=True))
 
 
-def refresh(settings: Settings, *, deliver: bool = True) -> RefreshReport:
-    """Record issued prompts, recompute and deduplicate alerts, deliver new ones to webhooks."""
+def refresh(settings: Settings, *, deliver: bool = True, call_id: str | None = None) -> RefreshReport:
+    """Record issued prompts, recompute and deduplicate alerts, deliver new ones to webhooks.
+
+    With `call_id`, only that call's rep and deal are recomputed (what a newly stored call can
+    change); without it, every rep and deal."""
+    from coaching.alerts import deal_alerts, rep_alerts
+
     playbook = coaching.playbook_for(settings)
     report = RefreshReport()
     with session_scope(settings) as session:
-        calls = all_calls(session)
+        subjects: set[tuple[str, str]] | None = None
+        if call_id is None:
+            calls = all_calls(session)
+            active = coaching.alerts_for([view_of_stored(c) for c in calls], playbook)
+        else:
+            call = get_call(session, call_id)
+            if call is None:
+                raise NotFound(f"call {call_id!r} is not stored")
+            mine = all_calls(session, rep=call.rep) if call.rep else []
+            deal = all_calls(session, deal_id=call.deal_id) if call.deal_id else []
+            calls = list({c.call_id: c for c in [*mine, *deal]}.values())
+            active = [
+                *(rep_alerts(in_time_order(view_of_stored(c) for c in mine), playbook) if mine else []),
+                *(deal_alerts(in_time_order(view_of_stored(c) for c in deal), playbook) if deal else []),
+            ]
+            subjects = {(t, v) for t, v in (("rep", call.rep), ("deal", call.deal_id)) if v}
         report.prompts_recorded = _record_prompts(session, calls)
-        active = coaching.alerts_for([view_of_stored(c) for c in calls], playbook)
-        _sync_alerts(session, active, report)
+        _sync_alerts(session, active, report, subjects)
         _sync_webhooks(session, settings)
     if deliver:
         report.delivered, report.failed_deliveries = deliver_alerts(settings)

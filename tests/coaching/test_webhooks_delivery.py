@@ -131,7 +131,7 @@ def test_alerts_are_deduplicated_per_subject_and_kind(store_settings: Settings) 
     # Ingest call by call and refresh after each, as the job pipeline would.
     for c in calls:
         _store(settings, [c])
-        coaching_service.refresh(settings)
+        coaching_service.refresh(settings, call_id=c.call_id)
     alerts = coaching_service.list_alerts(settings, status=None)
     drift = [a for a in alerts if a["kind"] == "discovery_drift"]
     assert len(drift) == 1 and drift[0]["status"] == "open"
@@ -140,7 +140,7 @@ def test_alerts_are_deduplicated_per_subject_and_kind(store_settings: Settings) 
     recovery = [make_call(12 + i, discovery=75, deal=f"deal-r{i}") for i in range(6)]
     for c in recovery:
         _store(settings, [c])
-        coaching_service.refresh(settings)
+        coaching_service.refresh(settings, call_id=c.call_id)
     drift = [a for a in coaching_service.list_alerts(settings, status=None) if a["kind"] == "discovery_drift"]
     assert len(drift) == 1 and drift[0]["status"] == "resolved"
     assert "discovery_drift" not in {a["kind"] for a in coaching_service.list_alerts(settings)}
