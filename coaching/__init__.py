@@ -76,8 +76,8 @@ def coach_call(
     if call.deal_id:
         deal = in_time_order(c for c in past if c.deal_id == call.deal_id)
         alerts += deal_alerts([*deal, call], playbook)
-    # Per-call view: only what this call is part of (an alert whose window ends here or spans it).
-    alerts = [a for a in alerts if any(ref.call_id == call.call_id for ref in a.window)]
+    # Every rule returns only alerts still active with this call as the latest one: a drift
+    # whose chart is still out of control, a deal risk that this call did not clear.
     return {
         "prompts": [p.to_contract() for p in prompts],
         "alerts": [a.to_contract() for a in alerts],

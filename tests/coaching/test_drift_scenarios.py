@@ -53,3 +53,21 @@ def test_drift_talk_ratio_rising_is_the_worse_side() -> None:
     assert kinds == ["talk_ratio_drift"]
     falling = [make_call(i, talk_ratio=0.9 - r, deal=f"t{i}") for i, r in enumerate(ratios)]
     assert [a.kind for a in _alerts(falling) if a.subject_type == "rep"] == []
+
+
+def test_drift_visible_in_the_per_call_coaching_while_active(settings) -> None:
+    from coaching.calls import transcript_of_stored
+
+    calls = declining_discovery_rep()
+    kinds_per_call = []
+    for i, c in enumerate(calls):
+        out = coaching.coach_call(
+            transcript_of_stored(c), c.analysis["signals"], history=calls[:i], settings=settings
+        )
+        kinds_per_call.append([a["kind"] for a in out["alerts"]])
+    assert kinds_per_call[:9] == [[]] * 9
+    assert kinds_per_call[9:] == [["discovery_drift"]] * 3
+    assert (
+        out["alerts"][0]["rep"] == "Dana Reyes"
+        and out["alerts"][0]["window"][0]["call_id"] == calls[6].call_id
+    )
