@@ -45,11 +45,17 @@ def create_app(settings: Settings | None = None, dispatcher: Dispatcher | None =
                 app.state.dispatcher.close()
                 app.state.dispatcher = None
 
-    app = FastAPI(title="callcoach", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
-                  openapi_tags=[{"name": "calls", "description": "Submit calls and read their analysis."},
-                                {"name": "coaching", "description": "Alerts, coaching plans, role-plays, "
-                                 "outcomes and webhooks."},
-                                {"name": "health", "description": "Probes and metrics (no key)."}])
+    app = FastAPI(
+        title="callcoach",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_tags=[
+            {"name": "calls", "description": "Submit calls and read their analysis."},
+            {"name": "coaching", "description": "Alerts, coaching plans, role-plays, outcomes and webhooks."},
+            {"name": "health", "description": "Probes and metrics (no key)."},
+        ],
+    )
     app.state.settings = settings
     app.state.dispatcher = dispatcher
     app.state.metrics = Metrics(settings)

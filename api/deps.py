@@ -14,8 +14,11 @@ from callcoach.settings import Settings
 from callcoach.storage import session_scope
 from workers.dispatch import Dispatcher
 
-bearer = HTTPBearer(auto_error=False, scheme_name="ApiKey",
-                    description="An API key from `callcoach keys create`, sent as `Authorization: Bearer <key>`.")
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="ApiKey",
+    description="An API key from `callcoach keys create`, sent as `Authorization: Bearer <key>`.",
+)
 
 
 def get_settings(request: Request) -> Settings:
@@ -42,18 +45,23 @@ def get_db(settings: SettingsDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_db)]
 
 
-def get_current_key(settings: SettingsDep,
-                    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> ApiKey:
+def get_current_key(
+    settings: SettingsDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> ApiKey:
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing API key: send 'Authorization: Bearer <key>'",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "missing API key: send 'Authorization: Bearer <key>'",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     # A session of its own, closed at once: an upload streams for minutes and must not hold a
     # pooled connection meanwhile (200 concurrent uploads would drain the pool).
     with session_scope(settings) as session:
         key = verify_key(session, credentials.credentials)
     if key is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "invalid or revoked API key",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, "invalid or revoked API key", headers={"WWW-Authenticate": "Bearer"}
+        )
     return key
 
 
@@ -65,8 +73,10 @@ def require_role(*roles: Role) -> Callable[[ApiKey], ApiKey]:
 
     def check(key: CurrentKey) -> ApiKey:
         if key.role not in roles:
-            raise HTTPException(status.HTTP_403_FORBIDDEN,
-                                f"a {key.role} key may not do this; it needs one of: {', '.join(roles)}")
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN,
+                f"a {key.role} key may not do this; it needs one of: {', '.join(roles)}",
+            )
         return key
 
     return check

@@ -44,10 +44,16 @@ class Metrics:
 
     def __init__(self, settings: Settings) -> None:
         self.registry = CollectorRegistry()
-        self.requests = Counter("callcoach_http_requests", "HTTP requests.", ["method", "route", "status"],
-                                registry=self.registry)
-        self.latency = Histogram("callcoach_http_request_seconds", "HTTP request latency.", ["method", "route"],
-                                 buckets=LATENCY_BUCKETS, registry=self.registry)
+        self.requests = Counter(
+            "callcoach_http_requests", "HTTP requests.", ["method", "route", "status"], registry=self.registry
+        )
+        self.latency = Histogram(
+            "callcoach_http_request_seconds",
+            "HTTP request latency.",
+            ["method", "route"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
         self.registry.register(_JobsCollector(settings))
 
 

@@ -13,12 +13,22 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 JobStatusName = Literal["queued", "transcribing", "analyzing", "coaching", "done", "failed"]
 
 _ANALYSIS_EXAMPLE: dict[str, Any] = {
-    "call_id": "acme-disco-01", "duration_s": 1712.4,
+    "call_id": "acme-disco-01",
+    "duration_s": 1712.4,
     "speakers": [{"name": "Dana Reyes", "side": "rep", "talk_time_s": 702.1}],
-    "transcript": [{"speaker": "Dana Reyes", "side": "rep", "start": 0.0, "end": 4.1,
-                    "text": "Thanks for making time, Priya."}],
-    "signals": {"talk_ratio": {"rep": 0.41}, "discovery": {"questions": 14, "open_questions": 9,
-                                                           "quantified_pains": 2, "score": 72.5}},
+    "transcript": [
+        {
+            "speaker": "Dana Reyes",
+            "side": "rep",
+            "start": 0.0,
+            "end": 4.1,
+            "text": "Thanks for making time, Priya.",
+        }
+    ],
+    "signals": {
+        "talk_ratio": {"rep": 0.41},
+        "discovery": {"questions": 14, "open_questions": 9, "quantified_pains": 2, "score": 72.5},
+    },
     "coaching": {"prompts": [], "alerts": []},
 }
 
@@ -30,8 +40,10 @@ class ErrorPublic(BaseModel):
 
 
 class CallSubmittedPublic(BaseModel):
-    id: str = Field(description="The call id: meta.call_id when given, else generated.",
-                    examples=["call-3f2a9c1d0b7e4a55"])
+    id: str = Field(
+        description="The call id: meta.call_id when given, else generated.",
+        examples=["call-3f2a9c1d0b7e4a55"],
+    )
     status: JobStatusName = Field(examples=["queued"])
 
 
@@ -40,16 +52,19 @@ class CallPublic(BaseModel):
 
     id: str = Field(examples=["acme-disco-01"])
     status: JobStatusName = Field(examples=["done"])
-    error: str | None = Field(None, description="Why the call failed (status 'failed').",
-                              examples=[None])
+    error: str | None = Field(None, description="Why the call failed (status 'failed').", examples=[None])
     rep: str | None = Field(None, examples=["Dana Reyes"])
     team: str | None = Field(None, examples=["east"])
     created_at: datetime
     updated_at: datetime
-    redacted: bool = Field(False, description="True when the transcript and quotes were removed "
-                           "(enablement reading another team's call).")
-    analysis: dict[str, Any] | None = Field(None, description="The CONTRACT analysis; null until done.",
-                                            examples=[_ANALYSIS_EXAMPLE])
+    redacted: bool = Field(
+        False,
+        description="True when the transcript and quotes were removed "
+        "(enablement reading another team's call).",
+    )
+    analysis: dict[str, Any] | None = Field(
+        None, description="The CONTRACT analysis; null until done.", examples=[_ANALYSIS_EXAMPLE]
+    )
 
 
 class CallSummaryPublic(BaseModel):
@@ -106,8 +121,9 @@ class OutcomesPublic(BaseModel):
 
 
 class WebhookCreate(BaseModel):
-    url: HttpUrl = Field(description="Where alerts are POSTed as JSON.",
-                         examples=["https://hooks.example.com/callcoach"])
+    url: HttpUrl = Field(
+        description="Where alerts are POSTed as JSON.", examples=["https://hooks.example.com/callcoach"]
+    )
 
 
 class WebhookPublic(BaseModel):

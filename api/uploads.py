@@ -43,8 +43,9 @@ class Upload:
 def _suffix(filename: str) -> str:
     suffix = Path(filename).suffix.lower()
     if not suffix or len(suffix) > SUFFIX_MAX_LEN or not suffix[1:].isalnum():
-        raise UnsupportedInput(f"upload {filename!r}: the file name needs a known suffix "
-                               "(.wav, .mp3, .json, .vtt, ...)")
+        raise UnsupportedInput(
+            f"upload {filename!r}: the file name needs a known suffix (.wav, .mp3, .json, .vtt, ...)"
+        )
     return suffix
 
 
@@ -59,8 +60,16 @@ async def receive_upload(request: Request, directory: Path, *, max_bytes: int) -
         raise UploadTooLarge(f"upload is {int(declared)} bytes; the limit is {max_bytes} bytes")
 
     upload = Upload()
-    state: dict[str, Any] = {"name": None, "filename": None, "headers": {}, "field": b"", "value": b"",
-                             "chunks": [], "meta": bytearray(), "fh": None}
+    state: dict[str, Any] = {
+        "name": None,
+        "filename": None,
+        "headers": {},
+        "field": b"",
+        "value": b"",
+        "chunks": [],
+        "meta": bytearray(),
+        "fh": None,
+    }
 
     def on_part_begin() -> None:
         state.update(name=None, filename=None, headers={}, field=b"", value=b"")
@@ -106,11 +115,18 @@ async def receive_upload(request: Request, directory: Path, *, max_bytes: int) -
             state["fh"].close()
             state["fh"] = None
 
-    parser = MultipartParser(params[b"boundary"], {
-        "on_part_begin": on_part_begin, "on_header_field": on_header_field,
-        "on_header_value": on_header_value, "on_header_end": on_header_end,
-        "on_headers_finished": on_headers_finished, "on_part_data": on_part_data,
-        "on_part_end": on_part_end})
+    parser = MultipartParser(
+        params[b"boundary"],
+        {
+            "on_part_begin": on_part_begin,
+            "on_header_field": on_header_field,
+            "on_header_value": on_header_value,
+            "on_header_end": on_header_end,
+            "on_headers_finished": on_headers_finished,
+            "on_part_data": on_part_data,
+            "on_part_end": on_part_end,
+        },
+    )
     try:
         async for chunk in request.stream():
             parser.write(chunk)

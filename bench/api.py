@@ -46,14 +46,24 @@ BIN = Path(sys.executable).parent
 
 def transcript(call_id: str, rep: str, deal: str) -> dict[str, Any]:
     buyer = "Priya Shah"
-    return {"call_id": call_id, "rep": rep, "deal_id": deal, "started_at": "2026-03-02T15:00:00Z",
-            "participants": [{"name": rep, "side": "rep"}, {"name": buyer, "side": "buyer", "title": "CFO"}],
-            "utterances": [
-                {"speaker": rep, "start": 0.0, "end": 4.0, "text": "Walk me through how renewals work today?"},
-                {"speaker": buyer, "start": 4.5, "end": 11.0,
-                 "text": "The price is a concern, and we lose about 20% of renewals to churn."},
-                {"speaker": rep, "start": 11.5, "end": 15.0, "text": "I'll send the numbers by Friday at noon."},
-                {"speaker": buyer, "start": 15.5, "end": 17.0, "text": "Great, thanks."}]}
+    return {
+        "call_id": call_id,
+        "rep": rep,
+        "deal_id": deal,
+        "started_at": "2026-03-02T15:00:00Z",
+        "participants": [{"name": rep, "side": "rep"}, {"name": buyer, "side": "buyer", "title": "CFO"}],
+        "utterances": [
+            {"speaker": rep, "start": 0.0, "end": 4.0, "text": "Walk me through how renewals work today?"},
+            {
+                "speaker": buyer,
+                "start": 4.5,
+                "end": 11.0,
+                "text": "The price is a concern, and we lose about 20% of renewals to churn.",
+            },
+            {"speaker": rep, "start": 11.5, "end": 15.0, "text": "I'll send the numbers by Friday at noon."},
+            {"speaker": buyer, "start": 15.5, "end": 17.0, "text": "Great, thanks."},
+        ],
+    }
 
 
 @contextmanager
@@ -83,7 +93,9 @@ def env_for(**values: Any) -> dict[str, str]:
 @contextmanager
 def process(cmd: list[str], env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
     with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
     try:
         yield proc
     finally:
@@ -105,8 +117,11 @@ def wait_done(settings: Any, call_ids: list[str], timeout_s: float) -> float:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         with session_scope(settings) as s:
-            n = s.scalar(select(func.count()).select_from(JobRow).where(
-                JobRow.call_id.in_(call_ids), JobRow.status.in_(("done", "failed"))))
+            n = s.scalar(
+                select(func.count())
+                .select_from(JobRow)
+                .where(JobRow.call_id.in_(call_ids), JobRow.status.in_(("done", "failed")))
+            )
         if n == len(call_ids):
             return time.monotonic()
         time.sleep(0.25)
@@ -132,13 +147,35 @@ def pipeline_run(processes: int, n_calls: int, work: Path) -> float:
     from callcoach.settings import Settings
 
     with fresh_database() as db:
-        settings = Settings(data_dir=work / f"p{processes}", database_url=db, broker_url=REDIS_URL,
-                            broker_namespace=f"cc-bench-{uuid.uuid4().hex[:8]}:")
-        env = env_for(data_dir=settings.data_dir, database_url=db, broker_url=REDIS_URL,
-                      broker_namespace=settings.broker_namespace)
-        cmd = [str(BIN / "celery"), "-A", "workers.app", "worker", "-Q", "transcribe,analyze", "--concurrency",
-               str(processes), "--loglevel", "WARNING", "--without-gossip", "--without-mingle",
-               "--without-heartbeat", "-n", f"bench{processes}-{uuid.uuid4().hex[:6]}@%h"]
+        settings = Settings(
+            data_dir=work / f"p{processes}",
+            database_url=db,
+            broker_url=REDIS_URL,
+            broker_namespace=f"cc-bench-{uuid.uuid4().hex[:8]}:",
+        )
+        env = env_for(
+            data_dir=settings.data_dir,
+            database_url=db,
+            broker_url=REDIS_URL,
+            broker_namespace=settings.broker_namespace,
+        )
+        cmd = [
+            str(BIN / "celery"),
+            "-A",
+            "workers.app",
+            "worker",
+            "-Q",
+            "transcribe,analyze",
+            "--concurrency",
+            str(processes),
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"bench{processes}-{uuid.uuid4().hex[:6]}@%h",
+        ]
         with process(cmd, env, work / f"worker{processes}.log"):
             warm = [f"warm-{i}" for i in range(2 * processes)]
             for i, cid in enumerate(warm):
@@ -167,6 +204,7 @@ async def hammer(url: str, headers: dict[str, str], clients: int, seconds: float
     stop = time.monotonic() + seconds
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(headers=headers, limits=limits, timeout=30) as client:
+
         async def one() -> None:
             nonlocal errors
             while time.monotonic() < stop:
@@ -180,27 +218,39 @@ async def hammer(url: str, headers: dict[str, str], clients: int, seconds: float
         await asyncio.gather(*(one() for _ in range(clients)))
         elapsed = time.monotonic() - started
     q = statistics.quantiles(latencies, n=100)
-    return {"requests": len(latencies), "errors": errors, "rps": len(latencies) / elapsed,
-            "p50_ms": q[49] * 1000, "p99_ms": q[98] * 1000}
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "rps": len(latencies) / elapsed,
+        "p50_ms": q[49] * 1000,
+        "p99_ms": q[98] * 1000,
+    }
 
 
-def reads_run(clients: int, seconds: float, seed_calls: int, work: Path) -> list[tuple[str, dict[str, float]]]:
+def reads_run(
+    clients: int, seconds: float, seed_calls: int, work: Path
+) -> list[tuple[str, dict[str, float]]]:
     from callcoach import access, jobs
     from callcoach.settings import Settings
     from callcoach.storage import session_scope
 
     with fresh_database() as db:
-        settings = Settings(data_dir=work / "reads", database_url=db, broker_url=None, reconcile_interval_s=3600)
+        settings = Settings(
+            data_dir=work / "reads", database_url=db, broker_url=None, reconcile_interval_s=3600
+        )
         with session_scope(settings) as s:
             admin, _ = access.create_key(s, role="admin")
             manager, _ = access.create_key(s, role="manager", team="bench")
         for i in range(seed_calls):  # processed here, in-process: the same job service as the workers
             cid = f"seed-{i:03d}"
             directory = jobs.submission_dir(settings, cid)
-            (directory / "input.json").write_text(json.dumps(transcript(cid, f"Rep {i % 10}", f"deal-{i % 20}")))
+            (directory / "input.json").write_text(
+                json.dumps(transcript(cid, f"Rep {i % 10}", f"deal-{i % 20}"))
+            )
             jobs.write_meta(directory, {"call_id": cid})
-            jobs.submit_call(settings, call_id=cid, input_path=directory / "input.json", rep=f"Rep {i % 10}",
-                             team="bench")
+            jobs.submit_call(
+                settings, call_id=cid, input_path=directory / "input.json", rep=f"Rep {i % 10}", team="bench"
+            )
             for stage in jobs.STAGES:
                 jobs.run_stage(settings, stage, cid)
         port = free_port()
@@ -218,14 +268,24 @@ def reads_run(clients: int, seconds: float, seed_calls: int, work: Path) -> list
                 if time.monotonic() > deadline:
                     raise TimeoutError("serve did not start; see " + str(work / "serve.log"))
                 time.sleep(0.5)
-            targets = [("GET /healthz (baseline)", f"{base}/healthz", {}),
-                       ("GET /v1/calls?limit=50 (admin)", f"{base}/v1/calls?limit=50",
-                        {"Authorization": f"Bearer {admin}"}),
-                       ("GET /v1/calls (manager, team scope)", f"{base}/v1/calls",
-                        {"Authorization": f"Bearer {manager}"}),
-                       ("GET /v1/calls/{id}", f"{base}/v1/calls/seed-001", {"Authorization": f"Bearer {admin}"}),
-                       ("GET /v1/alerts", f"{base}/v1/alerts", {"Authorization": f"Bearer {admin}"})]
-            return [(name, asyncio.run(hammer(url, headers, clients, seconds))) for name, url, headers in targets]
+            targets = [
+                ("GET /healthz (baseline)", f"{base}/healthz", {}),
+                (
+                    "GET /v1/calls?limit=50 (admin)",
+                    f"{base}/v1/calls?limit=50",
+                    {"Authorization": f"Bearer {admin}"},
+                ),
+                (
+                    "GET /v1/calls (manager, team scope)",
+                    f"{base}/v1/calls",
+                    {"Authorization": f"Bearer {manager}"},
+                ),
+                ("GET /v1/calls/{id}", f"{base}/v1/calls/seed-001", {"Authorization": f"Bearer {admin}"}),
+                ("GET /v1/alerts", f"{base}/v1/alerts", {"Authorization": f"Bearer {admin}"}),
+            ]
+            return [
+                (name, asyncio.run(hammer(url, headers, clients, seconds))) for name, url, headers in targets
+            ]
 
 
 def main() -> None:
@@ -241,11 +301,14 @@ def main() -> None:
         work = Path(tmp)
         if not args.skip_reads:
             rows = reads_run(args.clients, args.seconds, args.seed_calls, work)
-            print(f"\nRead endpoints, {args.clients} concurrent clients, {args.seconds:.0f} s each, "
-                  f"{args.seed_calls} calls stored (PostgreSQL, uvicorn, loopback)")
+            print(
+                f"\nRead endpoints, {args.clients} concurrent clients, {args.seconds:.0f} s each, "
+                f"{args.seed_calls} calls stored (PostgreSQL, uvicorn, loopback)"
+            )
             print(f"{'endpoint':<38} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
             for name, r in rows:
-                print(f"{name:<38} {r['rps']:>8.1f} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} {int(r['errors']):>7}")
+                print(f"{name:<38} {r['rps']:>8.1f} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} "
+                      f"{int(r['errors']):>7}")
         if not args.skip_pipeline:
             one = pipeline_run(1, args.calls, work)
             two = pipeline_run(2, args.calls, work)

@@ -75,8 +75,9 @@ def _to_key(row: ApiKeyRow) -> ApiKey:
     return ApiKey(id=row.id, role=cast(Role, row.role), rep=row.rep, team=row.team, prefix=row.prefix)
 
 
-def create_key(session: Session, *, role: str, rep: str | None = None, team: str | None = None,
-               label: str | None = None) -> tuple[str, ApiKey]:
+def create_key(
+    session: Session, *, role: str, rep: str | None = None, team: str | None = None, label: str | None = None
+) -> tuple[str, ApiKey]:
     """Store a new key and return it in clear (the only time it exists in clear) with its record.
 
     A rep key needs the rep's name; a manager key needs the team it manages."""
@@ -89,8 +90,9 @@ def create_key(session: Session, *, role: str, rep: str | None = None, team: str
     if role == "manager" and team is None:
         raise InputError("a manager key needs --team TEAM (the team it manages)")
     key = generate_key()
-    row = ApiKeyRow(key_hash=hash_key(key), prefix=key[:SHOWN_PREFIX_LEN], role=role, rep=rep, team=team,
-                    label=label)
+    row = ApiKeyRow(
+        key_hash=hash_key(key), prefix=key[:SHOWN_PREFIX_LEN], role=role, rep=rep, team=team, label=label
+    )
     session.add(row)
     if rep is not None and team is not None:
         set_team(session, rep=rep, team=team)
@@ -112,8 +114,9 @@ def verify_key(session: Session, key: str) -> ApiKey | None:
 
 def revoke_key(session: Session, prefix: str) -> int:
     """Revoke every key whose shown prefix is `prefix`; returns how many were revoked."""
-    rows = session.scalars(select(ApiKeyRow).where(ApiKeyRow.prefix == prefix,
-                                                   ApiKeyRow.revoked_at.is_(None))).all()
+    rows = session.scalars(
+        select(ApiKeyRow).where(ApiKeyRow.prefix == prefix, ApiKeyRow.revoked_at.is_(None))
+    ).all()
     if not rows:
         raise NotFound(f"no active key with prefix {prefix!r}")
     for row in rows:
@@ -137,12 +140,16 @@ def team_of(session: Session, rep: str | None) -> str | None:
 
 
 def reps_in_team(session: Session, team: str) -> list[str]:
-    return list(session.scalars(select(TeamMemberRow.rep).where(TeamMemberRow.team == team)
-                                .order_by(TeamMemberRow.rep)))
+    return list(
+        session.scalars(
+            select(TeamMemberRow.rep).where(TeamMemberRow.team == team).order_by(TeamMemberRow.rep)
+        )
+    )
 
 
-def record_call_scope(session: Session, *, call_id: str, rep: str | None, team: str | None,
-                      submitted_by: int | None = None) -> CallScope:
+def record_call_scope(
+    session: Session, *, call_id: str, rep: str | None, team: str | None, submitted_by: int | None = None
+) -> CallScope:
     """Fix who a call belongs to (at submission); a team in the metadata also updates the roster."""
     if rep and team:
         set_team(session, rep=rep, team=team)
@@ -199,9 +206,29 @@ def may_see_rep(session: Session, key: ApiKey, rep: str) -> bool:
 
 
 # Strings that are labels, not words from the call: kept in a redacted analysis.
-REDACTION_KEEP_STRINGS = frozenset({"call_id", "version", "started_at", "deal_id", "rep", "name", "side",
-                                    "title", "category", "direction", "kind", "severity", "signal", "metric",
-                                    "rule", "behavior", "priority", "label", "status"})
+REDACTION_KEEP_STRINGS = frozenset(
+    {
+        "call_id",
+        "version",
+        "started_at",
+        "deal_id",
+        "rep",
+        "name",
+        "side",
+        "title",
+        "category",
+        "direction",
+        "kind",
+        "severity",
+        "signal",
+        "metric",
+        "rule",
+        "behavior",
+        "priority",
+        "label",
+        "status",
+    }
+)
 
 
 def redact_analysis(analysis: dict[str, object]) -> dict[str, object]:
@@ -213,7 +240,9 @@ def redact_analysis(analysis: dict[str, object]) -> dict[str, object]:
 
     def strip(value: object, key: str | None) -> object:
         if isinstance(value, dict):
-            return {k: ([] if k == "evidence" else strip(v, k)) for k, v in value.items() if k != "transcript"}
+            return {
+                k: ([] if k == "evidence" else strip(v, k)) for k, v in value.items() if k != "transcript"
+            }
         if isinstance(value, list):
             return [strip(v, key) for v in value]
         if isinstance(value, str) and key not in REDACTION_KEEP_STRINGS:

@@ -17,25 +17,42 @@ app.add_typer(keys_app, name="keys")
 
 @app.command()
 def worker(
-    queues: Annotated[str, typer.Option("--queues", "-Q", help="Comma-separated queues: transcribe, analyze.")
-                      ] = "transcribe,analyze",
+    queues: Annotated[
+        str, typer.Option("--queues", "-Q", help="Comma-separated queues: transcribe, analyze.")
+    ] = "transcribe,analyze",
     concurrency: Annotated[int, typer.Option("--concurrency", "-c", min=1, help="Worker processes.")] = 1,
     loglevel: Annotated[str, typer.Option("--loglevel", help="Celery log level.")] = "INFO",
 ) -> None:
     """Run a Celery worker on the given queues (needs CALLCOACH_BROKER_URL)."""
     settings = get_settings()
     if not settings.broker_url:
-        sys.stderr.write("error: no broker configured: set CALLCOACH_BROKER_URL (e.g. redis://localhost:6379/0)\n")
+        sys.stderr.write(
+            "error: no broker configured: set CALLCOACH_BROKER_URL (e.g. redis://localhost:6379/0)\n"
+        )
         raise typer.Exit(code=2)
-    from workers.app import QUEUES, app as celery_app
+    from workers.app import QUEUES
+    from workers.app import app as celery_app
 
     wanted = [q.strip() for q in queues.split(",") if q.strip()]
     unknown = sorted(set(wanted) - set(QUEUES))
     if unknown or not wanted:
-        sys.stderr.write(f"error: unknown queue(s) {', '.join(unknown) or '(none)'}; expected {', '.join(QUEUES)}\n")
+        sys.stderr.write(
+            f"error: unknown queue(s) {', '.join(unknown) or '(none)'}; expected {', '.join(QUEUES)}\n"
+        )
         raise typer.Exit(code=2)
-    celery_app.worker_main(["worker", "-Q", ",".join(wanted), "--concurrency", str(concurrency),
-                            "--loglevel", loglevel, "--prefetch-multiplier", "1"])
+    celery_app.worker_main(
+        [
+            "worker",
+            "-Q",
+            ",".join(wanted),
+            "--concurrency",
+            str(concurrency),
+            "--loglevel",
+            loglevel,
+            "--prefetch-multiplier",
+            "1",
+        ]
+    )
 
 
 @app.command()
@@ -70,11 +87,13 @@ def reconcile() -> None:
         def send(stage: str, call_id: str) -> None:
             send_task(stage, call_id, settings)
     else:
+
         def send(stage: str, call_id: str) -> None:
             # No broker: run the stage here, to the end of the pipeline.
             result = jobs.run_stage(settings, stage, call_id)  # type: ignore[arg-type]
             if result.outcome == "done" and result.next_stage is not None:
                 send(result.next_stage, call_id)
+
     try:
         sent = jobs.reconcile(settings, send)
     except CallcoachError as exc:
@@ -88,7 +107,9 @@ def reconcile() -> None:
 def keys_create(
     role: Annotated[str, typer.Option("--role", help="rep, manager, enablement or admin.")],
     rep: Annotated[str | None, typer.Option("--rep", help="The rep a rep key speaks for.")] = None,
-    team: Annotated[str | None, typer.Option("--team", help="The team (a manager's team; a rep's team).")] = None,
+    team: Annotated[
+        str | None, typer.Option("--team", help="The team (a manager's team; a rep's team).")
+    ] = None,
     label: Annotated[str | None, typer.Option("--label", help="A note to tell keys apart.")] = None,
 ) -> None:
     """Create an API key and print it once (only its hash is stored)."""
@@ -105,7 +126,9 @@ def keys_create(
 
 
 @keys_app.command("revoke")
-def keys_revoke(prefix: Annotated[str, typer.Argument(help="The key's first 11 characters (cc_xxxxxxxx).")]) -> None:
+def keys_revoke(
+    prefix: Annotated[str, typer.Argument(help="The key's first 11 characters (cc_xxxxxxxx).")],
+) -> None:
     """Revoke a key by its prefix."""
     from callcoach.access import revoke_key
     from callcoach.storage import session_scope

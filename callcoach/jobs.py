@@ -21,6 +21,7 @@ too long (its message lost), has its stage's task sent again.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import logging
@@ -62,8 +63,12 @@ STAGE_STATUS: dict[Stage, str] = {"transcribe": "transcribing", "analyze": "anal
 # The status a call waits in before each stage is claimed ("queued" only before the first).
 WAITING_STATUS: dict[Stage, str] = {"transcribe": "queued", "analyze": "analyzing", "coach": "coaching"}
 NEXT_STAGE: dict[Stage, Stage | None] = {"transcribe": "analyze", "analyze": "coach", "coach": None}
-STATUS_STAGE: dict[str, Stage] = {"queued": "transcribe", "transcribing": "transcribe",
-                                  "analyzing": "analyze", "coaching": "coach"}
+STATUS_STAGE: dict[str, Stage] = {
+    "queued": "transcribe",
+    "transcribing": "transcribe",
+    "analyzing": "analyze",
+    "coaching": "coach",
+}
 FINAL_STATUSES = frozenset({"done", "failed"})
 # The heartbeat renews a claim this many times per lease: one missed beat does not lose it.
 HEARTBEATS_PER_LEASE = 3
@@ -121,8 +126,10 @@ def new_call_id() -> str:
 
 def check_call_id(call_id: str) -> str:
     if not call_id or len(call_id) > 200 or not set(call_id) <= _SAFE_ID_CHARS or call_id.startswith("."):
-        raise InputError(f"call_id {call_id[:60]!r} must be 1-200 characters of letters, digits, '-', '_', "
-                         "'.', ':' and not start with '.'")
+        raise InputError(
+            f"call_id {call_id[:60]!r} must be 1-200 characters of letters, digits, '-', '_', "
+            "'.', ':' and not start with '.'"
+        )
     return call_id
 
 
@@ -139,8 +146,15 @@ def write_meta(directory: Path, meta: dict[str, Any]) -> Path:
     return path
 
 
-def submit_call(settings: Settings, *, call_id: str, input_path: Path, rep: str | None = None,
-                team: str | None = None, submitted_by: int | None = None) -> Job:
+def submit_call(
+    settings: Settings,
+    *,
+    call_id: str,
+    input_path: Path,
+    rep: str | None = None,
+    team: str | None = None,
+    submitted_by: int | None = None,
+) -> Job:
     """Record a new call as queued (its job, its owner, an unclaimed lease) and commit.
 
     The caller sends the first stage's task after this returns (``dispatch``). Raises CallExists
@@ -170,10 +184,12 @@ def discard_submission(directory: Path) -> None:
 def _lock_lease(session: Session, call_id: str) -> JobLeaseRow | None:
     # A write first: it takes the row lock on PostgreSQL and the write lock on SQLite before
     # anything is read, so the status read next is the latest committed one.
-    session.execute(update(JobLeaseRow).where(JobLeaseRow.call_id == call_id)
-                    .values(claims=JobLeaseRow.claims))
-    return session.scalars(select(JobLeaseRow).where(JobLeaseRow.call_id == call_id)
-                           .execution_options(populate_existing=True)).one_or_none()
+    session.execute(
+        update(JobLeaseRow).where(JobLeaseRow.call_id == call_id).values(claims=JobLeaseRow.claims)
+    )
+    return session.scalars(
+        select(JobLeaseRow).where(JobLeaseRow.call_id == call_id).execution_options(populate_existing=True)
+    ).one_or_none()
 
 
 def _claim(settings: Settings, stage: Stage, call_id: str, token: str) -> StageResult | Job:
@@ -189,13 +205,19 @@ def _claim(settings: Settings, stage: Stage, call_id: str, token: str) -> StageR
             lease = JobLeaseRow(call_id=call_id, stage=stage, claims=0, sent_at=now)
             session.add(lease)
         if lease.lease_until is not None and lease.lease_until > now:
-            return StageResult(call_id, stage, "busy",
-                               retry_after_s=(lease.lease_until - now).total_seconds(),
-                               reason="another worker holds the claim")
+            return StageResult(
+                call_id,
+                stage,
+                "busy",
+                retry_after_s=(lease.lease_until - now).total_seconds(),
+                reason="another worker holds the claim",
+            )
         claims = (lease.claims if lease.stage == stage else 0) + 1
         if claims > settings.job_max_attempts:
-            reason = (f"gave up on stage {stage} after {settings.job_max_attempts} attempts "
-                      "(the worker was lost each time)")
+            reason = (
+                f"gave up on stage {stage} after {settings.job_max_attempts} attempts "
+                "(the worker was lost each time)"
+            )
             upsert_job(session, call_id, status="failed", error=reason)
             lease.token, lease.lease_until = None, None
             return StageResult(call_id, stage, "failed", reason=reason)
@@ -206,9 +228,11 @@ def _claim(settings: Settings, stage: Stage, call_id: str, token: str) -> StageR
 
 def _renew(settings: Settings, call_id: str, token: str) -> bool:
     with session_scope(settings) as session:
-        res = session.execute(update(JobLeaseRow)
-                              .where(JobLeaseRow.call_id == call_id, JobLeaseRow.token == token)
-                              .values(lease_until=utcnow() + timedelta(seconds=settings.job_lease_s)))
+        res = session.execute(
+            update(JobLeaseRow)
+            .where(JobLeaseRow.call_id == call_id, JobLeaseRow.token == token)
+            .values(lease_until=utcnow() + timedelta(seconds=settings.job_lease_s))
+        )
         return bool(res.rowcount)  # type: ignore[attr-defined]
 
 
@@ -235,8 +259,9 @@ def _heartbeat(settings: Settings, call_id: str, token: str) -> Iterator[None]:
         thread.join(timeout=5)
 
 
-def _complete(settings: Settings, stage: Stage, call_id: str, token: str,
-              store: Callable[[Session], None], status: str) -> bool:
+def _complete(
+    settings: Settings, stage: Stage, call_id: str, token: str, store: Callable[[Session], None], status: str
+) -> bool:
     """Store a stage's result and move the call on, if we still hold the claim. One transaction."""
     with session_scope(settings) as session:
         lease = _lock_lease(session, call_id)
@@ -263,8 +288,11 @@ def _fail(settings: Settings, call_id: str, token: str | None, reason: str) -> N
 def _release(settings: Settings, call_id: str, token: str) -> None:
     """Give a claim back after a transient error, so the retry can claim at once."""
     with session_scope(settings) as session:
-        session.execute(update(JobLeaseRow).where(JobLeaseRow.call_id == call_id, JobLeaseRow.token == token)
-                        .values(token=None, lease_until=None))
+        session.execute(
+            update(JobLeaseRow)
+            .where(JobLeaseRow.call_id == call_id, JobLeaseRow.token == token)
+            .values(token=None, lease_until=None)
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -287,8 +315,9 @@ def _transcribe(settings: Settings, job: Job) -> StageOutput:
     input_path = Path(job.input_path)
     transcript = load_transcript(input_path, meta=_read_meta(input_path, job.call_id), settings=settings)
     if transcript.meta.call_id != job.call_id:
-        transcript = dataclasses.replace(transcript, meta=dataclasses.replace(transcript.meta,
-                                                                              call_id=job.call_id))
+        transcript = dataclasses.replace(
+            transcript, meta=dataclasses.replace(transcript.meta, call_id=job.call_id)
+        )
 
     def store(session: Session) -> None:
         # The transcript is stored with an empty analysis: the next stage, on any machine, reads it
@@ -324,12 +353,16 @@ def _load_for_analysis(settings: Settings, call_id: str) -> tuple[Transcript, li
 def _coach(settings: Settings, job: Job) -> StageOutput:
     from callcoach import coaching_stage
 
-    store, after_commit = coaching_stage.coach_call_stage(settings, job.call_id)
+    # The claim time is after the analysis was committed: a refresh started later covers this call.
+    store, after_commit = coaching_stage.coach_call_stage(settings, job.call_id, ready_at=job.updated_at)
     return StageOutput(store, after_commit)
 
 
 _WORK: dict[Stage, Callable[[Settings, Job], StageOutput]] = {
-    "transcribe": _transcribe, "analyze": _analyze, "coach": _coach}
+    "transcribe": _transcribe,
+    "analyze": _analyze,
+    "coach": _coach,
+}
 
 
 def run_stage(settings: Settings, stage: Stage, call_id: str) -> StageResult:
@@ -355,15 +388,16 @@ def run_stage(settings: Settings, stage: Stage, call_id: str) -> StageResult:
             _after_commit(call_id, stage, output.after_commit)
     except InputError as exc:
         # The message names the file; a client knows it by its name, not by our storage path.
-        reason = str(exc).replace(str(Path(job.input_path or "").parent) + "/", "") if job.input_path else str(exc)
+        reason = (
+            str(exc).replace(str(Path(job.input_path or "").parent) + "/", "") if job.input_path else str(exc)
+        )
         _fail(settings, call_id, token, reason)
         log.info("call %s failed: %s", call_id, reason)
         return StageResult(call_id, stage, "failed", reason=reason)
     except StorageError as exc:
-        try:
+        # If the database is still away, the claim runs out on its own.
+        with contextlib.suppress(StorageError):
             _release(settings, call_id, token)
-        except StorageError:
-            pass  # the database is still away: the claim runs out on its own
         raise TransientError(f"call {call_id}: {stage}: {exc}") from exc
     except Exception as exc:  # noqa: BLE001 - any other error fails the call with its reason, not a loop
         reason = f"{stage} failed: {type(exc).__name__}: {exc}"
@@ -399,10 +433,15 @@ def find_stuck(settings: Settings, *, now: datetime | None = None) -> list[tuple
         rows = session.execute(
             select(JobRow.call_id, JobRow.status)
             .join(JobLeaseRow, JobLeaseRow.call_id == JobRow.call_id)
-            .where(JobRow.status.not_in(tuple(FINAL_STATUSES)),
-                   or_(and_(JobLeaseRow.lease_until.is_not(None), JobLeaseRow.lease_until < now),
-                       and_(JobLeaseRow.lease_until.is_(None), JobLeaseRow.sent_at < waited)))
-            .order_by(JobRow.updated_at)).all()
+            .where(
+                JobRow.status.not_in(tuple(FINAL_STATUSES)),
+                or_(
+                    and_(JobLeaseRow.lease_until.is_not(None), JobLeaseRow.lease_until < now),
+                    and_(JobLeaseRow.lease_until.is_(None), JobLeaseRow.sent_at < waited),
+                ),
+            )
+            .order_by(JobRow.updated_at)
+        ).all()
     return [(cid, STATUS_STAGE[status]) for cid, status in rows]
 
 
@@ -438,8 +477,11 @@ def reconcile(settings: Settings, send: Callable[[Stage, str], None]) -> list[tu
             break
         sent.append((call_id, stage))
     if sent:
-        log.warning("reconciler sent %d stuck call(s) again: %s", len(sent),
-                    ", ".join(f"{c}:{s}" for c, s in sent[:20]))
+        log.warning(
+            "reconciler sent %d stuck call(s) again: %s",
+            len(sent),
+            ", ".join(f"{c}:{s}" for c, s in sent[:20]),
+        )
     return sent
 
 
@@ -483,9 +525,11 @@ def _views_query(*, with_analysis: bool) -> Any:
     rep = func.coalesce(CallRow.rep, CallAccessRow.rep)
     # Listings leave the analysis out: a page of 50 full analyses is megabytes nobody asked for.
     analysis_col = AnalysisRow.analysis if with_analysis else literal(None)
-    stmt = (select(JobRow, CallRow, CallAccessRow, analysis_col)
-            .outerjoin(CallRow, CallRow.call_id == JobRow.call_id)
-            .outerjoin(CallAccessRow, CallAccessRow.call_id == JobRow.call_id))
+    stmt = (
+        select(JobRow, CallRow, CallAccessRow, analysis_col)
+        .outerjoin(CallRow, CallRow.call_id == JobRow.call_id)
+        .outerjoin(CallAccessRow, CallAccessRow.call_id == JobRow.call_id)
+    )
     if with_analysis:
         stmt = stmt.outerjoin(AnalysisRow, AnalysisRow.call_pk == CallRow.id)
     return stmt, rep, CallRow, CallAccessRow
@@ -494,14 +538,19 @@ def _views_query(*, with_analysis: bool) -> Any:
 def _to_view(job: JobRow, call: Any, scope: Any, analysis: dict[str, Any] | None) -> CallView:
     done = job.status == "done"
     return CallView(
-        call_id=job.call_id, status=job.status, error=job.error,
+        call_id=job.call_id,
+        status=job.status,
+        error=job.error,
         rep=(call.rep if call is not None and call.rep else (scope.rep if scope is not None else None)),
         team=scope.team if scope is not None else None,
-        created_at=job.created_at, updated_at=job.updated_at,
-        title=call.title if call is not None else None, deal_id=call.deal_id if call is not None else None,
+        created_at=job.created_at,
+        updated_at=job.updated_at,
+        title=call.title if call is not None else None,
+        deal_id=call.deal_id if call is not None else None,
         started_at=call.started_at if call is not None else None,
         duration_s=call.duration_s if call is not None and done else None,
-        analysis=dict(analysis) if done and analysis else None)
+        analysis=dict(analysis) if done and analysis else None,
+    )
 
 
 def read_call(session: Session, call_id: str) -> CallView | None:
@@ -513,9 +562,18 @@ def read_call(session: Session, call_id: str) -> CallView | None:
     return _to_view(row[0], row[1], row[2], row[3])
 
 
-def list_call_views(session: Session, *, rep: str | None = None, team: str | None = None,
-                    deal_id: str | None = None, since: datetime | None = None, until: datetime | None = None,
-                    status: str | None = None, limit: int = 50, offset: int = 0) -> tuple[list[CallView], int]:
+def list_call_views(
+    session: Session,
+    *,
+    rep: str | None = None,
+    team: str | None = None,
+    deal_id: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    status: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[CallView], int]:
     """Calls matching every given filter, newest submission first, and how many match in all.
 
     `since`/`until` bound the call's start time; `team` is the call's team (see callcoach.access)."""

@@ -30,8 +30,13 @@ class Dispatcher(Protocol):
 def _producer(broker_url: str, namespace: str, visibility_timeout_s: float) -> Celery:
     from workers.app import make_app
 
-    settings = get_settings().model_copy(update={"broker_url": broker_url, "broker_namespace": namespace,
-                                                 "broker_visibility_timeout_s": visibility_timeout_s})
+    settings = get_settings().model_copy(
+        update={
+            "broker_url": broker_url,
+            "broker_namespace": namespace,
+            "broker_visibility_timeout_s": visibility_timeout_s,
+        }
+    )
     return make_app(settings)
 
 
@@ -43,8 +48,9 @@ def send_task(stage: str, call_id: str, settings: Settings | None = None) -> Non
     if not settings.broker_url:
         raise RuntimeError("no broker configured (CALLCOACH_BROKER_URL) to send a task to")
     producer = _producer(settings.broker_url, settings.broker_namespace, settings.broker_visibility_timeout_s)
-    producer.send_task(TASK_NAMES[stage], args=[call_id], queue=STAGE_QUEUE[stage],
-                       routing_key=STAGE_QUEUE[stage])
+    producer.send_task(
+        TASK_NAMES[stage], args=[call_id], queue=STAGE_QUEUE[stage], routing_key=STAGE_QUEUE[stage]
+    )
 
 
 class CeleryDispatcher:
@@ -63,10 +69,13 @@ class InProcessDispatcher:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._pool = ThreadPoolExecutor(max_workers=settings.inprocess_workers, thread_name_prefix="callcoach")
+        self._pool = ThreadPoolExecutor(
+            max_workers=settings.inprocess_workers, thread_name_prefix="callcoach"
+        )
         self._closed = threading.Event()
-        self._reconciler = threading.Thread(target=self._reconcile_loop, name="callcoach-reconciler",
-                                            daemon=True)
+        self._reconciler = threading.Thread(
+            target=self._reconcile_loop, name="callcoach-reconciler", daemon=True
+        )
         self._reconciler.start()
 
     def send(self, stage: jobs.Stage, call_id: str) -> None:
@@ -78,7 +87,7 @@ class InProcessDispatcher:
             try:
                 result = jobs.run_stage(self.settings, stage, call_id)
             except jobs.TransientError as exc:
-                wait = min(self.settings.task_retry_backoff_max_s, INPROCESS_RETRY_BASE_S * 2 ** attempt)
+                wait = min(self.settings.task_retry_backoff_max_s, INPROCESS_RETRY_BASE_S * 2**attempt)
                 log.warning("call %s: %s: %s; retrying in %.0f s", call_id, stage, exc, wait)
                 if self._closed.wait(wait):
                     return
@@ -115,5 +124,3 @@ def dispatcher_for(settings: Settings) -> Dispatcher:
     if settings.broker_url:
         return CeleryDispatcher(settings)
     return InProcessDispatcher(settings)
-
-

@@ -25,7 +25,7 @@ BUSY_SLACK_S = 1.0
 
 
 def _backoff(retries: int, cap: float) -> float:
-    return float(min(cap, RETRY_BACKOFF_BASE_S * (2 ** retries)))
+    return float(min(cap, RETRY_BACKOFF_BASE_S * (2**retries)))
 
 
 def _run(task: Task, stage: jobs.Stage, call_id: str) -> str:
@@ -36,7 +36,9 @@ def _run(task: Task, stage: jobs.Stage, call_id: str) -> str:
         result = jobs.run_stage(settings, stage, call_id)
     except jobs.TransientError as exc:
         if task.request.retries >= settings.task_retry_max:
-            log.error("call %s: %s: giving up after %d retries: %s", call_id, stage, task.request.retries, exc)
+            log.error(
+                "call %s: %s: giving up after %d retries: %s", call_id, stage, task.request.retries, exc
+            )
             jobs.fail_call(settings, call_id, f"{stage}: gave up after retries: {exc}")
             return "failed"
         countdown = _backoff(task.request.retries, settings.task_retry_backoff_max_s)
@@ -46,13 +48,18 @@ def _run(task: Task, stage: jobs.Stage, call_id: str) -> str:
         raise task.retry(countdown=result.retry_after_s + BUSY_SLACK_S, max_retries=None)
     if result.outcome == "done" and result.next_stage is not None:
         send_task(result.next_stage, call_id)
-    log.info("call %s: %s -> %s%s", call_id, stage, result.outcome,
-             f" ({result.reason})" if result.reason else "")
+    log.info(
+        "call %s: %s -> %s%s", call_id, stage, result.outcome, f" ({result.reason})" if result.reason else ""
+    )
     return result.outcome
 
 
-_OPTIONS: dict[str, Any] = {"bind": True, "acks_late": True, "reject_on_worker_lost": True,
-                            "ignore_result": True}
+_OPTIONS: dict[str, Any] = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "ignore_result": True,
+}
 
 
 @app.task(name=TASK_NAMES["transcribe"], queue="transcribe", **_OPTIONS)

@@ -24,21 +24,40 @@ router = APIRouter(prefix="/v1/calls", tags=["calls"])
 # Page sizes: 50 by default, at most 200 (a page of summaries stays well under a megabyte).
 DEFAULT_PAGE = 50
 MAX_PAGE = 200
-_ERRORS: dict[int | str, dict[str, Any]] = {401: {"model": ErrorPublic}, 403: {"model": ErrorPublic},
-                                            404: {"model": ErrorPublic}}
-_UPLOAD_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {"multipart/form-data": {
-    "schema": {
-        "type": "object", "required": ["file"],
-        "properties": {
-            "file": {"type": "string", "format": "binary",
-                     "description": "A recording (.wav, .mp3, .m4a, .flac, .ogg, .mp4, .webm) or a transcript "
-                                    "(.json as in CONTRACT section 1, .vtt, .srt). The suffix decides."},
-            "meta": {"type": "string",
-                     "description": "Call metadata as a JSON object (CONTRACT section 1 without utterances), "
-                                    "plus an optional `team`.",
-                     "example": '{"call_id": "acme-disco-01", "rep": "Dana Reyes", "deal_id": "acme-2026", '
-                                '"participants": [{"name": "Priya Shah", "side": "buyer"}]}'}},
-    }}}}}
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorPublic},
+    403: {"model": ErrorPublic},
+    404: {"model": ErrorPublic},
+}
+_UPLOAD_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "A recording (.wav, .mp3, .m4a, .flac, .ogg, .mp4, .webm) or a "
+                            "transcript (.json as in CONTRACT section 1, .vtt, .srt). The suffix decides.",
+                        },
+                        "meta": {
+                            "type": "string",
+                            "description": "Call metadata as a JSON object (CONTRACT section 1 without "
+                            "utterances), plus an optional `team`.",
+                            "example": '{"call_id": "acme-disco-01", "rep": "Dana Reyes", '
+                            '"deal_id": "acme-2026", '
+                            '"participants": [{"name": "Priya Shah", "side": "buyer"}]}',
+                        },
+                    },
+                }
+            }
+        },
+    }
+}
 
 
 def _check_format(filename: str, path: Path | None) -> None:
@@ -47,9 +66,11 @@ def _check_format(filename: str, path: Path | None) -> None:
 
     suffix = path.suffix.lower() if path is not None else ""
     if suffix not in AUDIO_SUFFIXES | transcript_suffixes():
-        raise UnsupportedInput(f"upload {filename!r}: unsupported file type {suffix or '(none)'!r}; expected a "
-                               f"recording ({', '.join(sorted(AUDIO_SUFFIXES))}) or a transcript "
-                               f"({', '.join(sorted(transcript_suffixes()))})")
+        raise UnsupportedInput(
+            f"upload {filename!r}: unsupported file type {suffix or '(none)'!r}; expected a "
+            f"recording ({', '.join(sorted(AUDIO_SUFFIXES))}) or a transcript "
+            f"({', '.join(sorted(transcript_suffixes()))})"
+        )
 
 
 def _scoped_meta(key: ApiKey, meta: dict[str, Any]) -> dict[str, Any]:
@@ -64,20 +85,35 @@ def _scoped_meta(key: ApiKey, meta: dict[str, Any]) -> dict[str, Any]:
             meta["team"] = key.team
     elif key.role == "manager":
         if meta.get("team") not in (None, key.team):
-            raise HTTPException(status.HTTP_403_FORBIDDEN, f"a manager key may submit only team {key.team!r}'s calls")
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN, f"a manager key may submit only team {key.team!r}'s calls"
+            )
         meta["team"] = key.team
     if meta.get("team") is not None and not isinstance(meta["team"], str):
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "meta.team must be a string")
     return meta
 
 
-@router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=CallSubmittedPublic,
-             openapi_extra=_UPLOAD_BODY, summary="Submit a call",
-             responses={**_ERRORS, 409: {"model": ErrorPublic}, 413: {"model": ErrorPublic},
-                        415: {"model": ErrorPublic}, 422: {"model": ErrorPublic}})
-async def submit_call(request: Request, settings: SettingsDep, dispatcher: DispatcherDep,
-                      key: Annotated[ApiKey, Depends(require_role("rep", "manager", "admin"))]
-                      ) -> CallSubmittedPublic:
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=CallSubmittedPublic,
+    openapi_extra=_UPLOAD_BODY,
+    summary="Submit a call",
+    responses={
+        **_ERRORS,
+        409: {"model": ErrorPublic},
+        413: {"model": ErrorPublic},
+        415: {"model": ErrorPublic},
+        422: {"model": ErrorPublic},
+    },
+)
+async def submit_call(
+    request: Request,
+    settings: SettingsDep,
+    dispatcher: DispatcherDep,
+    key: Annotated[ApiKey, Depends(require_role("rep", "manager", "admin"))],
+) -> CallSubmittedPublic:
     """Upload a recording or transcript with its metadata; processing continues in the background.
 
     The body is streamed to storage; beyond the upload limit the answer is 413 and nothing is kept."""
@@ -102,9 +138,15 @@ async def submit_call(request: Request, settings: SettingsDep, dispatcher: Dispa
         final.parent.mkdir(parents=True, exist_ok=True)
         incoming.rename(final)
         assert upload.path is not None
-        job = await run_in_threadpool(jobs.submit_call, settings, call_id=call_id,
-                                      input_path=final / upload.path.name, rep=meta.get("rep"),
-                                      team=meta.get("team"), submitted_by=key.id)
+        job = await run_in_threadpool(
+            jobs.submit_call,
+            settings,
+            call_id=call_id,
+            input_path=final / upload.path.name,
+            rep=meta.get("rep"),
+            team=meta.get("team"),
+            submitted_by=key.id,
+        )
     except BaseException:
         jobs.discard_submission(final if final is not None and final.exists() else incoming)
         raise
@@ -115,7 +157,9 @@ async def submit_call(request: Request, settings: SettingsDep, dispatcher: Dispa
     return CallSubmittedPublic(id=job.call_id, status=job.status)
 
 
-@router.get("/{call_id}", response_model=CallPublic, responses=_ERRORS, summary="A call's status and analysis")
+@router.get(
+    "/{call_id}", response_model=CallPublic, responses=_ERRORS, summary="A call's status and analysis"
+)
 def read_call(call_id: str, session: SessionDep, key: CurrentKey) -> CallPublic:
     """Status, error, and the analysis in the CONTRACT shape once the call is done."""
     view = jobs.read_call(session, call_id)
@@ -127,20 +171,31 @@ def read_call(call_id: str, session: SessionDep, key: CurrentKey) -> CallPublic:
     analysis = view.analysis
     if analysis is not None and visibility == "redacted":
         analysis = access.redact_analysis(analysis)
-    return CallPublic(id=view.call_id, status=view.status, error=view.error,  # type: ignore[arg-type]
-                      rep=view.rep, team=view.team, created_at=view.created_at, updated_at=view.updated_at,
-                      redacted=visibility == "redacted", analysis=analysis)
+    return CallPublic(
+        id=view.call_id,
+        status=view.status,  # type: ignore[arg-type]
+        error=view.error,
+        rep=view.rep,
+        team=view.team,
+        created_at=view.created_at,
+        updated_at=view.updated_at,
+        redacted=visibility == "redacted",
+        analysis=analysis,
+    )
 
 
 @router.get("", response_model=CallListPublic, responses=_ERRORS, summary="List calls")
-def list_calls(session: SessionDep, key: CurrentKey,
-               rep: Annotated[str | None, Query(description="Only this rep's calls.")] = None,
-               deal_id: Annotated[str | None, Query(description="Only this deal's calls.")] = None,
-               since: Annotated[datetime | None, Query(description="Calls started at or after.")] = None,
-               until: Annotated[datetime | None, Query(description="Calls started before.")] = None,
-               status_: Annotated[jobs.JobStatusName | None, Query(alias="status")] = None,
-               limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
-               offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> CallListPublic:
+def list_calls(
+    session: SessionDep,
+    key: CurrentKey,
+    rep: Annotated[str | None, Query(description="Only this rep's calls.")] = None,
+    deal_id: Annotated[str | None, Query(description="Only this deal's calls.")] = None,
+    since: Annotated[datetime | None, Query(description="Calls started at or after.")] = None,
+    until: Annotated[datetime | None, Query(description="Calls started before.")] = None,
+    status_: Annotated[jobs.JobStatusName | None, Query(alias="status")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> CallListPublic:
     """Calls the key may see, newest first: a rep's own, a manager's team's, everyone's for
     enablement (summaries only) and admin."""
     team = None
@@ -150,9 +205,28 @@ def list_calls(session: SessionDep, key: CurrentKey,
         rep = key.rep
     elif key.role == "manager":
         team = key.team
-    views, total = jobs.list_call_views(session, rep=rep, team=team, deal_id=deal_id, since=since, until=until,
-                                        status=status_, limit=limit, offset=offset)
-    items = [CallSummaryPublic(id=v.call_id, status=v.status, title=v.title, rep=v.rep,  # type: ignore[arg-type]
-                               team=v.team, deal_id=v.deal_id, started_at=v.started_at, duration_s=v.duration_s)
-             for v in views]
+    views, total = jobs.list_call_views(
+        session,
+        rep=rep,
+        team=team,
+        deal_id=deal_id,
+        since=since,
+        until=until,
+        status=status_,
+        limit=limit,
+        offset=offset,
+    )
+    items = [
+        CallSummaryPublic(
+            id=v.call_id,
+            status=v.status,  # type: ignore[arg-type]
+            title=v.title,
+            rep=v.rep,
+            team=v.team,
+            deal_id=v.deal_id,
+            started_at=v.started_at,
+            duration_s=v.duration_s,
+        )
+        for v in views
+    ]
     return CallListPublic(items=items, total=total, limit=limit, offset=offset)

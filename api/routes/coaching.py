@@ -35,11 +35,17 @@ def _team_deals(session: Any, team: str) -> set[str]:
 
 
 @router.get("/alerts", response_model=AlertListPublic, responses=_ERRORS, summary="Manager alerts")
-def list_alerts(session: SessionDep, settings: SettingsDep,
-                key: Annotated[ApiKey, Depends(require_role("rep", "manager", "admin"))],
-                status_: Annotated[str | None, Query(alias="status", pattern="^(open|resolved|all)$",
-                                                     description="open (default), resolved or all.")] = "open",
-                ) -> AlertListPublic:
+def list_alerts(
+    session: SessionDep,
+    settings: SettingsDep,
+    key: Annotated[ApiKey, Depends(require_role("rep", "manager", "admin"))],
+    status_: Annotated[
+        str | None,
+        Query(
+            alias="status", pattern="^(open|resolved|all)$", description="open (default), resolved or all."
+        ),
+    ] = "open",
+) -> AlertListPublic:
     """Alerts on reps and deals: a rep's own (and their deals'), a manager's team's, all for admin."""
     wanted = None if status_ == "all" else status_
     if key.role == "rep":
@@ -48,13 +54,21 @@ def list_alerts(session: SessionDep, settings: SettingsDep,
         rows = coaching_service.list_alerts(settings, status=wanted, roster=roster_from_teams(session))
         if key.role == "manager":
             deals = _team_deals(session, key.team or "")
-            rows = [r for r in rows if (r["subject_type"] == "rep" and r.get("team") == key.team)
-                    or (r["subject_type"] == "deal" and r["subject"] in deals)]
+            rows = [
+                r
+                for r in rows
+                if (r["subject_type"] == "rep" and r.get("team") == key.team)
+                or (r["subject_type"] == "deal" and r["subject"] in deals)
+            ]
     return AlertListPublic(items=[AlertPublic.model_validate(r) for r in rows])
 
 
-@router.get("/reps/{rep}/coaching", response_model=RepCoachingPublic,
-            responses={**_ERRORS, 404: {"model": ErrorPublic}}, summary="A rep's coaching plan")
+@router.get(
+    "/reps/{rep}/coaching",
+    response_model=RepCoachingPublic,
+    responses={**_ERRORS, 404: {"model": ErrorPublic}},
+    summary="A rep's coaching plan",
+)
 def rep_coaching(rep: str, session: SessionDep, settings: SettingsDep, key: CurrentKey) -> RepCoachingPublic:
     """The rep's coaching plan: prompts on the latest call, recurring focus, alerts, outcomes."""
     if not access.may_see_rep(session, key, rep):
@@ -82,9 +96,11 @@ def _team_outcomes(report: dict[str, Any], team: str | None, reps: set[str]) -> 
 
 
 @router.get("/outcomes", response_model=OutcomesPublic, responses=_ERRORS, summary="Coaching outcomes")
-def coaching_outcomes(session: SessionDep, settings: SettingsDep,
-                      key: Annotated[ApiKey, Depends(require_role("manager", "enablement", "admin"))]
-                      ) -> OutcomesPublic:
+def coaching_outcomes(
+    session: SessionDep,
+    settings: SettingsDep,
+    key: Annotated[ApiKey, Depends(require_role("manager", "enablement", "admin"))],
+) -> OutcomesPublic:
     """Did coaching work: before/after effect of issued prompts, per rep and team (a manager sees
     their team only)."""
     roster = roster_from_teams(session)
@@ -96,9 +112,15 @@ def coaching_outcomes(session: SessionDep, settings: SettingsDep,
     return OutcomesPublic.model_validate(report)
 
 
-@router.post("/webhooks", response_model=WebhookPublic, status_code=status.HTTP_201_CREATED,
-             responses={**_ERRORS, 422: {"model": ErrorPublic}}, summary="Register a webhook")
-def create_webhook(body: WebhookCreate, settings: SettingsDep,
-                   key: Annotated[ApiKey, Depends(require_role("admin"))]) -> WebhookPublic:
+@router.post(
+    "/webhooks",
+    response_model=WebhookPublic,
+    status_code=status.HTTP_201_CREATED,
+    responses={**_ERRORS, 422: {"model": ErrorPublic}},
+    summary="Register a webhook",
+)
+def create_webhook(
+    body: WebhookCreate, settings: SettingsDep, key: Annotated[ApiKey, Depends(require_role("admin"))]
+) -> WebhookPublic:
     """Alerts (every team's) are POSTed to this URL as they open: admin only."""
     return WebhookPublic.model_validate(add_webhook(settings, str(body.url)))

@@ -31,8 +31,9 @@ def _broker_ok(settings: Settings) -> bool:
     import redis
 
     try:
-        client = redis.Redis.from_url(settings.broker_url or "", socket_connect_timeout=PROBE_TIMEOUT_S,
-                                      socket_timeout=PROBE_TIMEOUT_S)
+        client = redis.Redis.from_url(
+            settings.broker_url or "", socket_connect_timeout=PROBE_TIMEOUT_S, socket_timeout=PROBE_TIMEOUT_S
+        )
         try:
             return bool(client.ping())
         finally:
@@ -48,12 +49,20 @@ async def healthz(settings: SettingsDep, response: Response) -> HealthPublic:
     ok = database and broker is not False
     if not ok:
         response.status_code = 503
-    return HealthPublic(status="ok" if ok else "degraded", database=database, broker=broker,
-                        mode="celery" if settings.broker_url else "in-process")
+    return HealthPublic(
+        status="ok" if ok else "degraded",
+        database=database,
+        broker=broker,
+        mode="celery" if settings.broker_url else "in-process",
+    )
 
 
-@router.get("/metrics", summary="Prometheus metrics", response_class=Response,
-            responses={200: {"content": {"text/plain": {}}}})
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {}}}},
+)
 async def metrics(request: Request) -> Response:
     body = await run_in_threadpool(generate_latest, request.app.state.metrics.registry)
     return Response(body, media_type=CONTENT_TYPE_LATEST)

@@ -8,6 +8,8 @@ claim a worker holds on a call's stage.
 - ``job_leases``: the stage a worker has claimed for a call, until when (renewed by a heartbeat),
   and when the stage's task was last sent. Kept beside ``jobs`` (owned by the core tables) so a
   claim is one conditional UPDATE of one row.
+- ``worker_marks``: named timestamps shared by all workers (when the last coaching refresh
+  started, so a call already covered by it does not start another).
 
 Schema changes go through ``migrations/versions/0003_access.py``.
 """
@@ -73,3 +75,10 @@ class JobLeaseRow(Base):
     lease_until: Mapped[datetime | None] = mapped_column(default=None, index=True)
     claims: Mapped[int] = mapped_column(Integer, default=0)  # claims of the current stage
     sent_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class WorkerMarkRow(Base):
+    __tablename__ = "worker_marks"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)

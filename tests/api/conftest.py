@@ -25,12 +25,19 @@ ROLE_KEYS = ("rep", "other_rep", "manager", "other_manager", "enablement", "admi
 
 def transcript_doc(call_id: str, rep: str, buyer: str, *, deal_id: str) -> dict[str, object]:
     return {
-        "call_id": call_id, "rep": rep, "deal_id": deal_id, "started_at": "2026-03-02T15:00:00Z",
+        "call_id": call_id,
+        "rep": rep,
+        "deal_id": deal_id,
+        "started_at": "2026-03-02T15:00:00Z",
         "participants": [{"name": rep, "side": "rep"}, {"name": buyer, "side": "buyer", "title": "CFO"}],
         "utterances": [
             {"speaker": rep, "start": 0.0, "end": 4.0, "text": "Walk me through how renewals work today?"},
-            {"speaker": buyer, "start": 4.5, "end": 11.0,
-             "text": "Honestly the price is too high, and we lose about 20% of renewals to churn."},
+            {
+                "speaker": buyer,
+                "start": 4.5,
+                "end": 11.0,
+                "text": "Honestly the price is too high, and we lose about 20% of renewals to churn.",
+            },
             {"speaker": rep, "start": 11.5, "end": 15.0, "text": "I'll send the numbers by Friday at noon."},
             {"speaker": buyer, "start": 15.5, "end": 17.0, "text": "Great, thanks."},
         ],
@@ -53,8 +60,9 @@ def _process(settings: Settings, doc: dict[str, object], team: str) -> None:
     directory = jobs.submission_dir(settings, call_id)
     (directory / "input.json").write_text(json.dumps(doc), encoding="utf-8")
     jobs.write_meta(directory, {"call_id": call_id, "team": team})
-    jobs.submit_call(settings, call_id=call_id, input_path=directory / "input.json", rep=str(doc["rep"]),
-                     team=team)
+    jobs.submit_call(
+        settings, call_id=call_id, input_path=directory / "input.json", rep=str(doc["rep"]), team=team
+    )
     for stage in jobs.STAGES:
         result = jobs.run_stage(settings, stage, call_id)
         assert result.outcome == "done", result

@@ -14,20 +14,62 @@ pytestmark = pytest.mark.slow  # the module's fixture runs the analysis models o
 
 # Expected status per role, for each endpoint.
 EXPECTED: dict[str, dict[str, int]] = {
-    "submit": {"rep": 202, "other_rep": 202, "manager": 202, "other_manager": 202, "enablement": 403,
-               "admin": 202, "anonymous": 401},
-    "read_east_call": {"rep": 200, "other_rep": 404, "manager": 200, "other_manager": 404, "enablement": 200,
-                       "admin": 200, "anonymous": 401},
+    "submit": {
+        "rep": 202,
+        "other_rep": 202,
+        "manager": 202,
+        "other_manager": 202,
+        "enablement": 403,
+        "admin": 202,
+        "anonymous": 401,
+    },
+    "read_east_call": {
+        "rep": 200,
+        "other_rep": 404,
+        "manager": 200,
+        "other_manager": 404,
+        "enablement": 200,
+        "admin": 200,
+        "anonymous": 401,
+    },
     "list_calls": {**{r: 200 for r in ROLE_KEYS}, "anonymous": 401},
-    "alerts": {"rep": 200, "other_rep": 200, "manager": 200, "other_manager": 200, "enablement": 403,
-               "admin": 200, "anonymous": 401},
-    "east_rep_coaching": {"rep": 200, "other_rep": 404, "manager": 200, "other_manager": 404, "enablement": 404,
-                          "admin": 200, "anonymous": 401},
+    "alerts": {
+        "rep": 200,
+        "other_rep": 200,
+        "manager": 200,
+        "other_manager": 200,
+        "enablement": 403,
+        "admin": 200,
+        "anonymous": 401,
+    },
+    "east_rep_coaching": {
+        "rep": 200,
+        "other_rep": 404,
+        "manager": 200,
+        "other_manager": 404,
+        "enablement": 404,
+        "admin": 200,
+        "anonymous": 401,
+    },
     "roleplays": {**{r: 200 for r in ROLE_KEYS}, "anonymous": 401},
-    "outcomes": {"rep": 403, "other_rep": 403, "manager": 200, "other_manager": 200, "enablement": 200,
-                 "admin": 200, "anonymous": 401},
-    "webhooks": {"rep": 403, "other_rep": 403, "manager": 403, "other_manager": 403, "enablement": 403,
-                 "admin": 201, "anonymous": 401},
+    "outcomes": {
+        "rep": 403,
+        "other_rep": 403,
+        "manager": 200,
+        "other_manager": 200,
+        "enablement": 200,
+        "admin": 200,
+        "anonymous": 401,
+    },
+    "webhooks": {
+        "rep": 403,
+        "other_rep": 403,
+        "manager": 403,
+        "other_manager": 403,
+        "enablement": 403,
+        "admin": 201,
+        "anonymous": 401,
+    },
     "healthz": {r: 200 for r in ROLE_KEYS},
     "metrics": {r: 200 for r in ROLE_KEYS},
 }
@@ -38,8 +80,12 @@ def _call(client: TestClient, world: ApiWorld, endpoint: str, role: str):  # noq
     if endpoint == "submit":
         doc = transcript_doc(f"sub-{uuid.uuid4().hex[:8]}", "", "Lee Chan", deal_id="d1")
         doc.pop("rep")
-        return client.post("/v1/calls", headers=h, files={"file": ("call.json", json.dumps(doc), "application/json")},
-                           data={"meta": "{}"})
+        return client.post(
+            "/v1/calls",
+            headers=h,
+            files={"file": ("call.json", json.dumps(doc), "application/json")},
+            data={"meta": "{}"},
+        )
     if endpoint == "read_east_call":
         return client.get(f"/v1/calls/{EAST_CALL}", headers=h)
     if endpoint == "list_calls":
@@ -63,7 +109,9 @@ def _call(client: TestClient, world: ApiWorld, endpoint: str, role: str):  # noq
 
 @pytest.mark.parametrize("role", ROLE_KEYS)
 @pytest.mark.parametrize("endpoint", list(EXPECTED))
-def test_access_roles_status_per_endpoint(client: TestClient, world: ApiWorld, endpoint: str, role: str) -> None:
+def test_access_roles_status_per_endpoint(
+    client: TestClient, world: ApiWorld, endpoint: str, role: str
+) -> None:
     response = _call(client, world, endpoint, role)
     assert response.status_code == EXPECTED[endpoint][role], response.text
     if response.status_code >= 400:
@@ -85,7 +133,9 @@ def test_access_roles_manager_lists_only_team_calls(client: TestClient, world: A
     assert WEST_CALL in ids and EAST_CALL not in ids
 
 
-def test_access_roles_enablement_sees_other_teams_without_transcript(client: TestClient, world: ApiWorld) -> None:
+def test_access_roles_enablement_sees_other_teams_without_transcript(
+    client: TestClient, world: ApiWorld
+) -> None:
     body = client.get(f"/v1/calls/{EAST_CALL}", headers=world.headers("enablement")).json()
     assert body["redacted"] is True
     analysis = body["analysis"]
@@ -93,19 +143,29 @@ def test_access_roles_enablement_sees_other_teams_without_transcript(client: Tes
     assert "20%" not in json.dumps(analysis)  # the buyer's words are gone
     # The numbers and labels stay.
     assert analysis["duration_s"] == pytest.approx(17.0)
-    assert {(sp["name"], sp["side"]) for sp in analysis["speakers"]} == {(EAST_REP, "rep"), ("Priya Shah", "buyer")}
+    assert {(sp["name"], sp["side"]) for sp in analysis["speakers"]} == {
+        (EAST_REP, "rep"),
+        ("Priya Shah", "buyer"),
+    }
     full = client.get(f"/v1/calls/{EAST_CALL}", headers=world.headers("admin")).json()
     assert full["redacted"] is False and "20%" in json.dumps(full["analysis"]["transcript"])
 
 
 def test_access_roles_rep_submission_is_owned_by_the_rep(client: TestClient, world: ApiWorld) -> None:
     doc = transcript_doc(f"own-{uuid.uuid4().hex[:8]}", EAST_REP, "Lee Chan", deal_id="d2")
-    r = client.post("/v1/calls", headers=world.headers("rep"),
-                    files={"file": ("call.json", json.dumps(doc), "application/json")},
-                    data={"meta": json.dumps({"rep": "Sam Lee"})})
+    r = client.post(
+        "/v1/calls",
+        headers=world.headers("rep"),
+        files={"file": ("call.json", json.dumps(doc), "application/json")},
+        data={"meta": json.dumps({"rep": "Sam Lee"})},
+    )
     assert r.status_code == 403
-    r = client.post("/v1/calls", headers=world.headers("rep"),
-                    files={"file": ("call.json", json.dumps(doc), "application/json")}, data={"meta": "{}"})
+    r = client.post(
+        "/v1/calls",
+        headers=world.headers("rep"),
+        files={"file": ("call.json", json.dumps(doc), "application/json")},
+        data={"meta": "{}"},
+    )
     assert r.status_code == 202
     view = client.get(f"/v1/calls/{r.json()['id']}", headers=world.headers("rep"))
     assert view.status_code == 200 and view.json()["rep"] == EAST_REP and view.json()["team"] == "east"

@@ -36,9 +36,18 @@ def _operations(schema: schemathesis.BaseSchema) -> list[schemathesis.APIOperati
 
 def test_openapi_covers_every_endpoint(api_schema: schemathesis.BaseSchema) -> None:
     seen = {(op.method.upper(), op.path) for op in _operations(api_schema)}
-    assert seen == {("POST", "/v1/calls"), ("GET", "/v1/calls"), ("GET", "/v1/calls/{call_id}"),
-                    ("GET", "/v1/alerts"), ("GET", "/v1/reps/{rep}/coaching"), ("GET", "/v1/roleplays"),
-                    ("GET", "/v1/outcomes"), ("POST", "/v1/webhooks"), ("GET", "/healthz"), ("GET", "/metrics")}
+    assert seen == {
+        ("POST", "/v1/calls"),
+        ("GET", "/v1/calls"),
+        ("GET", "/v1/calls/{call_id}"),
+        ("GET", "/v1/alerts"),
+        ("GET", "/v1/reps/{rep}/coaching"),
+        ("GET", "/v1/roleplays"),
+        ("GET", "/v1/outcomes"),
+        ("POST", "/v1/webhooks"),
+        ("GET", "/healthz"),
+        ("GET", "/metrics"),
+    }
 
 
 @pytest.mark.timeout(600)
@@ -53,17 +62,27 @@ def test_openapi_no_server_errors(api_schema: schemathesis.BaseSchema, world: Ap
     assert sum(200 <= c < 300 for c in codes) >= 10, sorted(set(codes))
 
 
-def _fuzz(operation: schemathesis.APIOperation, headers: dict[str, str], failures: list[str],  # noqa: ANN202
-          codes: list[int]):
+def _fuzz(
+    operation: schemathesis.APIOperation,
+    headers: dict[str, str],
+    failures: list[str],  # noqa: ANN202
+    codes: list[int],
+):
     @given(data=st.data())
-    @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, suppress_health_check=list(HealthCheck),
-              database=None)
+    @settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+    )
     def run(data: st.DataObject) -> None:
         case = data.draw(operation.as_strategy())
         response = case.call(headers={**(case.headers or {}), **headers})
         codes.append(response.status_code)
         if response.status_code >= 500:
-            failures.append(f"{case.method} {case.formatted_path} {case.query} -> "
-                            f"{response.status_code}: {response.text[:200]}")
+            failures.append(
+                f"{case.method} {case.formatted_path} {case.query} -> "
+                f"{response.status_code}: {response.text[:200]}"
+            )
 
     return run

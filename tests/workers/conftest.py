@@ -31,9 +31,14 @@ TEST_RECONCILE_INTERVAL_S = 2.0
 @pytest.fixture
 def service_settings(tmp_path: Path, postgres_url: str, redis_url: str) -> Iterator[Settings]:
     settings = Settings(
-        data_dir=tmp_path / "data", database_url=postgres_url, broker_url=f"{redis_url}/0",
-        broker_namespace=f"cc-test-{uuid.uuid4().hex[:10]}:", job_lease_s=TEST_LEASE_S,
-        reconcile_interval_s=TEST_RECONCILE_INTERVAL_S, reconcile_queued_after_s=20.0)
+        data_dir=tmp_path / "data",
+        database_url=postgres_url,
+        broker_url=f"{redis_url}/0",
+        broker_namespace=f"cc-test-{uuid.uuid4().hex[:10]}:",
+        job_lease_s=TEST_LEASE_S,
+        reconcile_interval_s=TEST_RECONCILE_INTERVAL_S,
+        reconcile_queued_after_s=20.0,
+    )
     yield settings
     # The Redis keys of this run go with it; the database is dropped by the postgres_url fixture.
     import redis
@@ -50,10 +55,16 @@ def service_settings(tmp_path: Path, postgres_url: str, redis_url: str) -> Itera
 
 def worker_env(settings: Settings, **overrides: Any) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CALLCOACH_")}
-    values = {"data_dir": settings.data_dir, "database_url": settings.database_url,
-              "broker_url": settings.broker_url, "broker_namespace": settings.broker_namespace,
-              "job_lease_s": settings.job_lease_s, "reconcile_interval_s": settings.reconcile_interval_s,
-              "reconcile_queued_after_s": settings.reconcile_queued_after_s, **overrides}
+    values = {
+        "data_dir": settings.data_dir,
+        "database_url": settings.database_url,
+        "broker_url": settings.broker_url,
+        "broker_namespace": settings.broker_namespace,
+        "job_lease_s": settings.job_lease_s,
+        "reconcile_interval_s": settings.reconcile_interval_s,
+        "reconcile_queued_after_s": settings.reconcile_queued_after_s,
+        **overrides,
+    }
     env.update({f"CALLCOACH_{k.upper()}": str(v) for k, v in values.items()})
     env["PYTHONPATH"] = str(ROOT)
     return env
@@ -87,12 +98,34 @@ def start_worker(service_settings: Settings, tmp_path: Path) -> Iterator[Callabl
     def start(queues: str = "transcribe,analyze", concurrency: int = 1, **env: Any) -> Worker:
         name = f"w{len(started)}-{uuid.uuid4().hex[:6]}"
         log_path = tmp_path / f"{name}.log"
-        cmd = [str(CELERY), "-A", "workers.app", "worker", "-Q", queues, "--concurrency", str(concurrency),
-               "--pool", "prefork", "-n", f"{name}@%h", "--loglevel", "INFO",
-               "--without-gossip", "--without-mingle", "--without-heartbeat"]
+        cmd = [
+            str(CELERY),
+            "-A",
+            "workers.app",
+            "worker",
+            "-Q",
+            queues,
+            "--concurrency",
+            str(concurrency),
+            "--pool",
+            "prefork",
+            "-n",
+            f"{name}@%h",
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ]
         with open(log_path, "wb") as out:
-            proc = subprocess.Popen(cmd, cwd=ROOT, env=worker_env(service_settings, **env), stdout=out,
-                                    stderr=subprocess.STDOUT, start_new_session=True)
+            proc = subprocess.Popen(
+                cmd,
+                cwd=ROOT,
+                env=worker_env(service_settings, **env),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         worker = Worker(proc, log_path)
         started.append(worker)
         return worker
@@ -104,17 +137,30 @@ def start_worker(service_settings: Settings, tmp_path: Path) -> Iterator[Callabl
             worker.kill(signal.SIGTERM if worker.proc.poll() is None else signal.SIGKILL)
 
 
-def write_transcript(directory: Path, call_id: str, *, rep: str = "Dana Reyes", deal_id: str = "acme-2026",
-                     buyer: str = "Priya Shah") -> Path:
+def write_transcript(
+    directory: Path,
+    call_id: str,
+    *,
+    rep: str = "Dana Reyes",
+    deal_id: str = "acme-2026",
+    buyer: str = "Priya Shah",
+) -> Path:
     """A small CONTRACT transcript: discovery question, a quantified pain, a dated next step."""
     directory.mkdir(parents=True, exist_ok=True)
     doc = {
-        "call_id": call_id, "rep": rep, "deal_id": deal_id, "started_at": "2026-03-02T15:00:00Z",
+        "call_id": call_id,
+        "rep": rep,
+        "deal_id": deal_id,
+        "started_at": "2026-03-02T15:00:00Z",
         "participants": [{"name": rep, "side": "rep"}, {"name": buyer, "side": "buyer", "title": "VP Sales"}],
         "utterances": [
             {"speaker": rep, "start": 0.0, "end": 4.0, "text": "How do you handle renewals today?"},
-            {"speaker": buyer, "start": 4.5, "end": 10.0,
-             "text": "We lose about 20% of renewals because reps spend six hours a week on CRM updates."},
+            {
+                "speaker": buyer,
+                "start": 4.5,
+                "end": 10.0,
+                "text": "We lose about 20% of renewals because reps spend six hours a week on CRM updates.",
+            },
             {"speaker": rep, "start": 10.5, "end": 14.0, "text": "I'll send the proposal by Thursday at 2."},
             {"speaker": buyer, "start": 14.5, "end": 16.0, "text": "Sounds good, thank you."},
         ],
@@ -146,8 +192,14 @@ def statuses(settings: Settings, call_ids: list[str]) -> dict[str, str]:
         return out
 
 
-def wait_for(settings: Settings, call_ids: list[str], *, timeout_s: float,
-             until: frozenset[str] = frozenset({"done", "failed"}), workers: list[Worker] = ()) -> dict[str, str]:
+def wait_for(
+    settings: Settings,
+    call_ids: list[str],
+    *,
+    timeout_s: float,
+    until: frozenset[str] = frozenset({"done", "failed"}),
+    workers: list[Worker] = (),
+) -> dict[str, str]:
     """Poll until every call is in one of `until` (or the timeout; the caller asserts)."""
     deadline = time.monotonic() + timeout_s
     while True:
@@ -162,16 +214,37 @@ def wait_for(settings: Settings, call_ids: list[str], *, timeout_s: float,
 @contextmanager
 def redis_down(port: int = 6379) -> Iterator[None]:
     """Stop the machine's Redis (no save) and always start it again, even if the block fails."""
-    subprocess.run(["redis-cli", "-p", str(port), "shutdown", "nosave"], check=False, capture_output=True,
-                   timeout=10)
+    subprocess.run(
+        ["redis-cli", "-p", str(port), "shutdown", "nosave"], check=False, capture_output=True, timeout=10
+    )
     try:
         yield
     finally:
-        subprocess.run(["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "--port", str(port),
-                        "--save", "", "--appendonly", "no"], check=True, capture_output=True, timeout=10)
+        subprocess.run(
+            [
+                "redis-server",
+                "--daemonize",
+                "yes",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=10,
+        )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            if subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True,
-                              timeout=5).stdout.strip() == b"PONG":
+            if (
+                subprocess.run(
+                    ["redis-cli", "-p", str(port), "ping"], capture_output=True, timeout=5
+                ).stdout.strip()
+                == b"PONG"
+            ):
                 break
             time.sleep(0.1)

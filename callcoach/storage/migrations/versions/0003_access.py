@@ -1,4 +1,4 @@
-"""Access and worker tables: api_keys, team_members, call_access, job_leases.
+"""Access and worker tables: api_keys, team_members, call_access, job_leases, worker_marks.
 
 Revision ID: 0003_access
 Revises: 0002_coaching
@@ -65,9 +65,15 @@ def upgrade() -> None:
     )
     op.create_index("ix_job_leases_lease_until", "job_leases", ["lease_until"])
     op.create_index("ix_job_leases_sent_at", "job_leases", ["sent_at"])
+    op.create_table(
+        "worker_marks",
+        sa.Column("name", sa.String(64), primary_key=True),
+        sa.Column("at", _TS, nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("worker_marks")
     op.drop_table("job_leases")
     op.drop_table("call_access")
     op.drop_table("team_members")
