@@ -59,18 +59,19 @@ def signal_quotes(signals: dict[str, Any], *path: str) -> list[dict[str, Any]]:
     """Every evidence quote a signal attached under `path` (any depth), in call order, deduplicated."""
     found: list[dict[str, Any]] = []
 
-    def walk(obj: Any) -> None:
+    def walk(obj: Any, inside: bool) -> None:
+        # Quotes count once inside an "evidence" subtree (a list, or a dict of named lists).
         if isinstance(obj, dict):
+            if inside and _is_quote(obj):
+                found.append(obj)
+                return
             for k, v in obj.items():
-                if k == "evidence" and isinstance(v, list):
-                    found.extend(e for e in v if _is_quote(e))
-                else:
-                    walk(v)
+                walk(v, inside or k == "evidence")
         elif isinstance(obj, list):
             for v in obj:
-                walk(v)
+                walk(v, inside)
 
-    walk(dig(signals, *path) if path else signals)
+    walk(dig(signals, *path) if path else signals, False)
     seen: set[tuple[float, str]] = set()
     out = []
     for e in sorted(found, key=lambda e: float(e["start"])):
@@ -86,6 +87,15 @@ def signal_quotes(signals: dict[str, Any], *path: str) -> list[dict[str, Any]]:
                 }
             )
     return out
+
+
+def _plain(e: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "start": e["start"],
+        "end": e.get("end", e["start"]),
+        "speaker": e.get("speaker"),
+        "text": e["text"],
+    }
 
 
 def utterance_at(call: CallView, start: float) -> Utterance | None:
@@ -104,7 +114,10 @@ def is_closed_question(text: str) -> bool:
 
 
 def pain_statements(call: CallView) -> list[dict[str, Any]]:
-    """The buyer's stated pains: the discovery signal's pain evidence, else buyer turns with a pain cue."""
+    """The buyer's stated pains: the discovery signal's pains, else buyer turns with a pain cue."""
+    listed = dig(call.signals, "discovery", "pains")
+    if isinstance(listed, list) and any(_is_quote(p) for p in listed):
+        return [_plain(p) for p in listed if _is_quote(p)]
     from_signal = [
         e
         for e in signal_quotes(call.signals, "discovery")
@@ -118,6 +131,10 @@ def pain_statements(call: CallView) -> list[dict[str, Any]]:
 @register("closed_questions")
 def _closed_questions(call: CallView) -> list[dict[str, Any]]:
     """The rep's closed questions (the ones a buyer can answer with yes/no), else their longest turns."""
+    listed = dig(call.signals, "discovery", "question_list")
+    if isinstance(listed, list) and listed:
+        from_signal = [_plain(q) for q in listed if _is_quote(q) and q.get("open") is False]
+        return from_signal[:MAX_QUOTES] or _monologue(call)
     closed = [quote(u) for u in call.by_side("rep") if is_closed_question(u.text)]
     if closed:
         return closed[:MAX_QUOTES]

@@ -141,15 +141,20 @@ def _topic_of(text: str) -> str | None:
 @register("open_question")
 def open_question(call: CallView) -> str | None:
     """A closed question the rep asked, rewritten as an open one about the same topic."""
-    closed = [u for u in call.by_side("rep") if is_closed_question(u.text)]
+    from coaching.evidence import SELECTORS
+
+    closed = [q for q in SELECTORS["closed_questions"](call) if "?" in q["text"]]
     if not closed:
         return impact_question(call)
-    q = closed[0]
-    topic = _topic_of(q.text)
+    text = next(
+        (s.strip() for s in re.split(r"(?<=[.!?])\s+", closed[0]["text"]) if is_closed_question(s)),
+        closed[0]["text"].strip(),
+    )
+    topic = _topic_of(text)
     if not topic:
         return None
     return (
-        f'Instead of "{q.text.strip()}", ask: "Walk me through {topic}: how does it work today, '
+        f'Instead of "{text}", ask: "Walk me through {topic}: how does it work today, '
         f'and what would you change about it?"'
     )
 
@@ -205,12 +210,12 @@ def dated_next_step(call: CallView) -> str | None:
             f"day that suits you to answer it properly? I'll send the invite today.\""
         )
     reps = sorted(call.by_side("rep"), key=lambda u: u.duration, reverse=True)
-    topic = _topic_of(reps[0].text) if reps else None
+    pitch_topic = _topic_of(reps[0].text) if reps else None
     last_buyer = next((u for u in reversed(call.by_side("buyer")) if len(u.text.split()) >= 4), None)
-    if topic and last_buyer is not None:
+    if pitch_topic and last_buyer is not None:
         return (
             f'The buyer closed with "{key_phrase(last_buyer.text)}". Before the goodbye, propose: '
-            f'"Can we take 30 minutes on Tuesday or Wednesday to go through {topic} with your numbers? '
+            f'"Can we take 30 minutes on Tuesday or Wednesday to go through {pitch_topic} with your numbers? '
             f'Who else on your side should join?"'
         )
     return None
@@ -227,9 +232,9 @@ def monologue_to_question(call: CallView) -> str | None:
     if not topic:
         return None
     pains = pain_statements(call)
-    tail = f' You said "{key_phrase(pains[0]["text"])}" - ' if pains else " "
+    recall = f"You said '{key_phrase(pains[0]['text'])}'. " if pains else ""
     return (
-        f'Before explaining {topic}, ask:{tail}"how do you handle that today, and what would you want '
+        f'Before explaining {topic}, ask: "{recall}How do you handle that today, and what would you want '
         f'to be different?"'
     )
 
@@ -246,9 +251,16 @@ def sentiment_check(call: CallView) -> str | None:
     ]
     if not quotes:
         return None
-    q = quotes[-1]
+    scores = {
+        round(float(x["start"]), 1): float(x["score"])
+        for x in dig(call.signals, "sentiment", "scores") or []
+        if isinstance(x, dict) and isinstance(x.get("score"), int | float) and "start" in x
+    }
+    # The coolest of the quoted turns (per the sentiment signal's scores), else the latest one.
+    q = min(quotes, key=lambda e: scores.get(round(float(e["start"]), 1), 0.0)) if scores else quotes[-1]
+    name = _first_name(q.get("speaker"))
     return (
-        f"{_first_name(q.get('speaker')) or 'Open with'}: \"Last time you said '{key_phrase(q['text'])}'. "
+        f"Open with: \"{name + ', l' if name else 'L'}ast time you said '{key_phrase(q['text'])}'. "
         f'What has changed on your side, and what would need to be true for this to feel right?"'
     )
 
