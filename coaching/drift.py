@@ -13,8 +13,8 @@ For one rep and one metric, in call order:
   *Introduction to Statistical Quality Control*, 6th ed., section 9.2: the exact, time-varying
   limit, so early points are not judged against the wider asymptotic one). The ``1 / n0`` term
   adds the uncertainty of a baseline mean estimated from only ``n0`` calls; without it a
-  6-call baseline gave a steady rep a false alarm on one metric in eight over 50 calls
-  (simulated), with it about one in a hundred.
+  6-call baseline gave a steady rep a false alarm on 12-15% of metrics over 50 calls, with it
+  0.4-1.8% (``bench/coaching_drift.py``).
 - **Alarm**: the first call whose EWMA crosses the limit. One alarm per excursion: the chart
   re-arms only after the EWMA is back inside the limit (the service additionally keeps one open
   alert per rep and kind). The alert's window runs from the first call of the excursion (the
