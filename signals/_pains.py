@@ -1,0 +1,329 @@
+"""Quantified pains: buyer sentences that state a problem, cost or risk and carry a number.
+
+A sentence is a candidate when a buyer says it (not as a question) and it holds an amount
+(``signals.text.quantities``: digits or spelled-out numbers, percents, money, durations,
+rates). Each amount is then read in its clause: an amount inside a *target* ("we want fuel
+spend down ten percent next year", "payback inside eighteen months"), an *improvement*
+("we saved 20%") or a *price* ("their quote came in at 20k", "what we pay now") does not make
+a pain. The rest is a pain when the sentence carries a problem cue (a lexicon of loss, waste,
+delay, error and risk words) or, failing that, when its sentence embedding sits closer to
+example pain statements than to example neutral facts, targets and prices.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from callcoach.domain import Evidence
+from signals.questions import classify_sentence
+from signals.text import Quantity, quantities, sentences
+
+if TYPE_CHECKING:
+    import numpy as np
+    from spacy.tokens import Span, Token
+
+    from signals.base import SignalContext
+
+# Embedding fallback, used only for candidates with an amount but no problem word: the nearest
+# pain example must be at least this similar (MiniLM cosine; unrelated sales sentences score
+# 0.1-0.35) and beat the nearest non-pain example by the margin.
+PAIN_MIN_SIMILARITY = 0.45
+PAIN_MARGIN = 0.05
+
+_PAIN_LEMMAS = frozenset(
+    {
+        "problem",
+        "issue",
+        "pain",
+        "loss",
+        "lose",
+        "churn",
+        "error",
+        "mistake",
+        "duplicate",
+        "complaint",
+        "backlog",
+        "delay",
+        "outage",
+        "downtime",
+        "fine",
+        "penalty",
+        "finding",
+        "breach",
+        "incident",
+        "accident",
+        "risk",
+        "exposure",
+        "overtime",
+        "turnover",
+        "attrition",
+        "rework",
+        "waste",
+        "fraud",
+        "chargeback",
+        "escalation",
+        "bottleneck",
+        "headache",
+        "frustration",
+        "dispute",
+        "miss",
+        "fail",
+        "failure",
+        "break",
+        "crash",
+        "slip",
+        "quit",
+        "struggle",
+        "suffer",
+        "charge",
+        "owe",
+        "idle",
+        "chase",
+        "complain",
+        "burn",
+        "manual",
+        "late",
+        "overdue",
+        "unbilled",
+        "unpaid",
+        "stuck",
+        "slow",
+        "behind",
+        "broken",
+        "frustrated",
+        "frustrating",
+        "expensive",
+        "wrong",
+        "missing",
+        "unrecorded",
+        "refund",
+        "leak",
+        "violation",
+        "injury",
+        "spoil",
+        "spoilage",
+        "scrap",
+        "defect",
+        "return",
+        "cancel",
+        "cancellation",
+        "no-show",
+        "abandon",
+        "bounce",
+        "lapse",
+        "drop",
+        "decline",
+        "shortfall",
+        "ticket",
+        "excel",
+        "spreadsheet",
+        "nobody",
+        "never",
+    }
+)
+# Verbs that make an amount of time a cost ("reps spend six hours a week", "took three months").
+_TIME_COST_LEMMAS = frozenset({"spend", "take", "wait", "lose", "waste", "burn", "sink"})
+_PAIN_PHRASES = re.compile(
+    r"\b(?:costs? us|cost us|charges? us|went up|gone up|goes up|up \w+ (?:percent|%)|"
+    r"no (?:record|visibility|way)|"
+    r"can't|cannot|couldn't|didn't|don't know|by hand|re-?key|keys? (?:every|each|it|them|in)|"
+    r"fall(?:s|ing)? through|slip(?:s|ping)? through|every (?:single )?(?:week|month|day))\b"
+)
+_TARGET_LEMMAS = frozenset(
+    {
+        "want",
+        "hope",
+        "goal",
+        "target",
+        "aim",
+        "plan",
+        "expect",
+        "payback",
+        "roi",
+        "objective",
+        "budget",
+        "aspire",
+        "forecast",
+        "projection",
+    }
+)
+_TARGET_PHRASES = re.compile(
+    r"\b(?:payback|roi|return on investment|by next|by the end of|next (?:year|quarter|month|fiscal)|"
+    r"(?:get|bring|cut|drive|reduce|lower) (?:it|that|them|this|\w+ \w+)? ?(?:down|under|below|to)|"
+    r"(?:down|under|below) \w+ (?:percent|%)\s+(?:by|next|this)|goal is|target is|we(?:'d| would) like)\b"
+)
+_IMPROVEMENT_PHRASES = re.compile(
+    r"\b(?:saved|save us|improved|improvement|reduced|cut (?:it|that|them|our|costs?)|went down|dropped by|"
+    r"fewer|better|since we (?:started|switched|moved|rolled)|thanks to)\b"
+)
+_PRICE_PHRASES = re.compile(
+    r"\b(?:quote|quoted|pricing|price|priced|per (?:seat|user|license|head)|licen[cs]e|subscription|"
+    r"what we pay|we pay|paying|renewal (?:is|was|at)|contract (?:is|was)|list price|discount)\b"
+)
+
+_PRICE_LEMMAS = frozenset({"quote", "price", "pay", "cost"})
+
+_PAIN_EXAMPLES = (
+    "we lose about a fifth of our renewals every year",
+    "reps spend six hours a week updating the CRM by hand",
+    "our bank charges us three percent on every payment",
+    "we had four duplicate payments in the last six months",
+    "we wrote off two hundred thousand in unbilled work last year",
+    "the support team gets fifty tickets a week about password resets",
+    "it takes us three weeks to close the books every month",
+    "we had twelve outages last quarter and each one cost us a day of sales",
+    "our premiums went up fifteen percent after the accidents",
+    "we have nine hundred shared accounts and no record of who used them",
+    "two of our analysts lose a day a week to manual reconciliation",
+    "only two percent of lapsed customers come back",
+    "one vendor took three months to refund us",
+    "we missed eight shipments last month because nobody saw the orders",
+)
+_NOT_PAIN_EXAMPLES = (
+    "we have forty reps across three regions",
+    "adoption is around ninety percent now",
+    "we have about three hundred trucks and six depots",
+    "we want costs down ten percent next year",
+    "payback inside eighteen months is what finance needs",
+    "we'd like to get churn under five percent by next year",
+    "their quote came in at twenty thousand a year",
+    "that's about twice what we pay now",
+    "we saved twenty percent after we switched",
+    "we've been customers for about four years",
+    "the board approves anything over twenty five thousand",
+    "we're opening two new offices next year so volume will double",
+    "the finding is due by the end of the third quarter",
+    "we signed the contract in March for three years",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Pain:
+    """One quantified pain: the buyer's sentence, its amounts and why it counts."""
+
+    text: str
+    speaker: str
+    start: float
+    end: float
+    amounts: tuple[str, ...]
+    cue: str  # the problem word, or "embedding" when example similarity decided
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **Evidence(self.start, self.end, self.speaker, self.text).to_dict(),
+            "amounts": list(self.amounts),
+            "cue": self.cue,
+        }
+
+
+def _ancestors_and_self(tok: Token) -> list[Token]:
+    return [tok, *tok.ancestors]
+
+
+def _in_context(q: Quantity, sent: Span, lemmas: frozenset[str]) -> bool:
+    """True when a word of `lemmas` governs the amount (is among its syntactic ancestors)."""
+    tok = sent.doc.char_span(q.start_char, q.end_char, alignment_mode="expand")
+    if tok is None:
+        return False
+    return any(
+        a.lemma_.lower() in lemmas
+        for t in tok
+        for a in _ancestors_and_self(t)
+        if a.i >= sent.start and a.i < sent.end
+    )
+
+
+def _clause_text(q: Quantity, sent: Span) -> str:
+    """The text of the clause holding the amount: its governing verb's subtree."""
+    span = sent.doc.char_span(q.start_char, q.end_char, alignment_mode="expand")
+    if span is None:
+        return sent.text
+    head = span.root
+    while head.head.i != head.i and head.pos_ not in {"VERB", "AUX"} and head.i >= sent.start:
+        head = head.head
+    lo = max(head.left_edge.i, sent.start)
+    hi = min(head.right_edge.i + 1, sent.end)
+    return sent.doc[lo:hi].text.lower()
+
+
+def _excluded(q: Quantity, sent: Span) -> str | None:
+    """Why an amount is not a pain amount (target / improvement / price), or None."""
+    clause = _clause_text(q, sent)
+    if _TARGET_PHRASES.search(clause) or _in_context(q, sent, _TARGET_LEMMAS):
+        return "target"
+    if _IMPROVEMENT_PHRASES.search(clause):
+        return "improvement"
+    if (_PRICE_PHRASES.search(clause) or _in_context(q, sent, _PRICE_LEMMAS)) and not _PAIN_PHRASES.search(
+        clause
+    ):
+        return "price"
+    return None
+
+
+def _problem_cue(sent: Span, pain_amounts: list[Quantity]) -> str | None:
+    low = sent.text.lower()
+    if m := _PAIN_PHRASES.search(low):
+        return m.group(0)
+    for tok in sent:
+        if tok.lemma_.lower() in _PAIN_LEMMAS or tok.lower_ in _PAIN_LEMMAS:
+            return tok.text
+    for q in pain_amounts:
+        if q.kind in {"duration", "rate"} and _in_context(q, sent, _TIME_COST_LEMMAS):
+            return "time spent"
+    return None
+
+
+@lru_cache(maxsize=2)
+def _example_embeddings(model: str) -> tuple[np.ndarray, np.ndarray]:
+    """Embeddings of the example phrasings, computed once per process and model."""
+    from callcoach.nlp import embed
+
+    return embed(list(_PAIN_EXAMPLES)), embed(list(_NOT_PAIN_EXAMPLES))
+
+
+def find_pains(ctx: SignalContext) -> list[Pain]:
+    """Quantified pains stated by the buyer side in the call of `ctx`."""
+    pains: list[Pain] = []
+    undecided: list[tuple[Span, int, list[Quantity]]] = []
+    for idx, (u, doc) in enumerate(zip(ctx.utterances, ctx.docs, strict=True)):
+        if u.side != "buyer":
+            continue
+        for sent in sentences(doc):
+            amounts = quantities(sent)
+            if not amounts or classify_sentence(sent) is not None:
+                continue
+            kept = [q for q in amounts if _excluded(q, sent) is None]
+            if not kept:
+                continue
+            cue = _problem_cue(sent, kept)
+            if cue is not None:
+                pains.append(_pain(ctx, idx, sent, kept, cue))
+            else:
+                undecided.append((sent, idx, kept))
+    if undecided:
+        from callcoach.nlp import embed
+
+        pos, neg = _example_embeddings(ctx.settings.embedding_model)
+        emb = embed([s.text for s, _, _ in undecided])
+        best_pos = (emb @ pos.T).max(axis=1)
+        best_neg = (emb @ neg.T).max(axis=1)
+        for (sent, idx, kept), p, n in zip(undecided, best_pos, best_neg, strict=True):
+            if p >= PAIN_MIN_SIMILARITY and p - n >= PAIN_MARGIN:
+                pains.append(_pain(ctx, idx, sent, kept, "embedding"))
+    pains.sort(key=lambda p: p.start)
+    return pains
+
+
+def _pain(ctx: SignalContext, idx: int, sent: Span, kept: list[Quantity], cue: str) -> Pain:
+    u = ctx.utterances[idx]
+    return Pain(
+        text=sent.text.strip(),
+        speaker=u.speaker,
+        start=u.start,
+        end=u.end,
+        amounts=tuple(q.text for q in kept),
+        cue=cue,
+    )
