@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy import Select, delete, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
@@ -112,14 +112,20 @@ def save_call(session: Session, transcript: Transcript, analysis: dict[str, Any]
     row.source = transcript.source
     row.content_hash = content_hash(transcript)
     row.updated_at = utcnow()
-    session.add_all(ParticipantRow(call_pk=row.id, name=p.name, side=p.side, title=p.title)
-                    for p in _participants(transcript))
-    session.add_all(
-        UtteranceRow(call_pk=row.id, idx=i, speaker=u.speaker, side=u.side, start_s=u.start, end_s=u.end,
-                     text=u.text, words=[[w.text, w.start, w.end, w.probability] for w in u.words])
-        for i, u in enumerate(transcript.utterances))
-    session.add(AnalysisRow(call_pk=row.id, analysis=analysis,
-                            version=int(analysis.get("version", ANALYSIS_VERSION)), created_at=utcnow()))
+    # Bulk INSERTs (executemany) rather than one ORM object per row: an hour-long call has over a
+    # thousand utterances, and the unit of work's per-object bookkeeping costs more than the writes.
+    participants = [{"call_pk": row.id, "name": p.name, "side": p.side, "title": p.title}
+                    for p in _participants(transcript)]
+    utterances = [{"call_pk": row.id, "idx": i, "speaker": u.speaker, "side": u.side, "start_s": u.start,
+                   "end_s": u.end, "text": u.text,
+                   "words": [[w.text, w.start, w.end, w.probability] for w in u.words]}
+                  for i, u in enumerate(transcript.utterances)]
+    for table, rows in ((ParticipantRow, participants), (UtteranceRow, utterances)):
+        if rows:
+            session.execute(insert(table), rows)
+    session.execute(insert(AnalysisRow).values(
+        call_pk=row.id, analysis=analysis, version=int(analysis.get("version", ANALYSIS_VERSION)),
+        created_at=utcnow()))
     session.flush()
     return meta.call_id
 
