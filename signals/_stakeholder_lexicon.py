@@ -64,10 +64,12 @@ FUNCTIONS: dict[str, str] = {
     r"finance(?:\s+team|\s+department|\s+side|\s+folks|\s+group)?"
     r"|accounting(?:\s+team|\s+department)?": "finance",
     r"legal(?:\s+team|\s+department|\s+folks)?": "legal",
-    r"(?:it|i\.t\.|info(?:rmation)?\s*sec(?:urity)?|cyber\s*security|it\s+security)\s+(?:team|department|folks|group|side)"
+    r"(?:info(?:rmation)?\s*sec(?:urity)?|cyber\s*security|it\s+security|i\.t\.\s+security)\s+(?:team|department|"
+    r"folks|group|side)"
     r"|infosec|it\s+security|i\.t\.\s+security|security\s+team|security\s+folks"
     r"|security\s+review\s+board": "it security",
     r"compliance(?:\s+team|\s+department)?": "compliance",
+    r"(?:it|i\.t\.)\s+(?:team|department|folks|group|side)|(?-i:IT)": "it",
     r"leadership(?:\s+team)?|exec(?:utive)?\s+team|executive\s+committee|management\s+team"
     r"|senior\s+leadership": "leadership",
     r"steering\s+committee|investment\s+committee|committee": "committee",
@@ -106,6 +108,7 @@ FUNCTION_TITLE_WORDS: dict[str, tuple[str, ...]] = {
     "procurement": ("procurement", "purchasing", "sourcing", "buyer"),
     "legal": ("legal", "counsel", "lawyer", "attorney"),
     "it security": ("security", "ciso", "infosec"),
+    "it": ("it", "technology", "cio", "cto", "systems"),
     "compliance": ("compliance",),
     "hr": ("hr", "people", "human resources"),
     "board": ("board", "trustee"),

@@ -101,16 +101,41 @@ _NOT_NAMES = frozenset(
 # Determiners in front of a role that put it on the buyer's side (spoken by a buyer).
 _BUYER_DETERMINERS = frozenset({"our", "my", "the"})
 _OTHER_DETERMINERS = frozenset({"your", "their", "his", "her", "a", "an", "any", "every", "no", "that"})
+_FUNCTION_DISPLAY = {"it": "IT", "hr": "HR", "it security": "IT security"}
 # Functions that need a determiner to be a reference ("on board" is not the board).
 _FUNCTIONS_NEED_DET = frozenset({"board", "committee", "council", "leadership"})
-_NAME_TITLE_GAP = re.compile(
-    r"^\s*,?\s*(?:who\s+is|who['’]s|is|was)?\s*(?:our|my|the)?\s*$", re.IGNORECASE
-)
+_NAME_TITLE_GAP = re.compile(r"^\s*,?\s*(?:who\s+is|who['’]s|is|was)?\s*(?:our|my|the)?\s*$", re.IGNORECASE)
 _TITLE_NAME_GAP = re.compile(r"^\s*,?\s*$")
 _NAME_FROM_FUNCTION = re.compile(
     r"^\s*(?:\w+\s+)?(?:from|in|on|over\s+in)\s+(?:the\s+|our\s+)?$", re.IGNORECASE
 )
 _SELF_ROLE = re.compile(r"\b(?:i['’]m|i\s+am|as)\s+(?:the|a|an|our)?\s*$", re.IGNORECASE)
+# Words before a proper noun that make it a product or system, not a person ("integrates with Okta").
+_PRODUCT_BEFORE = re.compile(
+    r"\b(?:integrat\w*|connect\w*|sync\w*|use[sd]?|using|switch(?:ed|ing)?|migrat\w*|built|runs?|running|"
+    r"licen[cs]e\w*|subscri\w*|deploy\w*|install\w*|log\s+into|via)\s+(?:with\s+|to\s+|on\s+|from\s+|into\s+)?$",
+    re.IGNORECASE,
+)
+# Contexts that only a person takes, to accept a proper noun the NER did not tag PERSON.
+_PERSON_BEFORE = re.compile(
+    r"\b(?:loop(?:ing)?\s+in|bring(?:ing)?\s+in|cc|copy\s+in|ask(?:ed)?|tell|told|check\s+with|talk(?:ed)?\s+to|"
+    r"speak\s+(?:to|with)|spoke\s+(?:to|with)|send\s+it\s+to|forward\s+it\s+to|meet\s+with|met\s+with|"
+    r"introduce\s+you\s+to|colleague|boss|manager)\s+$",
+    re.IGNORECASE,
+)
+_PERSON_AFTER = re.compile(
+    r"^(?:\s+(?:from|in|on)\s+(?:the\s+)?(?:finance|procurement|purchasing|legal|it|security|compliance|hr|"
+    r"accounting|operations|ops|the\s+board)\b|\s+(?:will|wants|needs|said|says|asked|mentioned|thinks|signs|"
+    r"approves|runs|owns|leads|handles)\b|['’]ll\b|['’]s\s+(?:calendar|team|approval|sign-?off|call|decision|boss)\b"
+    r"|,\s+(?:our|my)\s+)",
+    re.IGNORECASE,
+)
+_PERSON_AFTER_NARROW = re.compile(
+    r"^(?:\s+(?:from|in|on)\s+(?:the\s+)?(?:finance|procurement|purchasing|legal|it|security|compliance|hr|"
+    r"accounting|operations|ops)\b|,\s+(?:our|my)\s+)",
+    re.IGNORECASE,
+)
+_OPEN_CLASS = frozenset({"NOUN", "ADV", "ADJ", "VERB", "INTJ", "X"})
 _OUTSIDE_AFTER = re.compile(
     r"^\s*(?:,\s*)?(?:at|from|over\s+at|with)\s+(?!(?:the\s+|our\s+)?(?:finance|procurement|purchasing|legal|it\b|"
     r"security|compliance|board|hr|accounting|ops|operations|corporate|headquarters|hq|the\s+district|the\s+office)\b)"
@@ -119,7 +144,7 @@ _OUTSIDE_AFTER = re.compile(
 )
 _OUTSIDE_BEFORE = re.compile(
     r"\b(?:your|their|his|her|customer|customers|client|clients|reference|references|competitor|vendor|consultant|"
-    r"recruiter|friend|buddy|analyst)\s+(?:[\w-]+\s+){0,2}$",
+    r"recruiter|friend|buddy|analyst)[,\s]+(?:[\w-]+[,\s]+){0,2}$",
     re.IGNORECASE,
 )
 
@@ -381,6 +406,35 @@ def _mentions_in_sentence(
         if first in _NOT_NAMES or len(first) < 2 or raw.lower() in competitors:
             continue
         names.append((ent.start_char - off, ent.end_char - off, raw))
+    # The small NER model misses many first names ("loop in Jenna from procurement"): a capitalised
+    # proper noun in a context only people take counts as a name too. The tagger also misreads a
+    # sentence-initial name ("Raj from finance will ..."), so other capitalised open-class words count
+    # in the narrowest context only: "<Name> from <function>" or "<Name>, our <title>".
+    for tok in sent:
+        if not tok.text[:1].isupper() or tok.ent_type_ not in {"", "NORP", "PERSON"} or not tok.is_alpha:
+            continue
+        if tok.pos_ != "PROPN" and (tok.pos_ not in _OPEN_CLASS or not tok.is_sent_start):
+            continue
+        if function_key(tok.text) or title_key(tok.text):
+            continue
+        a = tok.idx - off
+        if any(x <= a < y for x, y, _ in names) or tok.lower_ in _NOT_NAMES or tok.lower_ in competitors:
+            continue
+        end_tok = tok
+        nxt = tok.nbor(1) if tok.i + 1 < sent.end else None
+        if (
+            nxt is not None
+            and nxt.pos_ == "PROPN"
+            and nxt.text[:1].isupper()
+            and nxt.ent_type_ in {"", "PERSON"}
+        ):
+            end_tok = nxt
+        b = end_tok.idx + len(end_tok.text) - off
+        narrow = tok.pos_ != "PROPN"
+        if (not narrow and (_PERSON_BEFORE.search(text[:a]) or _PERSON_AFTER.match(text[b:]))) or (
+            narrow and _PERSON_AFTER_NARROW.match(text[b:])
+        ):
+            names.append((a, b, text[a:b]))
     # Speech recognition lowercases names the NER misses: known buyer first names count too.
     for m in re.finditer(r"\b[a-z][a-z'’]+\b", text):
         w = m.group(0).lower().strip("'’")
@@ -393,7 +447,11 @@ def _mentions_in_sentence(
         first = name.split()[0].lower()
         if first in seller_first and first not in buyer_first:
             continue
-        if _OUTSIDE_BEFORE.search(text[:a]) or _OUTSIDE_AFTER.search(text[b:]):
+        if (
+            _OUTSIDE_BEFORE.search(text[:a])
+            or _OUTSIDE_AFTER.search(text[b:])
+            or _PRODUCT_BEFORE.search(text[:a])
+        ):
             continue
         if (
             raw[:1].islower()
@@ -413,7 +471,7 @@ def _mentions_in_sentence(
                 or (r.start >= b and _NAME_TITLE_GAP.match(text[b : r.start]))
                 or (r.kind == "function" and r.start >= b and _NAME_FROM_FUNCTION.match(text[b : r.start]))
             ):
-                title = r.text if r.kind == "person" else r.key
+                title = r.text if r.kind == "person" else _FUNCTION_DISPLAY.get(r.key, r.key)
                 linked_roles.add(ri)
                 break
         book.add(
@@ -438,7 +496,8 @@ def _mentions_in_sentence(
                 continue
             if not _function_is_reference(doc, sent.start_char, r):
                 continue
-            book.add(Stakeholder(name=None, title=r.key, on_call=False, kind="function", evidence=(ev,)))
+            title = _FUNCTION_DISPLAY.get(r.key, r.key)
+            book.add(Stakeholder(name=None, title=title, on_call=False, kind="function", evidence=(ev,)))
         else:
             if r.det not in _BUYER_DETERMINERS:
                 continue

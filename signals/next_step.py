@@ -77,7 +77,9 @@ _LET_RE = re.compile(rf"\b(?P<subj>let{_APOS}?s|let\s+us|let\s+me)\s+{_FILLER}{_
 _PROPOSAL_RE = re.compile(
     rf"\b(?:(?:can|could|shall|should)\s+we|why\s+don{_APOS}?t\s+we|how\s+about|what\s+about|"
     rf"(?:would|does|do|will)\s+(?:\w+\s+){{0,6}}?(?:work|suit)|are\s+you\s+(?:free|open|available)|"
-    rf"would\s+you\s+be\s+(?:free|open|available))\b(?:\s+{_FILLER}{_VERB})?",
+    rf"would\s+you\s+be\s+(?:free|open|available))\b(?:\s+{_FILLER}{_VERB})?"
+    # "the next step would be a technical review": a proposal nobody has taken yet.
+    rf"|\b(?P<next>next\s+steps?)\s+(?:is|are|would\s+be|will\s+be|should\s+be|{_APOS}s|{_APOS}d\s+be)\b",
     re.IGNORECASE,
 )
 _REQUEST_RE = re.compile(
@@ -103,6 +105,7 @@ _PAST_EVENT_RE = re.compile(r"\b(?:was|were|had|did|went)\b", re.IGNORECASE)
 _FOLLOW_UP_VERBS = frozenset(
     [
         "send",
+        "follow",
         "email",
         "e-mail",
         "forward",
@@ -302,7 +305,8 @@ _CLAUSE_SPLIT = re.compile(
 )
 
 _ACCEPT_RE = re.compile(
-    r"\b(?:sounds?\s+(?:good|great|perfect|fine|like\s+a\s+plan)|works?\s+(?:for\s+(?:me|us)|great|fine)|that\s+works|"
+    r"\b(?:sounds?\s+(?:good|great|perfect|fine|right|like\s+a\s+plan)|makes\s+sense|agreed|i\s+agree|fair\s+enough"
+    r"|works?\s+(?:for\s+(?:me|us)|great|fine)|that\s+works|"
     rf"(?:should|would|will)\s+work|perfect|great|let{_APOS}?s\s+do|yes|yeah|yep|yup|sure|absolutely|definitely|of\s+course|"
     r"okay|ok|will\s+do|see\s+you|talk\s+(?:then|soon|monday|tuesday|wednesday|thursday|friday)|looking\s+forward|"
     rf"deal|count\s+(?:me|us)\s+in|happy\s+to|i\s+can\s+do|we\s+can\s+do|send\s+it|i{_APOS}ll\s+(?:be\s+there|make\s+sure|"
@@ -438,7 +442,8 @@ def _conditional(clause: str, match_end: int) -> bool:
     cond = _CONDITIONAL_AFTER.search(tail)
     if cond and not _POLITE_IF.search(tail[cond.start() :]):
         return True
-    return bool(_LEADING_IF.search(clause[:match_end]))
+    lead = _LEADING_IF.search(clause[:match_end])
+    return bool(lead) and not _POLITE_IF.search(lead.group(0))
 
 
 def _owner_for(subj: str, name: str | None, u: Utterance, known_names: set[str]) -> str | None:
@@ -506,14 +511,19 @@ def _candidate(
             owner = _owner_for(subj, name, u, known_names)
             return _Candidate("commitment", clause, clause[m.start("verb") :].strip(" .?!"), owner, dates)
     pm = _PROPOSAL_RE.search(clause)
-    if pm and (day_named or (pm.groupdict().get("verb") and pm.group("verb").lower() in _FOLLOW_UP_VERBS)):
+    if pm and (
+        day_named
+        or pm.group("next")
+        or (pm.groupdict().get("verb") and pm.group("verb").lower() in _FOLLOW_UP_VERBS)
+    ):
         if vague and not day_named:
             reject("vague")
             return None
         if _conditional(clause, pm.end()):
             reject("conditional")
             return None
-        return _Candidate("proposal", clause, clause[pm.start() :].strip(" .?!"), "both sides", dates)
+        owner = None if pm.group("next") else "both sides"
+        return _Candidate("proposal", clause, clause[pm.start() :].strip(" .?!"), owner, dates)
     rm = _REQUEST_RE.search(clause)
     if rm and not clause.rstrip().endswith("?"):
         if _conditional(clause, rm.end()):

@@ -76,6 +76,11 @@ _CUES: dict[str, tuple[list[str], list[str]]] = {
             r"\b(?:price|pricing|cost|quote|number)\b[^.?!]{0,30}\b(?:steep|hard\s+to\s+justify|a\s+stretch|a\s+tough\s+sell|"
             r"a\s+concern|an\s+issue|a\s+problem|a\s+sticking\s+point|a\s+lot\s+to\s+swallow|out\s+of\s+reach)\b",
             r"\bhard\s+to\s+justify\s+the\s+(?:cost|price|spend)\b|\bsticker\s+shock\b",
+            r"\b(?:that|it|this)(?:'s|\s+is|\s+seems|\s+sounds|\s+feels)\s+(?:(?:pretty|a\s+bit|a\s+little|quite|"
+            r"really|very|super|kind\s+of|kinda|awfully)\s+)?(?:expensive|pricey|steep|costly)\b",
+            r"\b(?:a\s+lot\s+of\s+money|out\s+of\s+our\s+price\s+range|more\s+than\s+we\s+(?:expected|were\s+expecting|"
+            r"planned|wanted\s+to\s+spend))\b",
+            r"\bbudget\s+(?:isn't|is\s+not|just\s+isn't)\s+there\b|\b(?:can't|cannot)\s+(?:spend|justify)\s+that\b",
         ],
         [r"\b(?:price|pricing|priced|cost|costs|budget|expensive|afford|quote|discount|spend|money|pay)\b"],
     ),
@@ -92,6 +97,9 @@ _CUES: dict[str, tuple[list[str], list[str]]] = {
             r"hiring\s+freeze|budget\s+freeze)\b",
             r"\bnot\s+(?:a|our)\s+(?:top\s+)?priority\s+(?:right\s+now|this\s+(?:year|quarter)|at\s+the\s+moment)\b",
             r"\b(?:maybe|probably|realistically)\s+(?:next|later\s+(?:this|next))\s+(?:year|quarter)\b",
+            r"\bnot\s+this\s+(?:year|quarter|fiscal\s+year)\b|\b(?:now|this)\s+(?:isn't|is\s+not)\s+(?:a\s+good|the\s+right)"
+            r"\s+time\b",
+            r"\b(?:revisit|circle\s+back\s+on|pick\s+(?:this|it)\s+(?:back\s+)?up)\b[^.?!]{0,30}\b(?:in|next|after|once)\b",
         ],
         [
             r"\b(?:timing|timeline|right\s+now|next\s+year|next\s+quarter|later|busy|wait|agenda|priority|priorities)\b"
@@ -112,6 +120,9 @@ _CUES: dict[str, tuple[list[str], list[str]]] = {
             r"already\s+use|have\s+(?:now|today))\b",
             r"\b(?:their|the\s+other)\s+(?:quote|price|pricing|proposal|offer|bid|demo)\b",
             r"\b(?:your|a)\s+competitor\b|\bother\s+vendors?\b",
+            r"\b(?:already|currently)\s+(?:have|use|pay\s+for)\s+(?:a|an|another|some)\s+(?:\w+\s+)?(?:tool|system|"
+            r"solution|vendor|platform|product|provider)\s+(?:for|that)\b",
+            r"\bleaning\s+(?:toward|towards)\s+(?:the\s+other|another|[A-Z])",
         ],
         [r"\b(?:vendor|competitor|alternative|other\s+option|another\s+option)\b"],
     ),
@@ -126,6 +137,9 @@ _CUES: dict[str, tuple[list[str], list[str]]] = {
             r"\b(?:run|take)\s+(?:it|this|that)\s+(?:by|past|to)\s+(?:my|our|the)\s+\w+",
             r"\b(?:final\s+(?:say|call|decision)|decision\s+maker)\b[^.?!]{0,30}\b(?:is|sits|rests|lies|with)\b",
             r"\b(?:don't|do\s+not)\s+have\s+(?:the\s+)?(?:authority|sign[\s-]?off|final\s+say)\b",
+            r"\b(?:have|need|has|needs|'d\s+have|'d\s+need)\s+to\s+(?:talk|check|speak|run\s+(?:it|this|that))\s+"
+            r"(?:to|with|by|past)\s+(?:my|our|the)\s+(?:boss|manager|director|vp|cfo|ceo|coo|cto|cio|board|leadership|"
+            r"partners?|owner|owners|exec\w*|superintendent|committee|procurement|finance)\b",
         ],
         [r"\b(?:decision|decide|approve|approval|sign|boss|board|cfo|ceo|leadership|procurement)\b"],
     ),
@@ -143,6 +157,8 @@ _CUES: dict[str, tuple[list[str], list[str]]] = {
             r"\b(?:don't|do\s+not)\s+(?:really\s+)?need\s+(?:it|this|that|all|any)\b",
             r"\bnice\s+to\s+have\b|\bnot\s+convinced\b|\bwhy\s+would\s+we\s+(?:switch|change|need)\b",
             r"\bnot\s+sure\s+(?:we|i)\s+(?:need|see\s+the)\b",
+            r"\b(?:don't|do\s+not)\s+(?:really\s+)?have\s+(?:that|this|that\s+kind\s+of)\s+problem\b",
+            r"\bnot\s+(?:really\s+)?something\s+we\s+(?:need|want|care\s+about)\b",
         ],
         [r"\b(?:worth|value|different|difference|convinced|switch|necessary|useful)\b"],
     ),
@@ -188,7 +204,7 @@ _NEGATED_INSIDE = re.compile(rf"\b{_NEG}\b", re.IGNORECASE)
 # Negations that are the objection itself ("can't afford", "no budget"), not a turn-around.
 _KEEPS_NEGATION = re.compile(
     r"can['’]?t|cannot|couldn['’]t|don['’]t\s+have|no\s+budget|won['’]t|without|"
-    r"not\s+the\s+right",
+    r"not\s+the\s+right|isn['’]t\s+there|is\s+not\s+there",
     re.IGNORECASE,
 )
 # Cues that carry their own negation and must not be turned around by it.

@@ -147,3 +147,17 @@ def test_unnamed_speakers_from_audio_have_no_name() -> None:
     )
     assert mt["buyer_participants"] == 1
     assert [(s["name"], s["on_call"]) for s in mt["stakeholders"]] == [(None, True)]
+
+
+def test_name_with_function_is_one_person_and_products_are_not_people() -> None:
+    mt = _run(
+        _call(
+            [
+                (HELEN, "Raj from finance will run the numbers, and finance also wants the audit report."),
+                (TOM, "We use Salesforce today, and it integrates with Okta."),
+                (HELEN, "I'll loop in Jenna from procurement once we have a quote."),
+            ]
+        )
+    )
+    others = {(s["name"], s["title"]) for s in mt["stakeholders"] if not s["on_call"]}
+    assert others == {("Raj", "finance"), ("Jenna", "procurement")}

@@ -163,3 +163,22 @@ def test_unowned_undated_step_from_declined_offer_is_dropped() -> None:
     ns = _run([(REP, "I can put together a savings estimate for you."), (BUYER, "No, we're not interested.")])
     assert ns["present"] is False
     assert ns["not_next_steps"][0]["why"] == "buyer declined"
+
+
+def test_polite_if_keeps_the_offer_and_named_next_step_needs_acceptance() -> None:
+    offered = _run([(REP, "If it helps, I can send over a case study."), (BUYER, "Sure, thanks.")])
+    assert (offered["present"], offered["owned"], offered["dated"]) == (True, True, False)
+    proposed = _run(
+        [
+            (REP, "So the next step would be a technical review with your IT team."),
+            (BUYER, "That sounds right."),
+        ]
+    )
+    assert (proposed["present"], proposed["owned"]) == (True, False)
+    ignored = _run(
+        [
+            (REP, "So the next step would be a technical review with your IT team."),
+            (BUYER, "Let me think about it."),
+        ]
+    )
+    assert ignored["present"] is False
