@@ -42,6 +42,7 @@ test-fast: install
 
 bench: install
 	$(PY) bench/transcribe.py
+	$(PY) bench/storage.py
 	$(PY) bench/signals.py
 
 # Regenerate the README's configuration table from callcoach.settings.Settings.
