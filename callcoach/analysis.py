@@ -27,7 +27,8 @@ def transcript_part(transcript: Transcript) -> dict[str, Any]:
         "transcript": [
             {"speaker": u.speaker, "side": u.side, "start": round(u.start, 2), "end": round(u.end, 2),
              "text": u.text,
-             **({"words": [[w.text, round(w.start, 2), round(w.end, 2)] for w in u.words]} if u.words else {})}
+             **({"words": [[w.text, round(w.start, 2), round(w.end, 2)] for w in u.words]}
+                if u.words else {})}
             for u in transcript.utterances
         ],
     }
