@@ -233,6 +233,7 @@ _TAG = re.compile(
     r"(?:it|you|they|we|that|he|she|there)"
     r"|is that right|you know|know what i mean|sound good|make sense|got it|see what i mean)\s*[?.!]*$",
 )
+_NEGATIVE_TAG = re.compile(r",\s*\w+n['’]?t \w+\s*\??\s*$")
 _DANGLING_TAGS = frozenset(
     {"DT", "IN", "CC", "PRP$", "TO", "WDT", "WP", "WP$", "WRB", "MD", "EX", "PDT", "HYPH"}
 )
@@ -279,6 +280,13 @@ def _strip_markers(norm: str) -> str:
     return " ".join(words)
 
 
+def _vocative(tok: Token) -> bool:
+    """A name set off by a comma ("Greg, how ..."): the person addressed, though the small parser
+    often calls it the subject."""
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    return tok.pos_ in {"PROPN", "NOUN"} and nxt is not None and nxt.text == ","
+
+
 def _clause_verb(tok: Token) -> Token:
     """The verb (or root) whose clause `tok` belongs to."""
     head = tok
@@ -321,6 +329,7 @@ def _wh_question(sent: Span) -> Token | None:
             continue  # "I know what you mean", "that's how it works"
         if any(
             c.dep_ in {"nsubj", "nsubjpass", "expl"} and c.i < tok.i and c.i >= sent.start
+            and not _vocative(c)
             for c in verb.children
         ):
             continue  # a subject before the wh-word: a statement ("we know how it works")
@@ -424,6 +433,9 @@ def classify_sentence(sent: Span) -> tuple[QuestionForm, bool, str] | None:
         return "prompt", True, prompt
     wh = _wh_question(sent)
     aux = _inverted_aux(sent)
+    neg_tag = _NEGATIVE_TAG.search(sent.text.lower())
+    if aux is not None and neg_tag and aux.idx - sent.start_char >= neg_tag.start():
+        aux = None  # the auxiliary of the tag itself: "it's quick, isn't it?"
     if _TAG.search(norm.replace("?", " ").strip()) and not (wh or aux) and not _TAG.fullmatch(norm):
         return None  # "you're on mailbox pro right now, right?"
     if wh is not None and (aux is None or wh.i < aux.i):

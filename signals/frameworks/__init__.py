@@ -28,8 +28,9 @@ if TYPE_CHECKING:
 __all__ = ["Framework", "FrameworkElement", "Coverage", "load_framework", "framework_coverage"]
 
 # MiniLM cosine between a paraphrased question and its example is about 0.55-0.8; unrelated
-# sentences of a sales call score 0.1-0.4. 0.5 keeps paraphrases and drops topic neighbours.
-COVERAGE_MIN_SIMILARITY = 0.5
+# sentences of a sales call score 0.1-0.4. 0.45 keeps paraphrases (utterance embeddings dilute a
+# question with its small talk) and drops topic neighbours.
+COVERAGE_MIN_SIMILARITY = 0.45
 # Quotes kept per covered element: enough to check the claim, short enough to read.
 EVIDENCE_PER_ELEMENT = 2
 # Utterances shorter than this are acknowledgements ("sure", "okay, thanks") whose embeddings
