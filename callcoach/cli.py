@@ -56,6 +56,16 @@ def _unexpected(path: Path | str, exc: Exception) -> typer.Exit:
     return typer.Exit(code=1)
 
 
+def _quiet_model_loading() -> None:
+    # transformers draws a "Loading weights" bar on stderr for every model load: noise next to our
+    # own progress bar and the one-line errors. It honours huggingface_hub's switch.
+    try:
+        from huggingface_hub.utils import disable_progress_bars
+    except ImportError:
+        return
+    disable_progress_bars()
+
+
 @app.command()
 def analyze(
     file: Annotated[Path, typer.Argument(help="A recording (wav, mp3, m4a, flac, ogg, mp4, webm) "
@@ -68,6 +78,7 @@ def analyze(
     from callcoach.progress import stage_progress
 
     settings = get_settings()
+    _quiet_model_loading()
     try:
         # Only a terminal gets the bar: piped or captured stderr keeps just the error line.
         with stage_progress(err, enabled=err.is_terminal) as progress:
@@ -96,6 +107,7 @@ def ingest(
     from callcoach.progress import stage_progress
 
     settings = get_settings()
+    _quiet_model_loading()
     call_meta = None
     if meta is not None:
         import ingest as ingest_stage
