@@ -57,8 +57,8 @@ def describe_url(url: str) -> str:
 
 def storage_error(what: str, exc: BaseException, url: str | None = None) -> StorageError:
     """A StorageError with one readable line: what failed, where, and the driver's reason."""
-    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0] if str(exc).strip() else type(
-        exc).__name__
+    detail = str(getattr(exc, "orig", None) or exc).strip()
+    reason = detail.splitlines()[0] if detail else type(exc).__name__
     where = f" ({describe_url(url)})" if url else ""
     return StorageError(f"{what} failed{where}: {reason}")
 
