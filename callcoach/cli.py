@@ -1,6 +1,9 @@
 """The `callcoach` command line (Typer). A thin edge: parse, call the pipeline, print.
 
-Errors a user can fix (bad input) exit 2 with one line on stderr naming the file and the problem.
+Commands here: analyze, ingest, calls, show (coaching and ops commands register themselves from
+cli_coaching / cli_ops). Every failure is one line on stderr, never a traceback (``-v`` logs it):
+bad input exits 2 naming the file and the problem; other callcoach errors (database, model,
+unknown call) and unforeseen library errors on a file exit 1.
 """
 
 from __future__ import annotations
