@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import soundfile as sf
 
 import ingest
 from bench.quality import word_error_rate
@@ -55,3 +58,14 @@ def test_mono_with_metadata_names_and_sides_each_turn(settings: Settings, name: 
         assert u.side == r["side"]
         if r["side"] == "rep" or len(ref["participants"]) == 2:
             assert u.speaker == r["speaker"]  # names only where the metadata makes them unambiguous
+
+
+def test_mono_single_voice_is_one_speaker(settings: Settings, tmp_path: Path) -> None:
+    """Only the rep's channel of the stereo fixture: one voice, not a split of it."""
+    samples, rate = sf.read(AUDIO / "stereo_two_speakers.wav", dtype="float32", always_2d=True)
+    single = tmp_path / "rep_only.wav"
+    sf.write(single, samples[:, 0], rate, subtype="PCM_16")
+    transcript = transcribe_call(ingest.read_input(single, settings=settings), CallMeta(call_id="rep-only"),
+                                 settings=settings)
+    assert len(transcript.speakers) == 1
+    assert transcript.speakers[0].side == "rep"  # the only voice asks every question

@@ -91,16 +91,16 @@ SAMPLE_BUYER = Person("Alicia Gomez", "buyer", "Director of Support Operations",
 SAMPLE = Fixture("sample_call", (SAMPLE_REP, SAMPLE_BUYER), (
     (0, "Hi Alicia, this is Jordan from Fernhill. Thanks for making time today."),
     (1, "Happy to, Jordan."),
-    (0, "To start, what made support tooling a priority for you this quarter?"),
+    (0, "First, what made support a priority for your team this quarter?"),
     (1, "Our agents spend about ten hours a week copying tickets between systems, "
         "and we lost two large customers last quarter because replies were slow."),
     (0, "How are those tickets handled today, step by step?"),
     (1, "Someone exports a spreadsheet every morning and assigns tickets by hand."),
     (0, "What would it mean for the team if that work went away?"),
-    (1, "Honestly, the price worries me. Our budget is tight until July."),
+    (1, "Honestly, the price worries me. We have no budget until July."),
     (0, "That makes sense. We can start with one team and a smaller plan."),
     (1, "That could work."),
-    (0, "Great. I will send a proposal by Thursday, and let's meet on Tuesday, "
+    (0, "Great. I will send you a proposal on Thursday, and let's meet on Tuesday, "
         "March seventeenth at two p m, with your finance lead."),
     (1, "Sounds good, I will invite her."),
 ), stereo=True)
@@ -118,11 +118,11 @@ SAMPLE_META = {
 
 
 def speak(text: str, voice: str) -> np.ndarray:
-    """espeak-ng renders at 22.05 kHz; sox resamples to 16 kHz mono float."""
+    """espeak-ng renders at 22.05 kHz; sox resamples to 16 kHz (-D: no random dither, so reruns match)."""
     with tempfile.TemporaryDirectory() as tmp:
         raw, out = Path(tmp) / "raw.wav", Path(tmp) / "16k.wav"
         subprocess.run(["espeak-ng", "-v", voice, "-s", str(WPM), "-w", str(raw), text], check=True)
-        subprocess.run(["sox", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(out)], check=True)
+        subprocess.run(["sox", "-D", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(out)], check=True)
         samples, rate = sf.read(out, dtype="float32")
     assert rate == RATE
     return np.asarray(samples, dtype=np.float32)
