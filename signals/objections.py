@@ -50,6 +50,9 @@ METHOD = (
 # paraphrases of an objection above 0.6.
 WEAK_CUE_MIN_SIM = 0.50
 EMBEDDING_ONLY_MIN_SIM = 0.62
+# Shorter buyer sentences ("Not really.", "Okay, sure.") are acknowledgements; deciding them by
+# embedding only adds noise, so they are not embedded.
+MIN_EMBED_WORDS = 4
 # The category must beat the closest non-objection by this much: with a topic word only
 # (WEAK_CUE_MARGIN) and with no cue at all (EMBEDDING_ONLY_MARGIN).
 WEAK_CUE_MARGIN = 0.10
@@ -229,7 +232,7 @@ class Objection:
     end: float
     speaker: str
     cue: str | None
-    similarity: float
+    similarity: float | None  # None where the sentence was decided by its cue alone
     evidence: Evidence
 
     def to_dict(self) -> dict[str, Any]:
@@ -240,7 +243,7 @@ class Objection:
             "end": round(self.end, 2),
             "speaker": self.speaker,
             "cue": self.cue,
-            "similarity": round(self.similarity, 3),
+            "similarity": round(self.similarity, 3) if self.similarity is not None else None,
             "evidence": [self.evidence.to_dict()],
             "method": METHOD,
         }
@@ -334,28 +337,38 @@ def objections(ctx: SignalContext) -> ObjectionsResult:
             rows.append((i, s.text.strip(), s.start_char, s.end_char))
     if not rows:
         return ObjectionsResult(())
-    vectors = _sentence_vectors(ctx, rows)
-    cats, negatives = _example_matrix()
     competitors = list(ctx.settings.competitors)
-    found: dict[tuple[int, str], Objection] = {}
-    for (i, sent, a, b), vec in zip(rows, vectors, strict=True):
-        u = ctx.utterances[i]
-        question = _is_question(sent)
-        neg_sim = float((negatives @ vec).max())
-        sims = {c: float((cats[c] @ vec).max()) for c in CATEGORIES}
-        top = max(sims, key=sims.__getitem__)
-        strong = {
+    strong = [
+        {
             c: _competitor_cue(sent, competitors) if c == "competitor" else _strong_cue(c, sent)
             for c in CATEGORIES
         }
-        any_strong = any(strong.values())
+        for _, sent, _, _ in rows
+    ]
+    questions = [_is_question(sent) for _, sent, _, _ in rows]
+    # The embedding decides only sentences with no strong cue that are no question and long enough
+    # to state something; a one-sentence utterance has its (shared) embedding anyway.
+    wanted = [
+        not any(cues.values()) and not q and len(sent.split()) >= MIN_EMBED_WORDS
+        for cues, q, (_, sent, _, _) in zip(strong, questions, rows, strict=True)
+    ]
+    vectors = _sentence_vectors(ctx, rows, wanted)
+    cats, negatives = _example_matrix()
+    found: dict[tuple[int, str], Objection] = {}
+    for k, (i, sent, a, b) in enumerate(rows):
+        u = ctx.utterances[i]
+        vec = vectors[k]
+        sims = {c: float((cats[c] @ vec).max()) for c in CATEGORIES} if vec is not None else {}
+        neg_sim = float((negatives @ vec).max()) if vec is not None else 1.0
+        top = max(sims, key=sims.__getitem__) if sims else None
+        any_strong = any(strong[k].values())
         for c in CATEGORIES:
-            cue = strong[c]
+            cue = strong[k][c]
             if cue == "":
                 continue  # the category is named and denied
             fires = cue is not None
             # Without a strong cue in the sentence, only the one category it is closest to may fire.
-            if not fires and not any_strong and not question and c == top:
+            if not fires and wanted[k] and not any_strong and c == top:
                 weak = _weak_cue(c, sent)
                 if weak is not None and sims[c] >= WEAK_CUE_MIN_SIM and sims[c] - neg_sim >= WEAK_CUE_MARGIN:
                     cue, fires = weak, True
@@ -371,33 +384,31 @@ def objections(ctx: SignalContext) -> ObjectionsResult:
                 end=end,
                 speaker=u.speaker,
                 cue=cue,
-                similarity=sims[c],
+                similarity=sims.get(c),
                 evidence=Evidence.of(u),
             )
     items = sorted(found.values(), key=lambda o: (o.start, CATEGORIES.index(o.category)))
     return ObjectionsResult(tuple(items))
 
 
-def _sentence_vectors(ctx: SignalContext, rows: list[tuple[int, str, int, int]]) -> np.ndarray:
-    """One embedding per buyer sentence; a one-sentence utterance reuses the shared utterance row."""
-    import numpy as np
-
+def _sentence_vectors(
+    ctx: SignalContext, rows: list[tuple[int, str, int, int]], wanted: list[bool]
+) -> list[np.ndarray | None]:
+    """Embeddings of buyer sentences: a one-sentence utterance reuses the shared utterance row; the
+    sentences of longer utterances are embedded in one batch, and only where `wanted`."""
     from callcoach.nlp import embed
 
     per_utt: dict[int, int] = {}
     for i, *_ in rows:
         per_utt[i] = per_utt.get(i, 0) + 1
-    single = [r for r in rows if per_utt[r[0]] == 1]
-    multi = [r for r in rows if per_utt[r[0]] > 1]
-    dim = _example_matrix()[1].shape[1]
-    out = np.zeros((len(rows), dim), dtype=np.float32)
-    shared = ctx.embeddings if single else None
-    fresh = embed([r[1] for r in multi]) if multi else None
-    mi = 0
-    for k, r in enumerate(rows):
-        if per_utt[r[0]] == 1 and shared is not None:
-            out[k] = shared[r[0]]
-        elif fresh is not None:
-            out[k] = fresh[mi]
-            mi += 1
+    out: list[np.ndarray | None] = [None] * len(rows)
+    if any(per_utt[r[0]] == 1 for r in rows):
+        shared = ctx.embeddings
+        for k, r in enumerate(rows):
+            if per_utt[r[0]] == 1:
+                out[k] = shared[r[0]]
+    todo = [k for k, r in enumerate(rows) if per_utt[r[0]] > 1 and wanted[k]]
+    if todo:
+        for k, vec in zip(todo, embed([rows[k][1] for k in todo]), strict=True):
+            out[k] = vec
     return out
