@@ -134,6 +134,8 @@ def _closed_questions(call: CallView) -> list[dict[str, Any]]:
     listed = dig(call.signals, "discovery", "question_list")
     if isinstance(listed, list) and listed:
         from_signal = [_plain(q) for q in listed if _is_quote(q) and q.get("open") is False]
+        # Show first the quotes whose closed question a reader can see at a glance.
+        from_signal.sort(key=lambda q: not is_closed_question(q["text"]))
         return from_signal[:MAX_QUOTES] or _monologue(call)
     closed = [quote(u) for u in call.by_side("rep") if is_closed_question(u.text)]
     if closed:

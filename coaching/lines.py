@@ -25,8 +25,8 @@ WRITERS: dict[str, Writer] = {}
 MAX_PHRASE_WORDS = 16
 
 _CLAUSE_SPLIT = re.compile(
-    r"(?<=[.;:!?])\s+|,\s+(?:and|but|so|which|because)\s+|,\s+|\s+(?:but|because|which)\s+|"
-    r"\s+-{1,2}\s+|\s+—\s+"
+    r"((?<=[.;:!?])\s+|,\s+(?:and|but|so|which|because)\s+|,\s+|\s+(?:but|because|which)\s+|"
+    r"\s+-{1,2}\s+|\s+—\s+)"
 )
 _SENTENCES = re.compile(r"[^.!?]+[.!?]*")
 # A fragment shorter than this ("Honestly", "Not really") is joined to the clause after it.
@@ -68,20 +68,23 @@ def register(name: str) -> Callable[[Writer], Writer]:
 
 
 def _clauses(text: str) -> list[str]:
-    """Clauses of `text`; interjections ("Not really.") dropped, short comma fragments joined on."""
+    """Clauses of `text`; interjections ("Not really.") dropped, short comma fragments joined to the
+    next clause with their original joining words ("Price matters, but it's not everything")."""
     out: list[str] = []
     for sentence in _SENTENCES.findall(text) or [text]:
-        parts = [_FILLER.sub("", c.strip(" ,.;:!?\"'")).strip() for c in _CLAUSE_SPLIT.split(sentence)]
+        pieces = _CLAUSE_SPLIT.split(sentence)  # clause, separator, clause, ... (separators captured)
+        clauses, seps = pieces[0::2], [*pieces[1::2], ""]
         carry = ""
-        for c in parts:
-            c = f"{carry} {c}".strip() if carry else c
+        for clause, sep in zip(clauses, seps, strict=True):
+            c = f"{carry}{clause}" if carry else _FILLER.sub("", clause.strip(" ,.;:!?\"'")).strip()
+            c = c.strip(" ,.;:!?\"'")
             if len(c.split()) < MIN_CLAUSE_WORDS:
-                carry = c
+                carry = f"{c}{sep}" if c else ""
                 continue
             out.append(c)
             carry = ""
-        if carry and out and len(parts) > 1:
-            out[-1] = f"{out[-1]} {carry}"
+        if carry.strip() and out and len(clauses) > 1:
+            out[-1] = f"{out[-1]} {carry.strip(' ,.;:!?')}"
     return out or [text.strip()]
 
 
@@ -123,8 +126,34 @@ def impact_question(call: CallView) -> str | None:
     return f'You mentioned "{phrase}". Roughly how much time or money does that cost you each month?'
 
 
-def _topic_of(text: str) -> str | None:
-    """The first content noun phrase of a sentence (spaCy noun chunks), e.g. 'the bank relationship'."""
+# Heads of noun phrases that name no topic worth a question ("thanks", "the time", "a question").
+_EMPTY_TOPICS = frozenset(
+    {
+        "something",
+        "anything",
+        "thing",
+        "things",
+        "time",
+        "thanks",
+        "thank",
+        "question",
+        "questions",
+        "today",
+        "lot",
+        "bit",
+        "way",
+        "sense",
+        "call",
+        "minute",
+        "minutes",
+    }
+)
+
+
+def _topic_of(text: str, *, prefer_multiword: bool = False) -> str | None:
+    """The main content noun phrase of a sentence (spaCy noun chunks), e.g. 'the bank relationship':
+    the first one (a question's subject), or with `prefer_multiword` the first multi-word one (a
+    pitch's product phrase), skipping pronouns, names and greetings."""
     try:
         from callcoach.nlp import load_spacy
 
@@ -132,10 +161,14 @@ def _topic_of(text: str) -> str | None:
     except Exception as exc:  # noqa: BLE001 - a missing model only costs the rewrite, not the prompt
         log.debug("no spaCy for topic extraction: %s", exc)
         return None
-    for chunk in doc.noun_chunks:
-        if chunk.root.pos_ != "PRON" and chunk.root.lower_ not in {"something", "anything", "thing", "time"}:
-            return chunk.text
-    return None
+    candidates = [
+        c
+        for c in doc.noun_chunks
+        if c.root.pos_ == "NOUN" and c.root.lower_ not in _EMPTY_TOPICS and c.root.ent_type_ != "PERSON"
+    ]
+    multi = [c for c in candidates if sum(t.pos_ in {"NOUN", "PROPN", "ADJ"} for t in c) >= 2]
+    ranked = (multi if prefer_multiword else []) or candidates
+    return ranked[0].text if ranked else None
 
 
 @register("open_question")
@@ -210,7 +243,7 @@ def dated_next_step(call: CallView) -> str | None:
             f"day that suits you to answer it properly? I'll send the invite today.\""
         )
     reps = sorted(call.by_side("rep"), key=lambda u: u.duration, reverse=True)
-    pitch_topic = _topic_of(reps[0].text) if reps else None
+    pitch_topic = _topic_of(reps[0].text, prefer_multiword=True) if reps else None
     last_buyer = next((u for u in reversed(call.by_side("buyer")) if len(u.text.split()) >= 4), None)
     if pitch_topic and last_buyer is not None:
         return (
@@ -228,7 +261,7 @@ def monologue_to_question(call: CallView) -> str | None:
     if not reps:
         return None
     longest: Utterance = reps[0]
-    topic = _topic_of(longest.text)
+    topic = _topic_of(longest.text, prefer_multiword=True)
     if not topic:
         return None
     pains = pain_statements(call)
