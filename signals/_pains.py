@@ -256,9 +256,10 @@ def _excluded(q: Quantity, sent: Span) -> str | None:
         return "target"
     if _IMPROVEMENT_PHRASES.search(clause):
         return "improvement"
-    if (_PRICE_PHRASES.search(clause) or _in_context(q, sent, _PRICE_LEMMAS)) and not _PAIN_PHRASES.search(
-        clause
-    ):
+    priced = _PRICE_PHRASES.search(clause) or _in_context(q, sent, _PRICE_LEMMAS)
+    # "we paid forty thousand in late fees" is a cost of the problem, not a price quote.
+    painful = _PAIN_PHRASES.search(clause) or any(w.strip(".,!?") in _PAIN_LEMMAS for w in clause.split())
+    if priced and not painful:
         return "price"
     return None
 

@@ -30,7 +30,7 @@ PATIENCE_MAX_PAUSE_S = 10.0
 # Evidence quotes for patience: the quickest replies, where interrupting is likeliest.
 PATIENCE_EVIDENCE = 3
 # Filler words and phrases as ASR writes them; "like" only when spaCy tags it an interjection.
-_FILLERS = re.compile(r"\b(?:um+|uh+|erm+|uhm+|hmm+|you know|i mean|sort of|kind of|basically|literally)\b")
+_FILLERS = re.compile(r"\b(?:um+|uh+|erm+|uhm+|you know|i mean|sort of|kind of|basically|literally)\b")
 
 
 @dataclass(frozen=True, slots=True)

@@ -320,6 +320,10 @@ def _wh_question(sent: Span) -> Token | None:
         if low == "what" and nxt is not None and nxt.lower_ in {"a", "an"}:
             continue  # exclamative: "what a great point"
         verb = _clause_verb(tok)
+        if _opens_clause(tok, sent) and any(
+            t.lower_ in _AUX and t.pos_ == "AUX" for t in tok.doc[tok.i + 1 : min(tok.i + 3, sent.end)]
+        ):
+            return tok  # "how long does ...", "what's ...": fronted and inverted, whatever the parse
         if (
             verb.dep_ in {"relcl", "acl", "advcl", "csubj", "pcomp", "pobj", "dobj", "nsubj", "attr"}
             and verb.i != root.i
@@ -449,7 +453,8 @@ def classify_sentence(sent: Span) -> tuple[QuestionForm, bool, str] | None:
     if marked and not _TAG.fullmatch(norm.replace("?", "").strip() + "?"):
         first = core.split()[0] if core else ""
         if first in _WH:  # an elliptical wh-question the parser missed: "why not?", "what else?"
-            return "marked", first in _OPEN_WH, "?"
+            tok = _first_content(sent)
+            return "marked", _is_open_wh(tok) if tok.lower_ == first else first in _OPEN_WH, "?"
         return "marked", False, "?"
     return None
 
