@@ -33,14 +33,14 @@ from signals.base import SignalContext, register
 log = logging.getLogger("callcoach.signals")
 
 Direction = Literal["negative", "flat", "positive"]
-_CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+")
 Part = Literal["early", "middle", "late"]
+_CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+")
 
 # A drift of at least 0.2 (on the -2..2 scale) counts as a change. With the default scorer a
-# clear warm or cool remark scores about 0.4 in magnitude on average (0.45 / -0.34 on the
+# clear warm or cool remark scores about 0.4 in magnitude on average (+0.41 / -0.35 on the
 # bench's own hand-labelled phrasings) and pain or facts about 0: the late third must differ
 # from the first by half a clear remark per buyer utterance. The bench prints the accuracy at
-# 0.1-0.4 to show the choice is not a knife edge.
+# 0.1-0.4 on the labelled calls to show how sensitive the choice is.
 DRIFT_THRESHOLD = 0.2
 # The same scale for the deal trend: fitted change of call-level buyer sentiment, first to last call.
 DEAL_TREND_THRESHOLD = DRIFT_THRESHOLD
@@ -156,6 +156,8 @@ def measure(ctx: SignalContext, scorer: StanceScorer) -> SentimentResult:
         late = _mean(_select(scores, parts, "late"))
         drift = float(np.clip(late - early, -2.0, 2.0))
     direction = _direction(drift, DRIFT_THRESHOLD)
+    log.debug("sentiment %s: %d buyer utterances, drift %.3f (%s) with %s", transcript.meta.call_id,
+              len(utts), drift, direction, scorer.method)
     return SentimentResult(
         drift=drift, direction=direction, early=early, late=late, call_score=call_score,
         method=f"{scorer.method}: {scorer.description}; buyer utterances, late third minus first "
