@@ -172,23 +172,18 @@ _FOLLOW_UP_VERBS = frozenset(
         "quote",
         "order",
         "kick",
-        "start",
         "organize",
         "organise",
         "circulate",
         "distribute",
         "pass",
         "share",
-        "have",
         "reach",
         "run",
         "compile",
         "outline",
         "estimate",
         "propose",
-        "walk",
-        "demo",
-        "do",
         "set-up",
     ]
 )
@@ -205,7 +200,6 @@ _IN_CALL_VERBS = frozenset(
     [
         "show",
         "walk",
-        "pull",
         "keep",
         "start",
         "begin",
@@ -279,6 +273,12 @@ _NON_ACTION_VERBS = frozenset(
         "afford",
         "say",
     ]
+)
+# Verbs that are a step only with a day named ("let's do the twentieth", "I'll have it ready by Friday"),
+# and mostly filler or in-call talk without one ("I'll have to check", "I'll do a quick demo").
+_DATED_ONLY_VERBS = frozenset({"do", "have", "demo", "be", "go"})
+_IN_CALL_PHRASES = re.compile(
+    r"^(?:pull|bring)\s+up\b|^(?:walk|take)\s+(?:you|them)\b|^share\s+(?:my|the)\s+screen", re.IGNORECASE
 )
 _IN_CALL_OBJECTS = re.compile(
     r"\b(?:my\s+screen|the\s+screen|you\s+around|right\s+now|real\s+quick|quickly\s+now)\b", re.IGNORECASE
@@ -423,13 +423,14 @@ def _other_side(side: str) -> str:
     return "buyer side" if side == "rep" else "rep side" if side == "buyer" else "unknown side"
 
 
-def _verb_ok(verb: str, tail: str, dated: bool) -> str | None:
-    """Why a clause's verb is no after-call action, or None when it is one."""
-    verb = verb.lower()
-    if _IN_CALL_OBJECTS.search(tail) and not dated:
+def _verb_ok(phrase: str, tail: str, dated: bool) -> str | None:
+    """Why a verb phrase ("send", "pull together") is no after-call action; None when it is one."""
+    words = phrase.lower().split()
+    verb = words[0]
+    if (_IN_CALL_OBJECTS.search(tail) or _IN_CALL_PHRASES.match(phrase)) and not dated:
         return "in-call action"
-    if verb in _IN_CALL_VERBS and verb not in _FOLLOW_UP_VERBS and not dated:
-        return "in-call action"
+    if verb in _IN_CALL_VERBS or verb in _DATED_ONLY_VERBS:
+        return None if dated else "in-call action" if verb in _IN_CALL_VERBS else "no action named"
     if verb in _FOLLOW_UP_VERBS:
         return None
     if verb in _NON_ACTION_VERBS or not dated:
@@ -503,7 +504,7 @@ def _candidate(
             if vague and not day_named:
                 reject("vague")
                 return None
-            why = _verb_ok(m.group("verb"), clause[m.end() :], day_named)
+            why = _verb_ok(clause[m.start("verb") : m.end()], clause[m.end() :], day_named)
             if why:
                 continue
             if clause.rstrip().endswith("?") and kind == "commitment" and not subj.lower().startswith("let"):

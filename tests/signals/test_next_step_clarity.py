@@ -100,9 +100,24 @@ def test_touch_base_is_not_a_next_step() -> None:
     assert ns["present"] is False
 
 
-def test_in_call_action_is_not_a_next_step() -> None:
-    ns = _run([(REP, "Let me show you the approval screen."), (BUYER, "Okay, sure.")])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Let me show you the approval screen.",
+        "Let me walk you through the dashboard.",
+        "I'll do a quick demo of the reporting.",
+        "Let me pull up last month's report.",
+    ],
+)
+def test_in_call_action_is_not_a_next_step(line: str) -> None:
+    ns = _run([(REP, line), (BUYER, "Okay, sure.")])
     assert ns["present"] is False
+
+
+def test_obligation_is_not_a_commitment_but_a_dated_have_is() -> None:
+    assert _run([(BUYER, "I'll have to check with my boss."), (REP, "Of course.")])["present"] is False
+    ready = _run([(BUYER, "I'll have the usage export ready by Thursday."), (REP, "Perfect.")])
+    assert (ready["present"], ready["dated"], ready["owned"]) == (True, True, True)
 
 
 def test_scheduled_event_is_dated_but_not_owned() -> None:
