@@ -33,6 +33,17 @@ def test_migrations_single_head() -> None:
     assert len(heads) == 1 and "(head)" in heads[0], out
 
 
+def test_migrations_alembic_command_upgrades_a_fresh_data_dir(tmp_path: Path) -> None:
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("CALLCOACH_")},
+           "CALLCOACH_DATA_DIR": str(tmp_path / "new" / "data")}
+    alembic = [str(ROOT / ".venv/bin/alembic"), "-c", "callcoach/storage/alembic.ini"]
+    subprocess.run([*alembic, "upgrade", "head"], cwd=ROOT, env=env, capture_output=True, timeout=120,
+                   check=True)
+    current = subprocess.run([*alembic, "current"], cwd=ROOT, env=env, capture_output=True, text=True,
+                             timeout=60, check=True).stdout
+    assert f"{storage.head_revisions()[0]} (head)" in current
+
+
 def test_migrations_fresh_database_reaches_head(db_settings: Settings) -> None:
     storage.init_db(db_settings)
     engine = storage.engine_for(db_settings)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from logging.config import fileConfig
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import Engine, create_engine
 
 # Importing the package registers every table (core, coaching, access) on Base.metadata.
 from callcoach.storage import Base
@@ -19,17 +19,19 @@ if config.config_file_name and not config.attributes.get("connection"):
 target_metadata = Base.metadata
 
 
-def _url() -> str:
+def _engine() -> Engine:
     url = config.get_main_option("sqlalchemy.url")
     if url:
-        return url
+        return create_engine(url)
     from callcoach.settings import get_settings
+    from callcoach.storage import engine_for
 
-    return get_settings().database_url
+    # The application's engine: creates the SQLite data directory and sets the same pragmas.
+    return engine_for(get_settings())
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=_url(), target_metadata=target_metadata, literal_binds=True,
+    context.configure(url=_engine().url, target_metadata=target_metadata, literal_binds=True,
                       render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()
@@ -43,12 +45,10 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    engine = create_engine(_url())
-    with engine.connect() as conn:
+    with _engine().connect() as conn:
         context.configure(connection=conn, target_metadata=target_metadata, render_as_batch=True)
         with context.begin_transaction():
             context.run_migrations()
-    engine.dispose()
 
 
 if context.is_offline_mode():
