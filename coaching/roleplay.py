@@ -22,8 +22,9 @@ from coaching.evidence import pain_statements, utterance_at
 from coaching.metrics import dig
 
 # Cosine distance under which two buyer statements are the same scenario (average linkage).
-# MiniLM puts paraphrases of one objection at similarity >= ~0.5; unrelated sales talk ~0.2.
-CLUSTER_DISTANCE = 0.55
+# MiniLM scores paraphrases of one objection at similarity ~0.4-0.7 ("more expensive than we
+# budgeted" / "the price is way above what we pay"), different objections at ~0.0-0.25.
+CLUSTER_DISTANCE = 0.6
 MAX_VARIANTS = 5
 MAX_SCENARIOS = 12
 # A buyer turn counts as warmer when its sentiment score rises by at least this (scores are -1..1).
@@ -44,29 +45,27 @@ class BuyerStatement:
 
 
 def _statements(calls: Sequence[CallView]) -> list[BuyerStatement]:
+    """One statement per buyer turn: an objection where the objections signal found one (its
+    first category), else a stated pain. A turn flagged twice is one thing the buyer said."""
     out: list[BuyerStatement] = []
     for c in calls:
-        for o in dig(c.signals, "objections") or []:
-            if isinstance(o, dict) and o.get("text") and isinstance(o.get("start"), int | float):
-                u = utterance_at(c, float(o["start"]))
-                speaker = u.speaker if u else str(o.get("speaker") or "")
-                out.append(
-                    BuyerStatement(
-                        "objection",
-                        o.get("category"),
-                        str(o["text"]),
-                        float(o["start"]),
-                        speaker,
-                        c.title_of(speaker),
-                        c,
-                    )
-                )
-        for p in pain_statements(c):
-            speaker = str(p.get("speaker") or "")
+        seen: set[float] = set()
+        items = [("objection", o) for o in dig(c.signals, "objections") or [] if isinstance(o, dict)]
+        items += [("pain", p) for p in pain_statements(c)]
+        for kind, item in items:
+            if not item.get("text") or not isinstance(item.get("start"), int | float):
+                continue
+            u = utterance_at(c, float(item["start"]))
+            key = round(u.start if u else float(item["start"]), 1)
+            if key in seen:
+                continue
+            seen.add(key)
+            speaker = u.speaker if u else str(item.get("speaker") or "")
+            category = item.get("category") if kind == "objection" else None
+            # The whole turn is the buyer's own words; a sentence cut from it loses the context.
+            text = u.text if u else str(item["text"])
             out.append(
-                BuyerStatement(
-                    "pain", None, str(p["text"]), float(p["start"]), speaker, c.title_of(speaker), c
-                )
+                BuyerStatement(kind, category, text, float(item["start"]), speaker, c.title_of(speaker), c)
             )
     return out
 
@@ -129,17 +128,19 @@ def _criteria(best: Sequence[dict[str, Any]], variants: Sequence[str]) -> list[d
             lambda r: bool(words & {w.lower() for w in re.findall(r"[A-Za-z]{5,}", r["reply"])}),
         ),
         ("Puts a number on it", lambda r: bool(re.search(r"\d|percent|half|double", r["reply"], re.I))),
-        ("Proposes a concrete next step", lambda r: bool(r["next_step"])),
+        ("Moves to a concrete next step", lambda r: bool(r["next_step"])),
     ]
     out = []
     for label, test in checks:
         shown = [r for r in best if test(r)]
         if shown:
+            # For the next-step line the example is the step agreed, not the reply before it.
+            key = "next_step" if label.startswith("Moves") else "reply"
             out.append(
                 {
                     "criterion": label,
                     "examples": [
-                        {"call_id": r["call_id"], "rep": r["rep"], "text": r["reply"]} for r in shown[:2]
+                        {"call_id": r["call_id"], "rep": r["rep"], "text": r[key]} for r in shown[:2]
                     ],
                 }
             )
@@ -156,7 +157,9 @@ def build_roleplays(calls: Sequence[CallView]) -> list[dict[str, Any]]:
     for s, lab in zip(statements, labels, strict=True):
         clusters.setdefault(int(lab), []).append(s)
     ordered = sorted(
-        clusters.values(), key=lambda ss: (len({s.call.call_id for s in ss}), len(ss)), reverse=True
+        clusters.values(),
+        key=lambda ss: (len({s.call.call_id for s in ss}), len(ss), any(s.kind == "objection" for s in ss)),
+        reverse=True,
     )
     return [_scenario(i + 1, ss) for i, ss in enumerate(ordered[:MAX_SCENARIOS])]
 
@@ -184,7 +187,9 @@ def _scenario(number: int, items: Sequence[BuyerStatement]) -> dict[str, Any]:
     for s in items:
         if s.text not in variants:
             variants.append(s.text)
-    responses = [r for s in items if (r := _response(s)) is not None]
+    responses = list(
+        {(r["call_id"], r["start"]): r for s in items if (r := _response(s)) is not None}.values()
+    )
     best = [r for r in responses if r["warmer"] or r["next_step"]]
     kind = kinds.most_common(1)[0][0]
     topic = categories.most_common(1)[0][0] if categories else None
