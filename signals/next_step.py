@@ -87,6 +87,11 @@ _REQUEST_RE = re.compile(
     rf"(?P<verb>send|email|forward|share|loop|set|schedule|book|put|get|shoot|drop|invite|cc){_PARTICLES}\b",
     re.IGNORECASE,
 )
+# "Can you send me the proposal by Friday?": a request in question form, agreed when the other side says yes.
+_ASK_RE = re.compile(
+    rf"\b(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:also\s+)?{_VERB}",
+    re.IGNORECASE,
+)
 _EVENTS = (
     r"demo|call|meeting|session|kick-?off|review|workshop|walk-?through|deep\s+dive|presentation|pilot|"
     r"follow-?up|onsite|on-site|visit|training|check-?in|sync|debrief|read-?out|trial|meeting\s+invite"
@@ -408,6 +413,7 @@ class _Candidate:
     action: str
     owner: str | None
     dates: tuple[DateMention, ...]
+    asked: bool = False  # a question to the other side, agreed only when they say yes
 
 
 def _clauses(sentence: str) -> list[str]:
@@ -444,7 +450,7 @@ def _conditional(clause: str, match_end: int) -> bool:
     if cond and not _POLITE_IF.search(tail[cond.start() :]):
         return True
     lead = _LEADING_IF.search(clause[:match_end])
-    return bool(lead) and not _POLITE_IF.search(lead.group(0))
+    return lead is not None and not _POLITE_IF.search(lead.group(0))
 
 
 def _owner_for(subj: str, name: str | None, u: Utterance, known_names: set[str]) -> str | None:
@@ -525,6 +531,18 @@ def _candidate(
             return None
         owner = None if pm.group("next") else "both sides"
         return _Candidate("proposal", clause, clause[pm.start() :].strip(" .?!"), owner, dates)
+    am = _ASK_RE.search(clause)
+    if (
+        am
+        and am.group("verb").lower() in _FOLLOW_UP_VERBS
+        and not _EMBEDDED_BEFORE.search(clause[: am.start()])
+    ):
+        if _conditional(clause, am.end()):
+            reject("conditional")
+            return None
+        if not (vague and not day_named):
+            action = clause[am.start("verb") :].strip(" .?!")
+            return _Candidate("request", clause, action, _other_side(u.side), dates, asked=True)
     rm = _REQUEST_RE.search(clause)
     if rm and not clause.rstrip().endswith("?"):
         if _conditional(clause, rm.end()):
@@ -544,11 +562,13 @@ def _candidate(
     return None
 
 
-def _response(utterances: tuple[Utterance, ...], i: int) -> tuple[bool | None, Utterance | None]:
-    """The buyer's answer to a step stated in turn i: (accepted?, the turn); None when no answer."""
+def _response(
+    utterances: tuple[Utterance, ...], i: int, side: str = "buyer"
+) -> tuple[bool | None, Utterance | None]:
+    """`side`'s answer to a step stated in turn i: (accepted?, the turn); None when no answer."""
     for j in range(i + 1, min(len(utterances), i + 1 + CONFIRM_WINDOW_TURNS)):
         v = utterances[j]
-        if v.side != "buyer":
+        if v.side != side:
             continue
         text = v.text
         if _SOFT_YES_AFTER_BUT.search(text):
@@ -596,6 +616,18 @@ def next_step(ctx: SignalContext) -> NextStepResult:
                 cand = _candidate(clause, u, base, known_names, rejected)
                 if cand is None:
                     continue
+                if cand.asked:
+                    agreed, _ = _response(utts, i, "rep" if u.side == "buyer" else "buyer")
+                    if not agreed:
+                        rejected.append(
+                            {
+                                "text": clause,
+                                "why": "request not agreed",
+                                "start": round(u.start, 2),
+                                "speaker": u.speaker,
+                            }
+                        )
+                        continue
                 accepted, answer = (True, u) if u.side == "buyer" else _response(utts, i)
                 if accepted is False:
                     rejected.append(

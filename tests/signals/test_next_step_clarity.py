@@ -197,3 +197,13 @@ def test_polite_if_keeps_the_offer_and_named_next_step_needs_acceptance() -> Non
         ]
     )
     assert ignored["present"] is False
+
+
+def test_buyer_request_counts_once_the_rep_agrees() -> None:
+    agreed = _run([(BUYER, "Can you send me the proposal by Friday?"), (REP, "Absolutely.")])
+    assert (agreed["present"], agreed["dated"], agreed["owner"]) == (True, True, "rep side")
+    refused = _run(
+        [(BUYER, "Can you send me the proposal by Friday?"), (REP, "I can't promise Friday, sorry.")]
+    )
+    assert refused["present"] is False
+    assert _run([(REP, "Can you see my screen?"), (BUYER, "Yes.")])["present"] is False
