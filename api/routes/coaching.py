@@ -48,12 +48,16 @@ def list_alerts(
 ) -> AlertListPublic:
     """Alerts on reps and deals: a rep's own (and their deals'), a manager's team's, all for admin."""
     wanted = None if status_ == "all" else status_
+    roster = roster_from_teams(session) if key.role != "rep" else None
+    deals = _team_deals(session, key.team or "") if key.role == "manager" else set()
+    # Give the connection back before the coaching service opens its own: holding two per request
+    # drains the pool under concurrent requests.
+    session.commit()
     if key.role == "rep":
         rows = coaching_service.list_alerts(settings, status=wanted, rep=key.rep)
     else:
-        rows = coaching_service.list_alerts(settings, status=wanted, roster=roster_from_teams(session))
+        rows = coaching_service.list_alerts(settings, status=wanted, roster=roster)
         if key.role == "manager":
-            deals = _team_deals(session, key.team or "")
             rows = [
                 r
                 for r in rows

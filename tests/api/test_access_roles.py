@@ -176,3 +176,24 @@ def test_access_roles_rep_submission_is_owned_by_the_rep(client: TestClient, wor
 def test_access_roles_bad_credentials_are_401(client: TestClient, bad: str) -> None:
     r = client.get("/v1/calls", headers={"Authorization": bad} if bad else {})
     assert r.status_code in (401, 403) and r.status_code == 401, r.text
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("path", ["/v1/alerts", "/v1/calls", f"/v1/calls/{EAST_CALL}"])
+def test_access_roles_concurrent_reads_do_not_drain_the_pool(world: ApiWorld, path: str) -> None:
+    """More concurrent requests than pooled connections: each request holds at most one."""
+    import asyncio
+
+    import httpx
+
+    from api.app import create_app
+
+    async def burst() -> list[int]:
+        transport = httpx.ASGITransport(app=create_app(world.settings))
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://api", headers=world.headers("manager"), timeout=60
+        ) as client:
+            responses = await asyncio.gather(*(client.get(path) for _ in range(40)))
+        return [r.status_code for r in responses]
+
+    assert asyncio.run(burst()) == [200] * 40
