@@ -155,20 +155,22 @@ def roleplays(
     markdown: Annotated[bool, typer.Option("--markdown", help="Print a Markdown handout.")] = False,
     roster: RosterOpt = None,
 ) -> None:
-    """Role-play scenarios clustered from buyer objections and pains across stored calls."""
+    """Role-play scenarios clustered from buyer objections and pains across stored calls
+    (Markdown by default; with --roster each context names the rep's team and segment)."""
     from callcoach.coaching_service import roleplays as build
+    from callcoach.errors import InputError
     from coaching.roleplay import roleplays_markdown
 
     try:
-        _roster(roster)  # validated for a consistent interface; scenarios are team-wide
-        scenarios = build(get_settings())
+        if as_json and markdown:
+            raise InputError("--json and --markdown exclude each other: pick one")
+        scenarios = build(get_settings(), roster=_roster(roster))
     except CallcoachError as exc:
         raise _fail(exc) from None
     if as_json:
         _print_json({"scenarios": scenarios})
     else:
         sys.stdout.write(roleplays_markdown(scenarios) + "\n")
-    del markdown  # Markdown is the default view; the flag names it explicitly
 
 
 @app.command()

@@ -444,10 +444,16 @@ def outcomes(
     return track_outcomes(issued_prompts(settings), views, roster)
 
 
-def roleplays(settings: Settings) -> list[dict[str, Any]]:
-    """Role-play scenarios from every stored call's buyer objections and pains."""
+def roleplays(settings: Settings, *, roster: Roster | None = None) -> list[dict[str, Any]]:
+    """Role-play scenarios from every stored call's buyer objections and pains; with a roster,
+    each context entry also names the rep's team and segment (who hears this objection)."""
     from coaching.roleplay import build_roleplays
 
     with session_scope(settings) as session:
         calls = all_calls(session)
-    return build_roleplays([view_of_stored(c) for c in calls])
+    scenarios = build_roleplays([view_of_stored(c) for c in calls])
+    for sc in scenarios:
+        for ctx in sc["context"]:
+            entry = roster.get(ctx.get("rep") or "") if roster else None
+            ctx["team"], ctx["segment"] = (entry.team, entry.segment) if entry else (None, None)
+    return scenarios

@@ -33,7 +33,7 @@ _CLOSED_START = re.compile(
 _PAIN_CUES = re.compile(
     r"\b(cost|costs|costing|lose|losing|lost|manual|manually|slow|delay|delays|late|"
     r"error|errors|mistake|duplicate|duplicates|problem|problems|issue|issues|pain|"
-    r"struggle|struggling|frustrat\w*|waste|wasting|churn|risk|fines?|penalt\w*|"
+    r"struggle|struggling|frustrat\w*|waste|wasting|churn|risk|fines?|penalt\w*|painful|days|months|"
     r"overtime|backlog|hours|weeks|complain\w*|miss|missed|missing|broken|hard)\b",
     re.I,
 )

@@ -110,3 +110,24 @@ def test_cli_outcomes_follow_prompts_issued_at_ingest(
     finally:
         get_settings.cache_clear()
         dispose_engines()
+
+
+def test_cli_roleplays_flags_exclude_each_other(cli_settings: Settings) -> None:
+    res = CliRunner().invoke(app, ["roleplays", "--json", "--markdown"])
+    assert res.exit_code == 2 and "exclude each other" in res.stderr
+
+
+@pytest.mark.slow
+def test_cli_roleplays_json_names_team_and_segment(cli_settings: Settings, tmp_path: Path) -> None:
+    roster = tmp_path / "reps.csv"
+    roster.write_text("rep,team,segment\nDana Reyes,East,smb\n")
+    res = CliRunner().invoke(app, ["roleplays", "--json", "--roster", str(roster)])
+    assert res.exit_code == 0, res.output
+    scenarios = json.loads(res.stdout)["scenarios"]
+    # Every generated call has the same month-end pain: one scenario, twelve contexts.
+    assert len(scenarios) == 1 and scenarios[0]["kind"] == "pain"
+    assert len(scenarios[0]["context"]) == 12
+    assert {(c["team"], c["segment"]) for c in scenarios[0]["context"]} == {("East", "smb")}
+    assert scenarios[0]["variants"] == [
+        "Mostly, but month-end close takes our team about six days and it is painful."
+    ]
