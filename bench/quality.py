@@ -88,12 +88,13 @@ def word_error_rate(ref_text: str, hyp_text: str) -> float:
 def _side_grid(spans: Sequence[tuple[float, float, str]], n: int) -> np.ndarray:
     grid = np.full(n, "", dtype=object)
     for start, end, side in spans:
-        grid[int(start / GRID_S):int(end / GRID_S)] = side
+        grid[int(start / GRID_S) : int(end / GRID_S)] = side
     return grid
 
 
-def side_agreement(ref: Sequence[tuple[float, float, str]],
-                   hyp: Sequence[tuple[float, float, str]]) -> tuple[float, float]:
+def side_agreement(
+    ref: Sequence[tuple[float, float, str]], hyp: Sequence[tuple[float, float, str]]
+) -> tuple[float, float]:
     """(agreement, coverage): time-weighted, over (start, end, side) spans of reference and ours."""
     end = max([e for _, e, _ in ref] + [e for _, e, _ in hyp] + [GRID_S])
     n = int(end / GRID_S) + 1
@@ -106,8 +107,14 @@ def side_agreement(ref: Sequence[tuple[float, float, str]],
 
 def _synth(call: Path, out: Path, stereo: bool) -> Path:
     if not out.exists() or not Path(f"{out}.ref.json").exists():
-        cmd = [sys.executable, str(SHARED / "tools" / "synth_call.py"), str(call), str(out),
-               "--max-utterances", str(UTTERANCES)] + (["--stereo"] if stereo else [])
+        cmd = [
+            sys.executable,
+            str(SHARED / "tools" / "synth_call.py"),
+            str(call),
+            str(out),
+            "--max-utterances",
+            str(UTTERANCES),
+        ] + (["--stereo"] if stereo else [])
         subprocess.run(cmd, check=True, capture_output=True)
     return Path(f"{out}.ref.json")
 
@@ -133,14 +140,20 @@ def evaluate(audio: Path, ref_path: Path, meta_path: Path | None) -> dict[str, f
     hyp_text = " ".join(u.text for u in transcript.utterances)
     agreement, coverage = side_agreement(
         [(u["start"], u["end"], sides.get(u["speaker"], "unknown")) for u in ref["utterances"]],
-        [(u.start, u.end, u.side) for u in transcript.utterances])
+        [(u.start, u.end, u.side) for u in transcript.utterances],
+    )
     ref_words = len(normalise(ref_text))
-    return {"wer": word_error_rate(ref_text, hyp_text), "ref_words": ref_words,
-            "edits": edit_distance(normalise(ref_text), normalise(hyp_text)),
-            "agreement": agreement, "coverage": coverage,
-            "ref_speakers": len({u["speaker"] for u in ref["utterances"]}),
-            "found_speakers": len(transcript.speakers), "seconds": elapsed,
-            "audio_s": transcript.duration_s}
+    return {
+        "wer": word_error_rate(ref_text, hyp_text),
+        "ref_words": ref_words,
+        "edits": edit_distance(normalise(ref_text), normalise(hyp_text)),
+        "agreement": agreement,
+        "coverage": coverage,
+        "ref_speakers": len({u["speaker"] for u in ref["utterances"]}),
+        "found_speakers": len(transcript.speakers),
+        "seconds": elapsed,
+        "audio_s": transcript.duration_s,
+    }
 
 
 def main() -> int:
@@ -160,9 +173,12 @@ def main() -> int:
             ref_path = _synth(call, wav, stereo)
             r = evaluate(wav, ref_path, meta_path if with_meta else None)
             results[mode].append(r)
-            print(f"{call.stem:34} {mode:12} {r['wer']:6.3f} {r['agreement']:6.3f} {r['coverage']:6.3f} "
-                  f"{int(r['found_speakers'])}/{int(r['ref_speakers']):<5} {r['audio_s']:6.1f} "
-                  f"{r['seconds']:6.1f}", flush=True)
+            print(
+                f"{call.stem:34} {mode:12} {r['wer']:6.3f} {r['agreement']:6.3f} {r['coverage']:6.3f} "
+                f"{int(r['found_speakers'])}/{int(r['ref_speakers']):<5} {r['audio_s']:6.1f} "
+                f"{r['seconds']:6.1f}",
+                flush=True,
+            )
     print()
     targets = {"stereo": 0.97, "mono": 0.85, "mono-nometa": 0.85}
     for mode, rows in results.items():
@@ -173,9 +189,11 @@ def main() -> int:
         speakers_ok = sum(r["found_speakers"] == r["ref_speakers"] for r in rows)
         # Stereo has one speaker per channel by design: every buyer shares the right channel.
         count = "(one per channel)" if mode == "stereo" else f"{speakers_ok}/{len(rows)}"
-        print(f"{mode:12} WER {wer:.3f} (target <= 0.20)   side agreement {agreement:.3f} "
-              f"(target >= {targets[mode]:.2f}, worst call {min(r['agreement'] for r in rows):.3f})   "
-              f"coverage {coverage:.3f}   speaker count right {count}")
+        print(
+            f"{mode:12} WER {wer:.3f} (target <= 0.20)   side agreement {agreement:.3f} "
+            f"(target >= {targets[mode]:.2f}, worst call {min(r['agreement'] for r in rows):.3f})   "
+            f"coverage {coverage:.3f}   speaker count right {count}"
+        )
     return 0
 
 

@@ -91,21 +91,31 @@ def bench(label: str, path: Path, meta: Path | None, stereo: bool, repeat: int, 
     overhead = ratio - 1.0
     ok = overhead <= GOALS[label]
     print(f"{label:6} {path.name} ({duration:.1f} s audio)")
-    print(f"  bare faster-whisper  median {t_bare:6.2f} s  RTF {t_bare / duration:.3f}  "
-          f"runs {', '.join(f'{t:.2f}' for t in bare_times)}  words {counts[0]}")
-    print(f"  callcoach (analyze)  median {t_ours:6.2f} s  RTF {t_ours / duration:.3f}  "
-          f"runs {', '.join(f'{t:.2f}' for t in our_times)}  words {counts[1]}")
-    print(f"  ratio (median of paired runs) {ratio:.3f}  overhead {overhead:+.1%}  "
-          f"goal <= {GOALS[label]:.0%}  "
-          f"{'OK' if ok else 'MISSED'}   (ratio of medians {t_ours / t_bare:.3f}, "
-          f"of fastest runs {min(our_times) / min(bare_times):.3f})")
-    print(f"  first (cold) runs: bare {t_bare_cold:.2f} s, ours {t_ours_cold:.2f} s "
-          "(one-time model loads; the whisper model is shared)")
+    print(
+        f"  bare faster-whisper  median {t_bare:6.2f} s  RTF {t_bare / duration:.3f}  "
+        f"runs {', '.join(f'{t:.2f}' for t in bare_times)}  words {counts[0]}"
+    )
+    print(
+        f"  callcoach (analyze)  median {t_ours:6.2f} s  RTF {t_ours / duration:.3f}  "
+        f"runs {', '.join(f'{t:.2f}' for t in our_times)}  words {counts[1]}"
+    )
+    print(
+        f"  ratio (median of paired runs) {ratio:.3f}  overhead {overhead:+.1%}  "
+        f"goal <= {GOALS[label]:.0%}  "
+        f"{'OK' if ok else 'MISSED'}   (ratio of medians {t_ours / t_bare:.3f}, "
+        f"of fastest runs {min(our_times) / min(bare_times):.3f})"
+    )
+    print(
+        f"  first (cold) runs: bare {t_bare_cold:.2f} s, ours {t_ours_cold:.2f} s "
+        "(one-time model loads; the whisper model is shared)"
+    )
     if not stereo:
         t_diarize = _diarization_alone(path, settings)
-        print(f"  diarization alone (embeddings + clustering, median of {DIARIZE_REPEAT}): {t_diarize:.2f} s "
-              f"= {t_diarize / t_bare:.1%} of the bare transcription (less noisy than the end-to-end ratio "
-              "on a loaded machine)")
+        print(
+            f"  diarization alone (embeddings + clustering, median of {DIARIZE_REPEAT}): {t_diarize:.2f} s "
+            f"= {t_diarize / t_bare:.1%} of the bare transcription (less noisy than the end-to-end ratio "
+            "on a loaded machine)"
+        )
     return ok
 
 
@@ -128,13 +138,16 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--stereo", type=Path, default=SAMPLE, help="stereo recording (rep left)")
     ap.add_argument("--meta", type=Path, default=SAMPLE_META, help="its --meta file")
-    ap.add_argument("--mono", type=Path, default=None,
-                    help="mono recording (default: the stereo one mixed down)")
+    ap.add_argument(
+        "--mono", type=Path, default=None, help="mono recording (default: the stereo one mixed down)"
+    )
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
     settings = Settings()
-    print(f"model {settings.whisper_model} on {settings.device}/{settings.compute_type}, "
-          f"beam {settings.beam_size}, options {whisper_options(settings)}")
+    print(
+        f"model {settings.whisper_model} on {settings.device}/{settings.compute_type}, "
+        f"beam {settings.beam_size}, options {whisper_options(settings)}"
+    )
     ok = bench("stereo", args.stereo, args.meta, True, args.repeat, settings)
     with tempfile.TemporaryDirectory() as tmp:
         mono = args.mono

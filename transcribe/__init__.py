@@ -31,8 +31,9 @@ log = logging.getLogger("callcoach.transcribe")
 MONO_TRANSCRIBE_SHARE = 0.9
 
 
-def transcribe_call(audio: AudioInput, meta: CallMeta, *, settings: Settings,
-                    progress: Callable[[float], None] | None = None) -> Transcript:
+def transcribe_call(
+    audio: AudioInput, meta: CallMeta, *, settings: Settings, progress: Callable[[float], None] | None = None
+) -> Transcript:
     """Transcribe a recording into utterances with speakers, sides and word timings.
 
     Stereo: the rep's channel is `meta.rep_channel` (left by default), the buyer side the other one.
@@ -58,8 +59,9 @@ def _samples_16k(audio: AudioInput) -> np.ndarray:
     if samples.ndim == 1:
         samples = samples[np.newaxis, :]
     if samples.ndim != 2 or samples.shape[1] == 0:
-        raise UnsupportedAudio(f"expected (channels, samples) audio, got shape {samples.shape}",
-                               path=audio.path)
+        raise UnsupportedAudio(
+            f"expected (channels, samples) audio, got shape {samples.shape}", path=audio.path
+        )
     if audio.sample_rate != WHISPER_RATE:
         from math import gcd
 
@@ -81,8 +83,14 @@ def _buyer_names(meta: CallMeta) -> list[str]:
     return [p.name for p in meta.participants if p.side == "buyer"]
 
 
-def _transcribe_stereo(model: object, samples: np.ndarray, duration: float, meta: CallMeta,
-                       settings: Settings, report: Callable[[float], None]) -> Transcript:
+def _transcribe_stereo(
+    model: object,
+    samples: np.ndarray,
+    duration: float,
+    meta: CallMeta,
+    settings: Settings,
+    report: Callable[[float], None],
+) -> Transcript:
     rep_channel = 1 if meta.rep_channel == "right" else 0
     per_channel: list[list[Word]] = []
     for i in range(2):
@@ -97,8 +105,12 @@ def _transcribe_stereo(model: object, samples: np.ndarray, duration: float, meta
     names = {"rep": _rep_name(meta), "buyer": buyers[0] if len(buyers) == 1 else "Buyer"}
     sides: dict[str, Side] = {"rep": "rep", "buyer": "buyer"}
     labelled = [(w, "rep") for w in rep_words] + [(w, "buyer") for w in buyer_words]
-    return Transcript(meta=meta, utterances=tuple(build_utterances(labelled, names, sides)),
-                      duration_s=round(duration, 3), source="audio")
+    return Transcript(
+        meta=meta,
+        utterances=tuple(build_utterances(labelled, names, sides)),
+        duration_s=round(duration, 3),
+        source="audio",
+    )
 
 
 def _speaker_count(meta: CallMeta) -> int | None:
@@ -110,26 +122,40 @@ def _speaker_count(meta: CallMeta) -> int | None:
     return len(people) if len(people) >= 2 else None
 
 
-def _transcribe_mono(model: object, mono: np.ndarray, duration: float, meta: CallMeta,
-                     settings: Settings, report: Callable[[float], None]) -> Transcript:
-    words = transcribe_words(model, mono, settings,
-                             lambda t: report(MONO_TRANSCRIBE_SHARE * min(t / duration, 1.0)))
+def _transcribe_mono(
+    model: object,
+    mono: np.ndarray,
+    duration: float,
+    meta: CallMeta,
+    settings: Settings,
+    report: Callable[[float], None],
+) -> Transcript:
+    words = transcribe_words(
+        model, mono, settings, lambda t: report(MONO_TRANSCRIBE_SHARE * min(t / duration, 1.0))
+    )
     labels = diarize_words(mono, WHISPER_RATE, words, n_speakers=_speaker_count(meta))
     provisional = {k: f"Speaker {k + 1}" for k in set(labels)}
-    draft = Transcript(meta=meta, utterances=tuple(build_utterances(list(zip(words, labels, strict=True)),
-                                                                   provisional, {})),
-                       duration_s=round(duration, 3), source="audio")
+    draft = Transcript(
+        meta=meta,
+        utterances=tuple(build_utterances(list(zip(words, labels, strict=True)), provisional, {})),
+        duration_s=round(duration, 3),
+        source="audio",
+    )
     by_name = infer_sides(draft)
     sides: dict[int, Side] = {k: by_name.get(name, "unknown") for k, name in provisional.items()}
     names = _name_speakers(meta, sides, provisional, draft)
     log.info("diarization: %d speakers (%s)", len(names), ", ".join(f"{names[k]}={sides[k]}" for k in names))
-    return Transcript(meta=meta, utterances=tuple(build_utterances(list(zip(words, labels, strict=True)),
-                                                                   names, sides)),
-                      duration_s=round(duration, 3), source="audio")
+    return Transcript(
+        meta=meta,
+        utterances=tuple(build_utterances(list(zip(words, labels, strict=True)), names, sides)),
+        duration_s=round(duration, 3),
+        source="audio",
+    )
 
 
-def _name_speakers(meta: CallMeta, sides: dict[int, Side], provisional: dict[int, str],
-                   draft: Transcript) -> dict[int, str]:
+def _name_speakers(
+    meta: CallMeta, sides: dict[int, Side], provisional: dict[int, str], draft: Transcript
+) -> dict[int, str]:
     """Metadata names where the sides (or how people address each other) make them clear, else "Buyer N"."""
     reps = [k for k in provisional if sides[k] == "rep"]
     buyers = [k for k in provisional if sides[k] == "buyer"]

@@ -95,8 +95,9 @@ def _mel_to_hz(mel: np.ndarray) -> np.ndarray:
 def _mel_filterbank() -> np.ndarray:
     """librosa.filters.mel(sr=16000, n_fft=400, n_mels=40) (slaney-normalised triangles), in numpy."""
     fft_hz = np.fft.rfftfreq(MEL_N_FFT, 1.0 / EMBEDDING_RATE)
-    mel_hz = _mel_to_hz(np.linspace(_hz_to_mel(np.array(0.0)), _hz_to_mel(np.array(EMBEDDING_RATE / 2)),
-                                     MEL_BANDS + 2))
+    mel_hz = _mel_to_hz(
+        np.linspace(_hz_to_mel(np.array(0.0)), _hz_to_mel(np.array(EMBEDDING_RATE / 2)), MEL_BANDS + 2)
+    )
     widths = np.diff(mel_hz)
     ramps = mel_hz[:, np.newaxis] - fft_hz[np.newaxis, :]
     rising, falling = -ramps[:-2] / widths[:-1, np.newaxis], ramps[2:] / widths[1:, np.newaxis]
@@ -116,8 +117,8 @@ def _mel_spectrogram(wav: np.ndarray) -> np.ndarray:
     bank = _mel_filterbank()
     out = np.empty((len(frames), MEL_BANDS), dtype=np.float32)
     for a in range(0, len(frames), MEL_BLOCK_FRAMES):  # bounded memory on long calls
-        spectrum = np.fft.rfft(frames[a:a + MEL_BLOCK_FRAMES] * window, axis=1)
-        out[a:a + MEL_BLOCK_FRAMES] = (np.abs(spectrum) ** 2) @ bank.T
+        spectrum = np.fft.rfft(frames[a : a + MEL_BLOCK_FRAMES] * window, axis=1)
+        out[a : a + MEL_BLOCK_FRAMES] = (np.abs(spectrum) ** 2) @ bank.T
     return out
 
 
@@ -153,8 +154,10 @@ def _embed(samples: np.ndarray, rate: int, windows: list[_Window]) -> np.ndarray
     # One gain for the whole call (the encoder was trained on -30 dBFS speech); trimming silences the
     # way resemblyzer's preprocess does would shift every timestamp, so it is skipped.
     mel = _mel_spectrogram(normalize_volume(samples.astype(np.float32), -30, increase_only=True))
-    frames = [(int(w.start * FRAMES_PER_S), max(int(w.end * FRAMES_PER_S), int(w.start * FRAMES_PER_S) + 1))
-              for w in windows]
+    frames = [
+        (int(w.start * FRAMES_PER_S), max(int(w.end * FRAMES_PER_S), int(w.start * FRAMES_PER_S) + 1))
+        for w in windows
+    ]
     out = np.zeros((len(windows), 256), dtype=np.float32)
     # Windows of equal length go through the LSTM as one batch (full windows are most of a call).
     by_length: dict[int, list[int]] = {}
@@ -165,7 +168,7 @@ def _embed(samples: np.ndarray, rate: int, windows: list[_Window]) -> np.ndarray
     try:
         with torch.inference_mode():
             for length, idx in by_length.items():
-                batch = np.stack([mel[frames[i][0]:frames[i][0] + max(length, 1)] for i in idx])
+                batch = np.stack([mel[frames[i][0] : frames[i][0] + max(length, 1)] for i in idx])
                 out[idx] = encoder(torch.from_numpy(batch).to(encoder.device)).cpu().numpy()
     finally:
         torch.set_num_threads(threads)
@@ -189,13 +192,15 @@ def _count_speakers(raw: np.ndarray, centred: np.ndarray) -> int:
     centres /= np.linalg.norm(centres, axis=1, keepdims=True)
     if float(centres[0] @ centres[1]) >= SAME_VOICE_COSINE:
         return 1
-    tree = AgglomerativeClustering(n_clusters=None, distance_threshold=SPEAKER_DISTANCE_THRESHOLD,
-                                   metric="cosine", linkage="average").fit(centred)
+    tree = AgglomerativeClustering(
+        n_clusters=None, distance_threshold=SPEAKER_DISTANCE_THRESHOLD, metric="cosine", linkage="average"
+    ).fit(centred)
     return max(2, min(int(tree.n_clusters_), MAX_SPEAKERS))
 
 
-def diarize_words(samples: np.ndarray, rate: int, words: list[Word],
-                  n_speakers: int | None = None) -> list[int]:
+def diarize_words(
+    samples: np.ndarray, rate: int, words: list[Word], n_speakers: int | None = None
+) -> list[int]:
     """A speaker index per word (0, 1, ... in order of first appearance) for one mono channel.
 
     `n_speakers`: how many people speak, when known (metadata); None chooses it from the audio.
@@ -216,8 +221,11 @@ def diarize_words(samples: np.ndarray, rate: int, words: list[Word],
     labels = np.full(len(windows), -1)
     labels[long_enough] = _fit(embeddings[long_enough], min(k, int(long_enough.sum()))) if k > 1 else 0
     centres = np.stack([embeddings[labels == c].mean(axis=0) for c in np.unique(labels[long_enough])])
-    labels[~long_enough] = np.argmax(embeddings[~long_enough] @ centres.T, axis=1) if (~long_enough).any() \
+    labels[~long_enough] = (
+        np.argmax(embeddings[~long_enough] @ centres.T, axis=1)
+        if (~long_enough).any()
         else labels[~long_enough]
+    )
 
     speakers: list[int] = []
     n_labels = int(labels.max()) + 1

@@ -28,8 +28,9 @@ def _mentions(text: str, first_name: str) -> bool:
     return re.search(rf"\b{re.escape(first_name)}\b", text, re.I) is not None
 
 
-def name_voices(utterances: Sequence[Utterance], voices: Sequence[str],
-                candidates: Sequence[str]) -> dict[str, str]:
+def name_voices(
+    utterances: Sequence[Utterance], voices: Sequence[str], candidates: Sequence[str]
+) -> dict[str, str]:
     """Map placeholder speaker names in `voices` to participant names in `candidates` where evidenced."""
     if not voices or not candidates:
         return {}

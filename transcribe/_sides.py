@@ -34,14 +34,20 @@ FIRST_SPEAKER_WEIGHT = 0.5
 
 _QUESTION_OPENERS = re.compile(
     r"^(what|how|why|when|where|who|which|can you|could you|would you|do you|does|are you|is there|"
-    r"tell me|walk me through|help me understand|describe)\b", re.I)
+    r"tell me|walk me through|help me understand|describe)\b",
+    re.I,
+)
 _AGENDA = re.compile(
     r"\b(agenda|to start|to kick off|for today|out of today|goal for (this|the) call|before we dive|"
     r"next steps?|recap|thanks? (you )?for (making|taking) (the )?time|thanks? (you )?for joining|"
-    r"appreciate you (both )?(making|taking) (the )?time)\b", re.I)
+    r"appreciate you (both )?(making|taking) (the )?time)\b",
+    re.I,
+)
 _PRODUCT = re.compile(
     r"\b(our (platform|product|solution|tool|software|team can)|we can help|we help|let me show|"
-    r"a (quick |short )?demo|proposal|pricing|free trial|pilot|our customers see)\b", re.I)
+    r"a (quick |short )?demo|proposal|pricing|free trial|pilot|our customers see)\b",
+    re.I,
+)
 # "this is Jordan from Fernhill": the company is capitalised, the introduction phrase may not be.
 _FROM_COMPANY = re.compile(r"\b(?i:i'm|i am|this is|it's)\s+\w+(?:\s+\w+)?\s+(?i:from|with|at)\s+([A-Z]\w+)")
 _SENTENCE = re.compile(r"[^.?!]+[.?!]?")
@@ -80,7 +86,8 @@ def rep_cue_scores(transcript: Transcript, speakers: Iterable[str]) -> dict[str,
         lowered = text.lower()
         # A self-introduction "this is X from Vendor" is the seller naming the vendor.
         scores[u.speaker] += VENDOR_NAME_WEIGHT * sum(
-            len(re.findall(rf"\b{re.escape(v)}\b", lowered)) for v in vendors)
+            len(re.findall(rf"\b{re.escape(v)}\b", lowered)) for v in vendors
+        )
     if transcript.utterances and transcript.utterances[0].speaker in wanted:
         scores[transcript.utterances[0].speaker] += FIRST_SPEAKER_WEIGHT
     return scores
@@ -121,6 +128,8 @@ def infer_sides(transcript: Transcript) -> dict[str, Side]:
 def assign_sides(transcript: Transcript) -> Transcript:
     """The transcript with every "unknown" speaker given a side (see the module docstring)."""
     sides = infer_sides(transcript)
-    utterances = tuple(u if u.side == sides[u.speaker] else dataclasses.replace(u, side=sides[u.speaker])
-                       for u in transcript.utterances)
+    utterances = tuple(
+        u if u.side == sides[u.speaker] else dataclasses.replace(u, side=sides[u.speaker])
+        for u in transcript.utterances
+    )
     return dataclasses.replace(transcript, utterances=utterances)

@@ -41,8 +41,9 @@ def is_dual_mono(samples: np.ndarray) -> bool:
     return bool(np.sqrt(np.mean((left - right) ** 2)) / level < DUAL_MONO_TOLERANCE)
 
 
-def dedupe_bleed(first: list[Word], second: list[Word], samples: np.ndarray,
-                 rate: int) -> tuple[list[Word], list[Word]]:
+def dedupe_bleed(
+    first: list[Word], second: list[Word], samples: np.ndarray, rate: int
+) -> tuple[list[Word], list[Word]]:
     """Drop each word heard on both channels from the channel where it is quieter.
 
     `first`/`second` are the words of channel 0/1 in time order, `samples` the (2, n) audio.
@@ -69,5 +70,7 @@ def dedupe_bleed(first: list[Word], second: list[Word], samples: np.ndarray,
                     drop_first.add(i)
                 break
             j += 1
-    return ([w for i, w in enumerate(first) if i not in drop_first],
-            [w for j, w in enumerate(second) if j not in drop_second])
+    return (
+        [w for i, w in enumerate(first) if i not in drop_first],
+        [w for j, w in enumerate(second) if j not in drop_second],
+    )

@@ -15,8 +15,11 @@ LONG_PAUSE_S = 1.5
 SpeakerKey = TypeVar("SpeakerKey", bound=Hashable)
 
 
-def build_utterances(labelled: Sequence[tuple[Word, SpeakerKey]], names: Mapping[SpeakerKey, str],
-                     sides: Mapping[SpeakerKey, Side]) -> list[Utterance]:
+def build_utterances(
+    labelled: Sequence[tuple[Word, SpeakerKey]],
+    names: Mapping[SpeakerKey, str],
+    sides: Mapping[SpeakerKey, Side],
+) -> list[Utterance]:
     """Group time-ordered `(word, speaker key)` pairs into utterances named and sided by the maps."""
     ordered = sorted(labelled, key=lambda pair: (pair[0].start, pair[0].end))
     utterances: list[Utterance] = []
@@ -26,9 +29,16 @@ def build_utterances(labelled: Sequence[tuple[Word, SpeakerKey]], names: Mapping
     def close() -> None:
         if run:
             assert run_key is not None
-            utterances.append(Utterance(speaker=names[run_key], side=sides.get(run_key, "unknown"),
-                                        start=round(run[0].start, 3), end=round(run[-1].end, 3),
-                                        text=" ".join(w.text for w in run), words=tuple(run)))
+            utterances.append(
+                Utterance(
+                    speaker=names[run_key],
+                    side=sides.get(run_key, "unknown"),
+                    start=round(run[0].start, 3),
+                    end=round(run[-1].end, 3),
+                    text=" ".join(w.text for w in run),
+                    words=tuple(run),
+                )
+            )
 
     for word, key in ordered:
         if run and (key != run_key or word.start - run[-1].end > LONG_PAUSE_S):

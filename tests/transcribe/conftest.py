@@ -43,8 +43,9 @@ def speaker_time_agreement(ref: dict[str, Any], utterances: Any) -> float:
     shared = np.zeros((len(ours), len(theirs)))
     for u in utterances:
         for r in ref["utterances"]:
-            shared[ours.index(u.speaker), theirs.index(r["speaker"])] += overlap((u.start, u.end),
-                                                                                (r["start"], r["end"]))
+            shared[ours.index(u.speaker), theirs.index(r["speaker"])] += overlap(
+                (u.start, u.end), (r["start"], r["end"])
+            )
     rows, cols = linear_sum_assignment(-shared)
     total = sum(r["end"] - r["start"] for r in ref["utterances"])
     return float(shared[rows, cols].sum() / total)

@@ -11,25 +11,31 @@ def _utts(lines: list[tuple[str, str]]) -> list[Utterance]:
 
 
 def test_addressed_speakers_get_their_names() -> None:
-    utts = _utts([
-        ("Rep", "Thanks for joining. Tessa, how do you handle payments today?"),
-        ("Speaker 2", "By hand, every wire."),
-        ("Rep", "And Greg, what does that cost you?"),
-        ("Speaker 3", "About ninety thousand a year."),
-        ("Speaker 2", "Greg is right about the cost."),
-    ])
+    utts = _utts(
+        [
+            ("Rep", "Thanks for joining. Tessa, how do you handle payments today?"),
+            ("Speaker 2", "By hand, every wire."),
+            ("Rep", "And Greg, what does that cost you?"),
+            ("Speaker 3", "About ninety thousand a year."),
+            ("Speaker 2", "Greg is right about the cost."),
+        ]
+    )
     names = name_voices(utts, ["Speaker 2", "Speaker 3"], ["Greg Holt", "Tessa Moore"])
     assert names == {"Speaker 2": "Tessa Moore", "Speaker 3": "Greg Holt"}
 
 
 def test_self_introduction_names_a_voice_and_the_last_name_goes_to_the_last_voice() -> None:
-    utts = _utts([
-        ("Rep", "Welcome everyone."),
-        ("Speaker 3", "Hi, this is Oliver from IT."),
-        ("Speaker 2", "We need faster replies."),
-    ])
+    utts = _utts(
+        [
+            ("Rep", "Welcome everyone."),
+            ("Speaker 3", "Hi, this is Oliver from IT."),
+            ("Speaker 2", "We need faster replies."),
+        ]
+    )
     assert name_voices(utts, ["Speaker 2", "Speaker 3"], ["Helen Park", "Oliver Grant"]) == {
-        "Speaker 3": "Oliver Grant", "Speaker 2": "Helen Park"}
+        "Speaker 3": "Oliver Grant",
+        "Speaker 2": "Helen Park",
+    }
 
 
 def test_no_evidence_keeps_placeholders() -> None:

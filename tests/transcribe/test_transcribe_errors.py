@@ -16,7 +16,11 @@ from transcribe import transcribe_call
 def test_missing_whisper_model_is_model_unavailable(tmp_path: Path) -> None:
     missing = tmp_path / "no-such-model"
     settings = Settings(data_dir=tmp_path, whisper_model=str(missing))
-    audio = AudioInput(path=tmp_path / "call.wav", samples=np.zeros((1, 16000), np.float32),
-                       sample_rate=16000, duration_s=1.0)
+    audio = AudioInput(
+        path=tmp_path / "call.wav",
+        samples=np.zeros((1, 16000), np.float32),
+        sample_rate=16000,
+        duration_s=1.0,
+    )
     with pytest.raises(ModelUnavailable, match="no-such-model"):
         transcribe_call(audio, CallMeta(), settings=settings)

@@ -28,8 +28,9 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 @pytest.mark.parametrize("name, speakers", [("mono_two_speakers", 2), ("mono_three_speakers", 3)])
-def test_mono_diarization_without_metadata_finds_the_speakers(settings: Settings, name: str,
-                                                              speakers: int) -> None:
+def test_mono_diarization_without_metadata_finds_the_speakers(
+    settings: Settings, name: str, speakers: int
+) -> None:
     ref = reference(name)
     audio = ingest.read_input(AUDIO / f"{name}.wav", settings=settings)
     transcript = transcribe_call(audio, CallMeta(call_id=name), settings=settings)
@@ -47,8 +48,9 @@ def test_mono_with_metadata_names_and_sides_each_turn(settings: Settings, name: 
     ref = reference(name)
     audio = ingest.read_input(AUDIO / f"{name}.wav", settings=settings)
     transcript = transcribe_call(audio, meta_of(ref), settings=settings)
-    wer = word_error_rate(" ".join(u["text"] for u in ref["utterances"]),
-                          " ".join(u.text for u in transcript.utterances))
+    wer = word_error_rate(
+        " ".join(u["text"] for u in ref["utterances"]), " ".join(u.text for u in transcript.utterances)
+    )
     assert wer <= MAX_WER
     assert len(transcript.speakers) == len(ref["participants"])
     assert speaker_time_agreement(ref, transcript.utterances) >= MIN_SPEAKER_TIME
@@ -65,7 +67,8 @@ def test_mono_single_voice_is_one_speaker(settings: Settings, tmp_path: Path) ->
     samples, rate = sf.read(AUDIO / "stereo_two_speakers.wav", dtype="float32", always_2d=True)
     single = tmp_path / "rep_only.wav"
     sf.write(single, samples[:, 0], rate, subtype="PCM_16")
-    transcript = transcribe_call(ingest.read_input(single, settings=settings), CallMeta(call_id="rep-only"),
-                                 settings=settings)
+    transcript = transcribe_call(
+        ingest.read_input(single, settings=settings), CallMeta(call_id="rep-only"), settings=settings
+    )
     assert len(transcript.speakers) == 1
     assert transcript.speakers[0].side == "rep"  # the only voice asks every question

@@ -39,15 +39,17 @@ def stereo(settings: Settings) -> tuple[Transcript, list[float]]:
 def test_stereo_text_matches_the_reference(stereo: tuple[Transcript, list[float]]) -> None:
     transcript, _ = stereo
     ref = reference("stereo_two_speakers")
-    wer = word_error_rate(" ".join(u["text"] for u in ref["utterances"]),
-                          " ".join(u.text for u in transcript.utterances))
+    wer = word_error_rate(
+        " ".join(u["text"] for u in ref["utterances"]), " ".join(u.text for u in transcript.utterances)
+    )
     assert wer <= MAX_WER
     assert transcript.source == "audio"
     assert transcript.duration_s == pytest.approx(ref["duration_s"], abs=0.01)
 
 
 def test_stereo_each_turn_has_the_right_speaker_side_and_timing(
-        stereo: tuple[Transcript, list[float]]) -> None:
+    stereo: tuple[Transcript, list[float]],
+) -> None:
     transcript, _ = stereo
     ref = reference("stereo_two_speakers")
     assert len(transcript.utterances) == len(ref["utterances"])
@@ -101,8 +103,9 @@ def test_stereo_bleed_is_kept_once_on_the_louder_channel(settings: Settings, tmp
     during = [u for u in transcript.utterances if overlap((u.start, u.end), span) > 0.2]
     assert [u.speaker for u in during] == ["Marco Diaz"]
     assert word_error_rate(question["text"], during[0].text) <= 0.34
-    assert "urgent" not in " ".join(u.text.lower() for u in transcript.by_side("buyer")
-                                    if overlap((u.start, u.end), span) > 0)
+    assert "urgent" not in " ".join(
+        u.text.lower() for u in transcript.by_side("buyer") if overlap((u.start, u.end), span) > 0
+    )
     total_words = sum(len(u.words) for u in transcript.utterances)
     clean_words = np.sum([len(u["text"].split()) for u in ref["utterances"]])
     assert abs(total_words - clean_words) <= 6

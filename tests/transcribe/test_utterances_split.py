@@ -16,14 +16,19 @@ def _w(text: str, start: float, end: float) -> Word:
 
 def test_utterances_split_at_speaker_change_and_long_pause() -> None:
     labelled = [
-        (_w("Hello", 0.0, 0.4), "a"), (_w("there.", 0.5, 0.9), "a"),
+        (_w("Hello", 0.0, 0.4), "a"),
+        (_w("there.", 0.5, 0.9), "a"),
         (_w("Hi.", 1.2, 1.5), "b"),
         (_w("So,", 1.8, 2.0), "a"),
         (_w("anyway.", 2.0 + LONG_PAUSE_S + 0.1, 2.5 + LONG_PAUSE_S + 0.1), "a"),
     ]
     utterances = build_utterances(labelled, {"a": "Rep", "b": "Buyer"}, {"a": "rep", "b": "buyer"})
     assert [(u.speaker, u.text) for u in utterances] == [
-        ("Rep", "Hello there."), ("Buyer", "Hi."), ("Rep", "So,"), ("Rep", "anyway.")]
+        ("Rep", "Hello there."),
+        ("Buyer", "Hi."),
+        ("Rep", "So,"),
+        ("Rep", "anyway."),
+    ]
     assert utterances[0].start == 0.0 and utterances[0].end == 0.9
     assert [len(u.words) for u in utterances] == [2, 1, 1, 1]
     assert utterances[1].side == "buyer"
@@ -38,9 +43,9 @@ def test_short_pause_keeps_one_utterance() -> None:
 def test_bleed_keeps_the_copy_on_the_louder_channel() -> None:
     rate = 16000
     samples = np.zeros((2, rate * 3), np.float32)
-    samples[0, : rate] = 0.5   # the rep speaks 0-1 s on the left ...
-    samples[1, : rate] = 0.05  # ... and leaks faintly into the right
-    samples[1, 2 * rate:] = 0.5  # the buyer says "pricing" at 2-3 s, and the rep echoes nothing
+    samples[0, :rate] = 0.5  # the rep speaks 0-1 s on the left ...
+    samples[1, :rate] = 0.05  # ... and leaks faintly into the right
+    samples[1, 2 * rate :] = 0.5  # the buyer says "pricing" at 2-3 s, and the rep echoes nothing
     left = [_w("Pricing?", 0.1, 0.6)]
     right = [_w("pricing", 0.15, 0.62), _w("Pricing.", 2.1, 2.6)]
     kept_left, kept_right = dedupe_bleed(left, right, samples, rate)

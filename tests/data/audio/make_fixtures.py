@@ -64,46 +64,67 @@ _TWO_PARTY = (
 
 FIXTURES = (
     Fixture("stereo_two_speakers", (REP, BUYER), _TWO_PARTY, stereo=True),
-    Fixture("mono_two_speakers", (REP, BUYER), (
-        (0, "Good morning Helen. Tell me about your current support process."),
-        (1, "We answer every email by hand, and it takes us two days on average."),
-        (0, "How many people are on the support team?"),
-        (1, "Twelve people, and three of them only sort the inbox."),
-        (0, "What would change if sorting happened automatically?"),
-        (1, "Those three could answer customers instead, which is what we need."),
-        (0, "Great. I will send a proposal by Friday."),
-        (1, "Thank you, I will share it with my manager."),
-    ), stereo=False),
-    Fixture("mono_three_speakers", (REP, BUYER, BUYER2), (
-        (0, "Thanks to you both for the time. What is the main goal for this quarter?"),
-        (1, "We need to cut our response time in half before the summer."),
-        (2, "And on my side, any new tool has to pass our security review first."),
-        (0, "Understood. How long does a security review usually take?"),
-        (2, "About six weeks, and we need the documents up front."),
-        (1, "Our customers are already complaining about slow replies."),
-        (0, "I can send the security documents today, so the review can start."),
-        (2, "That would help a lot, thank you."),
-    ), stereo=False),
+    Fixture(
+        "mono_two_speakers",
+        (REP, BUYER),
+        (
+            (0, "Good morning Helen. Tell me about your current support process."),
+            (1, "We answer every email by hand, and it takes us two days on average."),
+            (0, "How many people are on the support team?"),
+            (1, "Twelve people, and three of them only sort the inbox."),
+            (0, "What would change if sorting happened automatically?"),
+            (1, "Those three could answer customers instead, which is what we need."),
+            (0, "Great. I will send a proposal by Friday."),
+            (1, "Thank you, I will share it with my manager."),
+        ),
+        stereo=False,
+    ),
+    Fixture(
+        "mono_three_speakers",
+        (REP, BUYER, BUYER2),
+        (
+            (0, "Thanks to you both for the time. What is the main goal for this quarter?"),
+            (1, "We need to cut our response time in half before the summer."),
+            (2, "And on my side, any new tool has to pass our security review first."),
+            (0, "Understood. How long does a security review usually take?"),
+            (2, "About six weeks, and we need the documents up front."),
+            (1, "Our customers are already complaining about slow replies."),
+            (0, "I can send the security documents today, so the review can start."),
+            (2, "That would help a lot, thank you."),
+        ),
+        stereo=False,
+    ),
 )
 
 SAMPLE_REP = Person("Jordan Blake", "rep", "Account Executive", "en-us+m3")
 SAMPLE_BUYER = Person("Alicia Gomez", "buyer", "Director of Support Operations", "en-us+f3")
-SAMPLE = Fixture("sample_call", (SAMPLE_REP, SAMPLE_BUYER), (
-    (0, "Hi Alicia, this is Jordan from Fernhill. Thanks for making time today."),
-    (1, "Happy to, Jordan."),
-    (0, "First, what made support a priority for your team this quarter?"),
-    (1, "Our agents spend about ten hours a week copying tickets between systems, "
-        "and we lost two large customers last quarter because replies were slow."),
-    (0, "How are those tickets handled today, step by step?"),
-    (1, "Someone exports a spreadsheet every morning and assigns tickets by hand."),
-    (0, "What would it mean for the team if that work went away?"),
-    (1, "Honestly, the price worries me. We have no budget until July."),
-    (0, "That makes sense. We can start with one team and a smaller plan."),
-    (1, "That could work."),
-    (0, "Great. I will send you a proposal on Thursday, and let's meet on Tuesday, "
-        "March seventeenth at two p m, with your finance lead."),
-    (1, "Sounds good, I will invite her."),
-), stereo=True)
+SAMPLE = Fixture(
+    "sample_call",
+    (SAMPLE_REP, SAMPLE_BUYER),
+    (
+        (0, "Hi Alicia, this is Jordan from Fernhill. Thanks for making time today."),
+        (1, "Happy to, Jordan."),
+        (0, "First, what made support a priority for your team this quarter?"),
+        (
+            1,
+            "Our agents spend about ten hours a week copying tickets between systems, "
+            "and we lost two large customers last quarter because replies were slow.",
+        ),
+        (0, "How are those tickets handled today, step by step?"),
+        (1, "Someone exports a spreadsheet every morning and assigns tickets by hand."),
+        (0, "What would it mean for the team if that work went away?"),
+        (1, "Honestly, the price worries me. We have no budget until July."),
+        (0, "That makes sense. We can start with one team and a smaller plan."),
+        (1, "That could work."),
+        (
+            0,
+            "Great. I will send you a proposal on Thursday, and let's meet on Tuesday, "
+            "March seventeenth at two p m, with your finance lead.",
+        ),
+        (1, "Sounds good, I will invite her."),
+    ),
+    stereo=True,
+)
 SAMPLE_META = {
     "call_id": "sample-fernhill-discovery",
     "title": "Tidewater Logistics / discovery",
@@ -141,9 +162,15 @@ def render(fx: Fixture, wav_path: Path) -> dict[str, object]:
             on_this = not fx.stereo or (ch == 0) == (person.side == "rep")
             parts.append(pcm if on_this else silent)
             parts.append(np.zeros(int(TURN_GAP_S * RATE), np.float32))
-        utterances.append({"speaker": person.name, "side": person.side,
-                           "start": round(cursor / RATE, 3),
-                           "end": round((cursor + len(pcm)) / RATE, 3), "text": text})
+        utterances.append(
+            {
+                "speaker": person.name,
+                "side": person.side,
+                "start": round(cursor / RATE, 3),
+                "end": round((cursor + len(pcm)) / RATE, 3),
+                "text": text,
+            }
+        )
         cursor += len(pcm) + int(TURN_GAP_S * RATE)
     audio = np.stack([np.concatenate(parts) for parts in channels], axis=1)
     sf.write(wav_path, audio if fx.stereo else audio[:, 0], RATE, subtype="PCM_16")
