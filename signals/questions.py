@@ -197,7 +197,7 @@ _PROMPT_VERBS = frozenset(
     }
 )
 _INDIRECT_OPEN = re.compile(
-    r"\b(?:i'?m|i am) curious (?:about|how|what|why|to (?:hear|know|understand|learn))\b"
+    r"\b(?:(?:i'?m|i am) )?curious (?:about|how|what|why|to (?:hear|know|understand|learn))\b"
     r"|\bi(?:'d| would) (?:love|like) to (?:hear|understand|know|learn)(?: more)? (?:about|how|what|why)\b"
     r"|\bi wonder (?:how|what|why)\b"
     r"|\bi(?:'d| would) be curious (?:about|how|what|why|to)\b",
@@ -217,6 +217,7 @@ _CHECKS = re.compile(
     r"(?:showing|visible|coming through|sharing|loading)"
     r"|^(?:are you|is everyone) (?:able to (?:see|hear)|seeing|hearing)"
     r"|^(?:am i|are you|is it) (?:on mute|muted|there|still there|with me|breaking up|frozen|cutting out)"
+    r"|^(?:can|could|may|should) (?:you|i|we) (?:share|stop sharing|see) (?:your|my|the) screen"
     r"|^(?:did|have) i lose you|^you there$|^(?:you )?know what i mean$"
     r"|^(?:any|do you have any|have you got any) (?:questions|thoughts) (?:so far|on that|on this|before)"
     r"|^any questions$|^questions so far$"
@@ -287,6 +288,14 @@ def _vocative(tok: Token) -> bool:
     return tok.pos_ in {"PROPN", "NOUN"} and nxt is not None and nxt.text == ","
 
 
+def _adverbial_clause(prev: Token, tok: Token) -> Token | None:
+    """The adverbial clause ("if/when ...") that `prev` belongs to, when it does not contain `tok`."""
+    for a in [prev, *prev.ancestors]:
+        if a.dep_ == "advcl" and not (a.left_edge.i <= tok.i <= a.right_edge.i):
+            return a
+    return None
+
+
 def _clause_verb(tok: Token) -> Token:
     """The verb (or root) whose clause `tok` belongs to."""
     head = tok
@@ -301,6 +310,10 @@ def _opens_clause(tok: Token, sent: Span) -> bool:
     i = tok.i - 1
     while i >= sent.start:
         prev = tok.doc[i]
+        clause = _adverbial_clause(prev, tok)
+        if clause is not None:  # "if you had a magic wand, what ...": skip the whole if-clause
+            i = clause.left_edge.i - 1
+            continue
         if prev.text in {",", ";", ":", "-", "--", "—", "..."} or prev.lower_ in {"and", "but", "or", "so"}:
             return True
         if not (prev.is_punct or prev.lower_ in _MARKERS or prev.pos_ in {"INTJ", "PROPN", "CCONJ"}):

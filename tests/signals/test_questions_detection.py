@@ -43,6 +43,9 @@ def _kinds(text: str) -> list[tuple[str, bool] | None]:
         ("Is there a deadline driving this?", False),
         ("I'll send the notes tonight, and can we book an hour with Priya on Friday?", False),
         ("Anything else I should know?", False),
+        ("so if you had a magic wand what would you change", True),  # after an if-clause
+        ("curious what your process is for renewals", True),  # indirect
+        ("How long does keying them in take your team?", False),
     ],
 )
 def test_questions_detection_counts_and_types(text: str, is_open: bool) -> None:
@@ -60,6 +63,7 @@ def test_questions_detection_counts_and_types(text: str, is_open: bool) -> None:
         "Does that make sense?",
         "can you hear me okay",
         "Hey Tom! Can you see my screen?",
+        "can you share your screen",
         "Any questions so far?",
         "How are you doing today?",
         "Let me walk you through the dashboard.",  # the rep presents, asks nothing
