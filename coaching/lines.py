@@ -81,7 +81,7 @@ def _clauses(text: str) -> list[str]:
             if len(c.split()) < MIN_CLAUSE_WORDS:
                 carry = f"{c}{sep}" if c else ""
                 continue
-            out.append(c)
+            out.append(_FILLER.sub("", c).strip())
             carry = ""
         if carry.strip() and out and len(clauses) > 1:
             out[-1] = f"{out[-1]} {carry.strip(' ,.;:!?')}"

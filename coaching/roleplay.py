@@ -25,6 +25,9 @@ from coaching.metrics import dig
 # MiniLM scores paraphrases of one objection at similarity ~0.4-0.7 ("more expensive than we
 # budgeted" / "the price is way above what we pay"), different objections at ~0.0-0.25.
 CLUSTER_DISTANCE = 0.6
+# Pains: "we lose N hours a week on X" and "N percent of Y never come back" score ~0.45 for their
+# shared shape alone, so a pain scenario needs a close paraphrase (similarity >= 0.65).
+PAIN_CLUSTER_DISTANCE = 0.35
 MAX_VARIANTS = 5
 MAX_SCENARIOS = 12
 # A buyer turn counts as warmer when its sentiment score rises by at least this (scores are -1..1).
@@ -42,6 +45,14 @@ class BuyerStatement:
     speaker: str
     title: str | None
     call: CallView
+
+
+# Words that mark the clause carrying an objection (price, timing, a rival, a sign-off...).
+_OBJECTION_WORDS = re.compile(
+    r"\b(price|cost|budget|expensive|quote|pay|worth|lower|cheaper|twice|timing|later|quarter|year|"
+    r"sign off|approve|board|cfo|security|integrat\w*|migrate|similar|already|using|been on)\b",
+    re.I,
+)
 
 
 def _statements(calls: Sequence[CallView]) -> list[BuyerStatement]:
@@ -148,34 +159,51 @@ def _criteria(best: Sequence[dict[str, Any]], variants: Sequence[str]) -> list[d
 
 
 def build_roleplays(calls: Sequence[CallView]) -> list[dict[str, Any]]:
-    """Role-play scenarios from buyer objections and pains across `calls`, biggest cluster first."""
+    """Role-play scenarios from buyer objections and pains across `calls`, biggest cluster first.
+
+    Objections are clustered within their category (a price objection never joins a timing one),
+    pains among themselves with a stricter distance: pains share a shape ("we lose N a week")
+    whatever their topic, so only close paraphrases are one scenario."""
     statements = _statements(calls)
     if not statements:
         return []
-    labels = _cluster([s.text for s in statements])
-    clusters: dict[int, list[BuyerStatement]] = {}
-    for s, lab in zip(statements, labels, strict=True):
-        clusters.setdefault(int(lab), []).append(s)
+    groups: dict[tuple[str, str | None], list[BuyerStatement]] = {}
+    for st in statements:
+        groups.setdefault((st.kind, st.category), []).append(st)
+    vectors = _embed([st.text for st in statements])
+    index = {id(st): i for i, st in enumerate(statements)}
+    clusters: list[list[BuyerStatement]] = []
+    for (kind, _), members in groups.items():
+        distance = CLUSTER_DISTANCE if kind == "objection" else PAIN_CLUSTER_DISTANCE
+        labels = _cluster([vectors[index[id(m)]] for m in members], distance)
+        by_label: dict[int, list[BuyerStatement]] = {}
+        for m, lab in zip(members, labels, strict=True):
+            by_label.setdefault(lab, []).append(m)
+        clusters += by_label.values()
     ordered = sorted(
-        clusters.values(),
+        clusters,
         key=lambda ss: (len({s.call.call_id for s in ss}), len(ss), any(s.kind == "objection" for s in ss)),
         reverse=True,
     )
     return [_scenario(i + 1, ss) for i, ss in enumerate(ordered[:MAX_SCENARIOS])]
 
 
-def _cluster(texts: Sequence[str]) -> list[int]:
-    if len(texts) == 1:
-        return [0]
-    from sklearn.cluster import AgglomerativeClustering
-
+def _embed(texts: Sequence[str]) -> Any:
     from callcoach.nlp import embed
 
-    vectors = embed(list(texts))
+    return embed(list(texts))
+
+
+def _cluster(vectors: Sequence[Any], distance: float) -> list[int]:
+    if len(vectors) == 1:
+        return [0]
+    import numpy as np
+    from sklearn.cluster import AgglomerativeClustering
+
     model = AgglomerativeClustering(
-        n_clusters=None, distance_threshold=CLUSTER_DISTANCE, metric="cosine", linkage="average"
+        n_clusters=None, distance_threshold=distance, metric="cosine", linkage="average"
     )
-    return [int(x) for x in model.fit_predict(vectors)]
+    return [int(x) for x in model.fit_predict(np.asarray(vectors))]
 
 
 def _scenario(number: int, items: Sequence[BuyerStatement]) -> dict[str, Any]:
@@ -195,7 +223,8 @@ def _scenario(number: int, items: Sequence[BuyerStatement]) -> dict[str, Any]:
     topic = categories.most_common(1)[0][0] if categories else None
     from coaching.lines import key_phrase
 
-    name = f"{kind.capitalize()}: {topic}" if topic else f"{kind.capitalize()}: {key_phrase(variants[0])}"
+    label = f"{kind.capitalize()} ({topic})" if topic else kind.capitalize()
+    name = f"{label}: {key_phrase(variants[0], prefer=_OBJECTION_WORDS if topic else None)}"
     return {
         "id": f"scenario-{number}",
         "name": name,
