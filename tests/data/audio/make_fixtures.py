@@ -113,7 +113,7 @@ SAMPLE = Fixture(
         (0, "How are those tickets handled today, step by step?"),
         (1, "Someone exports a spreadsheet every morning and assigns tickets by hand."),
         (0, "What would it mean for the team if that work went away?"),
-        (1, "Honestly, the price worries me. We have no budget until July."),
+        (1, "Honestly, the price is too high for us. Our spending is frozen until July."),
         (0, "That makes sense. We can start with one team and a smaller plan."),
         (1, "That could work."),
         (
