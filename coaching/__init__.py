@@ -43,6 +43,9 @@ __all__ = [
 
 log = logging.getLogger("callcoach.coaching")
 
+# Call-metadata keys that describe the buyer's account (kept with the call's coaching).
+ACCOUNT_KEYS = frozenset({"industry", "segment", "company", "account", "region"})
+
 
 def playbook_for(settings: Settings) -> Playbook:
     """The team's playbook (settings.playbook_path), else the shipped default."""
@@ -78,7 +81,11 @@ def coach_call(
         alerts += deal_alerts([*deal, call], playbook)
     # Every rule returns only alerts still active with this call as the latest one: a drift
     # whose chart is still out of control, a deal risk that this call did not clear.
+    # Account facts from the call metadata (e.g. "industry"): role-play personas read them back
+    # from stored analyses, which keep no other copy of the metadata's extra keys.
+    account = {k: v for k, v in transcript.meta.extra.items() if k in ACCOUNT_KEYS and isinstance(v, str)}
     return {
+        "account": account,
         "prompts": [p.to_contract() for p in prompts],
         "alerts": [a.to_contract() for a in alerts],
         "playbook": {"rules": len(playbook.rules), "max_prompts": playbook.max_prompts},

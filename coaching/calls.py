@@ -84,7 +84,9 @@ def _participants_of(call: StoredCall) -> tuple[Participant, ...]:
 
 def view_of_stored(call: StoredCall) -> CallView:
     a = call.analysis or {}
-    extra = a.get("meta_extra") if isinstance(a.get("meta_extra"), dict) else {}
+    coaching: dict[str, Any] = a.get("coaching") or {}
+    account = coaching.get("account") if isinstance(coaching, dict) else None
+    extra: dict[str, Any] = account if isinstance(account, dict) else {}
     return CallView(
         call_id=call.call_id,
         rep=call.rep,

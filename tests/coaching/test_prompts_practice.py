@@ -143,3 +143,17 @@ def test_prompts_skip_signals_that_are_missing(settings: Settings) -> None:
     tr = _transcript()
     out = coaching.coach_call(tr, {}, history=[], settings=settings)
     assert out["prompts"] == [] and out["alerts"] == []
+
+
+def test_prompts_keep_the_accounts_industry_for_role_play_personas(settings: Settings) -> None:
+    import dataclasses
+
+    from callcoach.domain import StoredCall
+    from coaching.calls import view_of_stored
+
+    tr = _transcript()
+    tr = dataclasses.replace(tr, meta=dataclasses.replace(tr.meta, extra={"industry": "Retail", "notes": 3}))
+    out = coaching.coach_call(tr, _signals(tr), history=[], settings=settings)
+    assert out["account"] == {"industry": "Retail"}
+    stored = StoredCall("acme-1", REP, "acme", None, {"coaching": out, "transcript": []})
+    assert view_of_stored(stored).extra == {"industry": "Retail"}
