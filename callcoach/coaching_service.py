@@ -374,7 +374,9 @@ def _team_calls(calls: Sequence[StoredCall], rep: str, roster: Roster | None) ->
 def coach_plan(settings: Settings, rep: str, *, roster: Roster | None = None) -> dict[str, Any]:
     """A rep's current coaching plan: prompts for their latest call (against their own baseline and
     their team's distribution), recurring focus areas, open alerts and how earlier prompts worked."""
-    report = refresh(settings)
+    # Reading a plan (CLI or API GET) brings alerts up to date but sends nothing: delivery is the
+    # alert feed's and the job pipeline's job.
+    report = refresh(settings, deliver=False)
     with session_scope(settings) as session:
         calls = all_calls(session)
     mine = [c for c in calls if c.rep == rep]
