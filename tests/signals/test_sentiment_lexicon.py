@@ -51,3 +51,4 @@ def test_sentiment_lexicon_scores_stay_in_range() -> None:
     text = "I guess maybe, I'm not sure, we'll see, not right now, I'll think about it, too expensive."
     assert stance_scores([text])[0] == -1.0
     assert len(stance_scores([])) == 0
+
