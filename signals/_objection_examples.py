@@ -127,6 +127,13 @@ NOT_OBJECTIONS: tuple[str, ...] = (
     "The board approves big purchases.",
     "Our goal is to cut that by half next year.",
     "We use a couple of spreadsheets and email today.",
+    # enthusiasm about a topic that objections also name
+    "My manager is thrilled that we are looking at this.",
+    "Our CFO loved the business case.",
+    "Data protection matters a lot to us, which is why we like this.",
+    "The price looks fair for what we get.",
+    "The timing works well for us.",
+    "The integration looks straightforward.",
     # agreement and interest
     "That would make my life a lot easier.",
     "That sounds great, send it over.",

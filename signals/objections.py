@@ -15,7 +15,9 @@ Method: every buyer sentence (rep speech never counts) is scored two ways.
 
 A category fires on a strong cue; on a weak cue when the sentence is closer to that category's
 examples than to the non-objections and above :data:`WEAK_CUE_MIN_SIM`; and with no cue only when
-the embedding is very close (:data:`EMBEDDING_ONLY_MIN_SIM`) with a clear margin. Questions count
+the embedding is very close (:data:`EMBEDDING_ONLY_MIN_SIM`) with a clear margin. Both embedding
+paths also need push-back wording in the sentence ("but", "worried", "not", "strict", ...), since
+MiniLM follows the topic more than the stance. Questions count
 only with a strong cue ("why is it so expensive?"), so asking a price is no price objection, and
 a pain the buyer describes has no cue and sits near the non-objection examples.
 """
@@ -84,6 +86,8 @@ _CUES: dict[str, tuple[list[str], list[str]]] = {
             r"\b(?:a\s+lot\s+of\s+money|out\s+of\s+our\s+price\s+range|more\s+than\s+we\s+(?:expected|were\s+expecting|"
             r"planned|wanted\s+to\s+spend))\b",
             r"\bbudget\s+(?:isn't|is\s+not|just\s+isn't)\s+there\b|\b(?:can't|cannot)\s+(?:spend|justify)\s+that\b",
+            r"\bhoping\s+for\s+(?:something\s+)?(?:closer\s+to|lower|cheaper|less|a\s+(?:better|lower)\s+(?:price|number|"
+            r"deal))\b",
         ],
         [r"\b(?:price|pricing|priced|cost|costs|budget|expensive|afford|quote|discount|spend|money|pay)\b"],
     ),
@@ -102,6 +106,8 @@ _CUES: dict[str, tuple[list[str], list[str]]] = {
             r"\b(?:maybe|probably|realistically)\s+(?:next|later\s+(?:this|next))\s+(?:year|quarter)\b",
             r"\bnot\s+this\s+(?:year|quarter|fiscal\s+year)\b|\b(?:now|this)\s+(?:isn't|is\s+not)\s+(?:a\s+good|the\s+right)"
             r"\s+time\b",
+            r"\block(?:ed)?\s+in\b|\bunder\s+contract\s+(?:until|till|through)\b|\bcontract\s+(?:runs|ends|is\s+up|renews)\s+"
+            r"(?:until|till|in|next|through)\b",
             r"\b(?:revisit|circle\s+back\s+on|pick\s+(?:this|it)\s+(?:back\s+)?up)\b[^.?!]{0,30}\b(?:in|next|after|once)\b",
         ],
         [
@@ -126,6 +132,9 @@ _CUES: dict[str, tuple[list[str], list[str]]] = {
             r"\b(?:already|currently)\s+(?:have|use|pay\s+for)\s+(?:a|an|another|some)\s+(?:\w+\s+)?(?:tool|system|"
             r"solution|vendor|platform|product|provider)\s+(?:for|that)\b",
             r"\bleaning\s+(?:toward|towards)\s+(?:the\s+other|another|[A-Z])",
+            r"\b(?:pretty\s+|really\s+|quite\s+|very\s+)?(?:happy|satisfied)\s+with\s+(?:(?-i:[A-Z])\w+|our\s+current|"
+            r"what\s+we\s+have)",
+            r"\b(?:pitched|demoed|quoted)\s+us\b",
         ],
         [r"\b(?:vendor|competitor|alternative|other\s+option|another\s+option)\b"],
     ),
@@ -140,6 +149,8 @@ _CUES: dict[str, tuple[list[str], list[str]]] = {
             r"\b(?:run|take)\s+(?:it|this|that)\s+(?:by|past|to)\s+(?:my|our|the)\s+\w+",
             r"\b(?:final\s+(?:say|call|decision)|decision\s+maker)\b[^.?!]{0,30}\b(?:is|sits|rests|lies|with)\b",
             r"\b(?:don't|do\s+not)\s+have\s+(?:the\s+)?(?:authority|sign[\s-]?off|final\s+say)\b",
+            r"\b(?:it's|it\s+is)\s+(?:the|our|my)\s+[\w\s]{1,30}?\s+(?:who|that)\s+(?:decide|decides|make\s+the\s+call|"
+            r"makes\s+the\s+call|sign\s+off|signs\s+off)\b",
             r"\b(?:have|need|has|needs|'d\s+have|'d\s+need)\s+to\s+(?:talk|check|speak|run\s+(?:it|this|that))\s+"
             r"(?:to|with|by|past)\s+(?:my|our|the)\s+(?:boss|manager|director|vp|cfo|ceo|coo|cto|cio|board|leadership|"
             r"partners?|owner|owners|exec\w*|superintendent|committee|procurement|finance)\b",
@@ -162,6 +173,9 @@ _CUES: dict[str, tuple[list[str], list[str]]] = {
             r"\bnot\s+sure\s+(?:we|i)\s+(?:need|see\s+the)\b",
             r"\b(?:don't|do\s+not)\s+(?:really\s+)?have\s+(?:that|this|that\s+kind\s+of)\s+problem\b",
             r"\bnot\s+(?:really\s+)?something\s+we\s+(?:need|want|care\s+about)\b",
+            r"\bnot\s+sure\s+(?:our|the|my)\s+\w+\s+(?:would|will)\s+(?:actually\s+|really\s+)?(?:use|adopt|want)\b",
+            r"\b(?:gotten|getting|get|got)\s+by\s+(?:fine|okay|ok|just\s+fine)\b|\b(?:works|working)\s+(?:fine|well\s+enough|"
+            r"okay)\s+for\s+us\b",
         ],
         [r"\b(?:worth|value|different|difference|convinced|switch|necessary|useful)\b"],
     ),
@@ -176,6 +190,9 @@ _CUES: dict[str, tuple[list[str], list[str]]] = {
             r"[^.?!]{0,30}\bdata\b",
             r"\bdata\s+(?:can'?t|cannot|won't)\s+leave\b|\bon-?prem(?:ise)?\s+only\b",
             r"\b(?:without|no)\s+(?:a\s+)?(?:soc\s*2|iso\s*27001|hipaa|fedramp|pen(?:etration)?\s+test)\b",
+            r"\b(?:won't|will\s+not|doesn't|don't|wouldn't)\s+(?:let|allow)\b[^.?!]{0,40}\b(?:data|pii|phi|records)\b",
+            r"\b(?:need|needs|have|has)\s+to\s+(?:see|review|get)\s+(?:your|the|a)\s+(?:pen(?:etration)?\s+test|soc\s*2|"
+            r"security\s+(?:review|report|audit)|iso\s*27001)",
         ],
         [r"\b(?:security|secure|privacy|compliance|breach|soc\s*2|hipaa|gdpr|encryption|data\s+residency)\b"],
     ),
@@ -190,6 +207,8 @@ _CUES: dict[str, tuple[list[str], list[str]]] = {
             r"problem|issue|challenge|hard|headache|won't|doesn't|can'?t|couldn't|break)\b",
             r"\b(?:tricky|hard|difficult)\s+part\b[^.?!]{0,30}\b(?:mainframe|legacy|erp|system|integration|connect)\b",
             r"\bcompatib\w*\b[^.?!]{0,30}\b(?:issue|problem|concern|worried)\b",
+            r"\b(?:problem|issue|challenge|catch|tricky\s+part)\s+is\s+(?:that\s+)?(?:our|the)\b[^.?!]{0,40}\b(?:custom|"
+            r"legacy|homegrown|mainframe|erp|on-?prem|oracle|sap|in-house)\b",
         ],
         [r"\b(?:integrate|integration|connect|connector|api|mainframe|erp|legacy|compatible|stack|sync)\b"],
     ),
@@ -212,6 +231,15 @@ _KEEPS_NEGATION = re.compile(
 )
 # Cues that carry their own negation and must not be turned around by it.
 _SELF_NEGATING = {"need", "authority", "integration", "timing"}
+# MiniLM similarity follows the topic more than the stance ("security is a big focus for us, so
+# this is timely" sits as close to the security examples as a worry does), so a sentence decided by
+# its embedding must also carry some push-back wording.
+_PUSHBACK = re.compile(
+    r"\b(?:but|however|though|worr\w*|concern\w*|not|no|never|hard|tough|difficult|problem\w*|issues?|risk\w*|strict|"
+    r"too|only\s+if|unless|can['’]?t|cannot|won['’]t|wouldn['’]t|doesn['’]t|don['’]t|isn['’]t|tight|wait|later|doubt\w*|"
+    r"unsure|hesitant|skeptical|sceptical|nervous|expensive|pricey|steep|blocker|hurdle|struggle|pushback)\b|n['’]t\b",
+    re.IGNORECASE,
+)
 _FORMER_VENDOR = re.compile(
     r"\b(?:our|the)\s+(?:last|previous|old|former|prior)\s+(?:[\w-]+\s+)?"
     r"(?:vendor|provider|tool|system|platform|solution)\b",
@@ -368,7 +396,7 @@ def objections(ctx: SignalContext) -> ObjectionsResult:
                 continue  # the category is named and denied
             fires = cue is not None
             # Without a strong cue in the sentence, only the one category it is closest to may fire.
-            if not fires and wanted[k] and not any_strong and c == top:
+            if not fires and wanted[k] and not any_strong and c == top and _PUSHBACK.search(sent):
                 weak = _weak_cue(c, sent)
                 if weak is not None and sims[c] >= WEAK_CUE_MIN_SIM and sims[c] - neg_sim >= WEAK_CUE_MARGIN:
                     cue, fires = weak, True

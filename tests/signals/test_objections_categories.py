@@ -60,6 +60,33 @@ def test_objection_category_with_buyer_words_and_time(category: str, words: str)
     assert found[0]["evidence"][0]["text"] == words
 
 
+@pytest.mark.parametrize(
+    ("category", "words"),
+    [
+        ("price", "We were hoping for something closer to half that."),
+        ("timing", "We're under contract until next June, so it would have to wait."),
+        ("competitor", "Honestly we've been pretty happy with Zendesk."),
+        ("authority", "At the end of the day it's the partners who decide."),
+        ("need", "We've gotten by fine with spreadsheets so far."),
+        ("security", "We'd need to see your pen test results before anything moves."),
+        ("integration", "The problem is our billing runs on a custom Oracle setup."),
+    ],
+)
+def test_objection_phrasings_without_the_obvious_words(category: str, words: str) -> None:
+    assert [o["category"] for o in _run([(BUYER, words)])] == [category]
+
+
+def test_enthusiasm_about_an_objection_topic_is_not_an_objection() -> None:
+    found = _run(
+        [
+            (BUYER, "Security is a big focus for us this year, so this is timely."),
+            (BUYER, "My boss is really excited about this."),
+            (BUYER, "Budget was approved last month for this project."),
+        ]
+    )
+    assert found == []
+
+
 def test_objection_time_is_the_sentence_inside_a_longer_turn() -> None:
     found = _run(
         [(BUYER, "Thanks for the demo. It looked clean. Honestly though, it's too expensive for us.")]
