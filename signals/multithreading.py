@@ -49,6 +49,7 @@ METHOD = (
     "title and function; deal map merged across the deal's stored calls"
 )
 
+_EVIDENCE_MIN_WORDS = 4
 # Speaker labels that carry no name (diarised audio): the stakeholder is reported with name null.
 _GENERIC_SPEAKER = re.compile(
     r"^(?:speaker|spk|buyer|rep|seller|customer|unknown|channel|left|right|guest|"
@@ -360,7 +361,10 @@ def _call_stakeholders(ctx: SignalContext) -> tuple[list[Stakeholder], set[str]]
     buyers: dict[str, Utterance] = {}
     for u in utts:
         if u.side == "buyer" and u.text.strip():
-            buyers.setdefault(u.speaker, u)
+            # The quote for a speaker is their first turn that says something ("Of course." is weak evidence).
+            first = buyers.get(u.speaker)
+            if first is None or (len(first.text.split()) < _EVIDENCE_MIN_WORDS <= len(u.text.split())):
+                buyers[u.speaker] = u
     seller_names = {p.name for p in meta.participants if p.side == "rep"} | {
         u.speaker for u in utts if u.side == "rep"
     }
