@@ -114,18 +114,37 @@ def is_closed_question(text: str) -> bool:
 
 
 def pain_statements(call: CallView) -> list[dict[str, Any]]:
-    """The buyer's stated pains: the discovery signal's pains, else buyer turns with a pain cue."""
+    """The buyer's stated pains: the discovery signal's pains, else buyer turns with a pain cue.
+
+    Turns the objections signal flagged ("their quote came in lower") are objections, not pains:
+    asking what an objection "costs you each month" makes no sense, so they are left out."""
+    objected = {
+        round(u.start, 1)
+        for o in dig(call.signals, "objections") or []
+        if isinstance(o, dict)
+        and isinstance(o.get("start"), int | float)
+        and (u := utterance_at(call, float(o["start"]))) is not None
+    }
+
+    def keep(e: dict[str, Any]) -> bool:
+        u = utterance_at(call, float(e["start"]))
+        return u is None or round(u.start, 1) not in objected
+
     listed = dig(call.signals, "discovery", "pains")
     if isinstance(listed, list) and any(_is_quote(p) for p in listed):
-        return [_plain(p) for p in listed if _is_quote(p)]
+        return [_plain(p) for p in listed if _is_quote(p) and keep(p)]
     from_signal = [
         e
         for e in signal_quotes(call.signals, "discovery")
-        if (u := utterance_at(call, float(e["start"]))) is not None and u.side == "buyer"
+        if (u := utterance_at(call, float(e["start"]))) is not None and u.side == "buyer" and keep(e)
     ]
     if from_signal:
         return from_signal
-    return [quote(u) for u in call.by_side("buyer") if _PAIN_CUES.search(u.text) and len(u.text.split()) >= 5]
+    return [
+        quote(u)
+        for u in call.by_side("buyer")
+        if _PAIN_CUES.search(u.text) and len(u.text.split()) >= 5 and keep(quote(u))
+    ]
 
 
 @register("closed_questions")

@@ -74,17 +74,20 @@ def _clauses(text: str) -> list[str]:
     for sentence in _SENTENCES.findall(text) or [text]:
         pieces = _CLAUSE_SPLIT.split(sentence)  # clause, separator, clause, ... (separators captured)
         clauses, seps = pieces[0::2], [*pieces[1::2], ""]
-        carry = ""
+        carry, prev_sep, start = "", "", len(out)
         for clause, sep in zip(clauses, seps, strict=True):
             c = f"{carry}{clause}" if carry else _FILLER.sub("", clause.strip(" ,.;:!?\"'")).strip()
             c = c.strip(" ,.;:!?\"'")
             if len(c.split()) < MIN_CLAUSE_WORDS:
                 carry = f"{c}{sep}" if c else ""
+                if not carry:
+                    prev_sep = sep
                 continue
             out.append(_FILLER.sub("", c).strip())
-            carry = ""
-        if carry.strip() and out and len(clauses) > 1:
-            out[-1] = f"{out[-1]} {carry.strip(' ,.;:!?')}"
+            carry, prev_sep = "", sep
+        if carry.strip() and len(out) > start:
+            # A short tail ("..., so things are busy") belongs to the clause before it.
+            out[-1] = f"{out[-1]}{prev_sep}{carry.strip(' ,.;:!?')}"
     return out or [text.strip()]
 
 
@@ -113,7 +116,22 @@ def impact_question(call: CallView) -> str | None:
     """The buyer's stated pain, quoted, turned into a question about its business impact."""
     pains = pain_statements(call)
     if not pains:
-        return None
+        # No pain stated: ask about the buyer's most substantial turn instead of inventing one.
+        objected = {
+            round(float(o["start"]), 1)
+            for o in dig(call.signals, "objections") or []
+            if isinstance(o, dict) and isinstance(o.get("start"), int | float)
+        }
+        turns = [
+            u for u in call.by_side("buyer") if not any(u.start - 0.05 <= t <= u.end + 0.05 for t in objected)
+        ]
+        longest = max(turns, key=lambda u: len(u.text.split()), default=None)
+        if longest is None or len(longest.text.split()) < 6:
+            return None
+        return (
+            f'You said "{key_phrase(longest.text)}". What is behind that for you, and what happens '
+            f"in the business if it stays as it is?"
+        )
     # The pain that carries a number weighs most; an unquantified one is the one to quantify.
     unquantified = [p for p in pains if not _NUMBER.search(p["text"])]
     p = unquantified[0] if unquantified else pains[0]
@@ -168,7 +186,12 @@ def _topic_of(text: str, *, prefer_multiword: bool = False) -> str | None:
     ]
     multi = [c for c in candidates if sum(t.pos_ in {"NOUN", "PROPN", "ADJ"} for t in c) >= 2]
     ranked = (multi if prefer_multiword else []) or candidates
-    return ranked[0].text if ranked else None
+    if not ranked:
+        return None
+    chunk = ranked[0]
+    # "Our mobile signing" mid-sentence reads "our mobile signing"; names keep their capital.
+    first = chunk[0].text if chunk[0].pos_ == "PROPN" else chunk[0].text.lower()
+    return first + chunk.text[len(chunk[0].text) :]
 
 
 @register("open_question")
