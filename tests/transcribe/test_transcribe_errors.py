@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from callcoach.domain import AudioInput, CallMeta
-from callcoach.errors import ModelUnavailable
+from callcoach.errors import EmptyInput, ModelUnavailable
 from callcoach.settings import Settings
 from transcribe import transcribe_call
 
@@ -23,4 +23,17 @@ def test_missing_whisper_model_is_model_unavailable(tmp_path: Path) -> None:
         duration_s=1.0,
     )
     with pytest.raises(ModelUnavailable, match="no-such-model"):
+        transcribe_call(audio, CallMeta(), settings=settings)
+
+
+@pytest.mark.slow
+def test_silent_recording_is_empty_input(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    audio = AudioInput(
+        path=tmp_path / "silence.wav",
+        samples=np.zeros((2, 16000 * 5), np.float32),
+        sample_rate=16000,
+        duration_s=5.0,
+    )
+    with pytest.raises(EmptyInput, match="silence.wav: no speech"):
         transcribe_call(audio, CallMeta(), settings=settings)
