@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from signals._next_step_dates import find_dates
 
 # A Tuesday afternoon call.
-START = datetime(2026, 3, 10, 16, 0, tzinfo=timezone.utc)
+START = datetime(2026, 3, 10, 16, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -29,7 +29,7 @@ START = datetime(2026, 3, 10, 16, 0, tzinfo=timezone.utc)
 def test_spoken_dates_resolve_against_call_start(text: str, phrase: str, when: datetime) -> None:
     dated = [d for d in find_dates(text, START) if d.dated]
     assert [d.text for d in dated] == [phrase]
-    assert dated[0].when == when.replace(tzinfo=timezone.utc)
+    assert dated[0].when == when.replace(tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
