@@ -16,6 +16,7 @@ from rich.console import Console
 from callcoach.cli import _fail, app
 from callcoach.errors import CallcoachError
 from callcoach.settings import get_settings
+from coaching.types import clock
 
 RosterOpt = Annotated[
     Path | None,
@@ -38,16 +39,12 @@ def _print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
-def _clock(s: float) -> str:
-    return f"{int(s // 60)}:{int(s % 60):02d}"
-
-
 def _print_prompt(out: Console, i: int, p: dict[str, Any]) -> None:
     out.print(f"[bold]{i}. {p.get('behavior') or p['signal']}[/bold]  (priority {p.get('priority')})")
     out.print(f"   {p['message']}", highlight=False)
     for e in p.get("evidence") or []:
         out.print(
-            f'   > {e.get("speaker")} at {_clock(float(e.get("start", 0)))}: "{e.get("text")}"',
+            f'   > {e.get("speaker")} at {clock(float(e.get("start", 0)))}: "{e.get("text")}"',
             highlight=False,
         )
     out.print(f"   [italic]Practice:[/italic] {p['practice']}", highlight=False)
@@ -142,7 +139,7 @@ def alerts(
         out.print(f"   calls: {calls}", highlight=False)
         for e in a["evidence"][:3]:
             out.print(
-                f"   > {e.get('speaker')} ({e.get('call_id')} {_clock(float(e.get('start', 0)))}): "
+                f"   > {e.get('speaker')} ({e.get('call_id')} {clock(float(e.get('start', 0)))}): "
                 f'"{e.get("text")}"',
                 highlight=False,
             )

@@ -14,7 +14,7 @@ from typing import Any
 from coaching.calls import CallView
 from coaching.drift import DriftParams, Excursion, ewma_chart
 from coaching.evidence import SELECTORS
-from coaching.metrics import Metric, dig, metric
+from coaching.metrics import dig, metric
 from coaching.playbook import Playbook
 from coaching.types import Alert, CallRef, Severity
 
@@ -76,10 +76,6 @@ def _quotes(calls: Sequence[CallView], selector: str) -> list[dict[str, Any]]:
     return out
 
 
-def _fmt(m: Metric, v: float) -> str:
-    return f"{v:.0%}" if m.name == "talk_ratio" else f"{v:.2f}" if abs(v) < 3 else f"{v:.0f}"
-
-
 def drift_alerts(
     calls: Sequence[CallView], playbook: Playbook, *, active_only: bool = True
 ) -> list[tuple[Alert, Excursion]]:
@@ -102,10 +98,10 @@ def drift_alerts(
             shift = m.shortfall(exc.ewma_at_alarm, exc.baseline_mean) / exc.baseline_sd
             severity: Severity = "high" if shift >= _HIGH_DRIFT_SD else "medium"
             recent = ", ".join(
-                _fmt(m, v) for v in (values[exc.window_start : exc.alarm_index + 1]) if v is not None
+                m.format(v) for v in (values[exc.window_start : exc.alarm_index + 1]) if v is not None
             )
             message = (
-                f"{rep}: {m.label} has drifted from their baseline of {_fmt(m, exc.baseline_mean)} "
+                f"{rep}: {m.label} has drifted from their baseline of {m.format(exc.baseline_mean)} "
                 f"over {len(window)} call(s) ({recent}); the trend crossed the control limit "
                 f"on {window[-1].call_id}."
             )

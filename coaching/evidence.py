@@ -113,18 +113,23 @@ def is_closed_question(text: str) -> bool:
     return any(s.strip().endswith("?") and _CLOSED_START.match(s) for s in _SENTENCE.findall(text))
 
 
-def pain_statements(call: CallView) -> list[dict[str, Any]]:
-    """The buyer's stated pains: the discovery signal's pains, else buyer turns with a pain cue.
-
-    Turns the objections signal flagged ("their quote came in lower") are objections, not pains:
-    asking what an objection "costs you each month" makes no sense, so they are left out."""
-    objected = {
+def objection_turns(call: CallView) -> set[float]:
+    """Start times (0.1 s) of the buyer turns the objections signal flagged."""
+    return {
         round(u.start, 1)
         for o in dig(call.signals, "objections") or []
         if isinstance(o, dict)
         and isinstance(o.get("start"), int | float)
         and (u := utterance_at(call, float(o["start"]))) is not None
     }
+
+
+def pain_statements(call: CallView) -> list[dict[str, Any]]:
+    """The buyer's stated pains: the discovery signal's pains, else buyer turns with a pain cue.
+
+    Turns the objections signal flagged ("their quote came in lower") are objections, not pains:
+    asking what an objection "costs you each month" makes no sense, so they are left out."""
+    objected = objection_turns(call)
 
     def keep(e: dict[str, Any]) -> bool:
         u = utterance_at(call, float(e["start"]))

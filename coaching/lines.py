@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from callcoach.domain import Utterance
 from coaching.calls import CallView
-from coaching.evidence import is_closed_question, pain_statements, utterance_at
+from coaching.evidence import is_closed_question, objection_turns, pain_statements, utterance_at
 from coaching.metrics import dig, unexplored_objections
 
 log = logging.getLogger("callcoach.coaching")
@@ -117,14 +117,8 @@ def impact_question(call: CallView) -> str | None:
     pains = pain_statements(call)
     if not pains:
         # No pain stated: ask about the buyer's most substantial turn instead of inventing one.
-        objected = {
-            round(float(o["start"]), 1)
-            for o in dig(call.signals, "objections") or []
-            if isinstance(o, dict) and isinstance(o.get("start"), int | float)
-        }
-        turns = [
-            u for u in call.by_side("buyer") if not any(u.start - 0.05 <= t <= u.end + 0.05 for t in objected)
-        ]
+        objected = objection_turns(call)
+        turns = [u for u in call.by_side("buyer") if round(u.start, 1) not in objected]
         longest = max(turns, key=lambda u: len(u.text.split()), default=None)
         if longest is None or len(longest.text.split()) < 6:
             return None

@@ -53,6 +53,12 @@ class Metric:
         """True when value `a` is worse than value `b`."""
         return a < b if self.direction == "higher_is_better" else a > b
 
+    def format(self, value: float) -> str:
+        """The value as a rep reads it: talk share as a percentage, small fractions to 2 places."""
+        if self.name == "talk_ratio":
+            return f"{value:.0%}"
+        return f"{value:.2f}" if abs(value) < 3 and value != int(value) else f"{value:.0f}"
+
     def shortfall(self, value: float, reference: float) -> float:
         """How far `value` is on the worse side of `reference` (0 when not worse)."""
         gap = reference - value if self.direction == "higher_is_better" else value - reference

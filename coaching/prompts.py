@@ -21,7 +21,7 @@ from coaching.evidence import SELECTORS
 from coaching.lines import WRITERS
 from coaching.metrics import Metric, metric
 from coaching.playbook import Playbook, Rule
-from coaching.types import CoachingPrompt
+from coaching.types import CoachingPrompt, clock
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,12 +33,6 @@ class RuleVerdict:
     reasons: tuple[str, ...]
     # How far past its thresholds the call is, in the metric's normal spreads (ranks equal priorities).
     severity: float
-
-
-def _fmt(m: Metric, v: float) -> str:
-    if m.name == "talk_ratio":
-        return f"{v:.0%}"
-    return f"{v:.2f}" if abs(v) < 3 and v != int(v) else f"{v:.0f}"
 
 
 def team_cut(m: Metric, team_values: Sequence[float], percentile: float) -> float:
@@ -70,7 +64,7 @@ def evaluate(
         checks.append(hit)
         if hit:
             reasons.append(
-                f"{m.label} {_fmt(m, value)} is past the playbook's line of {_fmt(m, cond.worse_than)}"
+                f"{m.label} {m.format(value)} is past the playbook's line of {m.format(cond.worse_than)}"
             )
             severity = max(severity, m.shortfall(value, cond.worse_than) / m.normal_sd)
 
@@ -83,7 +77,7 @@ def evaluate(
         checks.append(hit)
         if hit:
             reasons.append(
-                f"{_fmt(m, gap)} worse than your own average of {_fmt(m, baseline)} "
+                f"{m.format(gap)} worse than your own average of {m.format(baseline)} "
                 f"over your last {len(own)} calls"
             )
             severity = max(severity, gap / m.normal_sd)
@@ -97,7 +91,7 @@ def evaluate(
         if hit:
             reasons.append(
                 f"in the team's weakest {cond.team_percentile:.0f}% of {len(team_values)} calls "
-                f"(cut-off {_fmt(m, cut)})"
+                f"(cut-off {m.format(cut)})"
             )
             severity = max(severity, m.shortfall(value, cut) / m.normal_sd)
 
@@ -123,7 +117,7 @@ def build_prompt(rule: Rule, verdict: RuleVerdict, call: CallView) -> CoachingPr
         "unit": m.unit,
         "quote": first["text"],
         "speaker": first.get("speaker") or "",
-        "time": _clock(float(first["start"])),
+        "time": clock(float(first["start"])),
         "baseline": verdict.baseline if verdict.baseline is not None else float("nan"),
         "team_cut": verdict.team_cut if verdict.team_cut is not None else float("nan"),
     }
@@ -143,11 +137,6 @@ def build_prompt(rule: Rule, verdict: RuleVerdict, call: CallView) -> CoachingPr
         value=verdict.value,
         reasons=verdict.reasons,
     )
-
-
-def _clock(seconds: float) -> str:
-    m, s = divmod(int(round(seconds)), 60)
-    return f"{m}:{s:02d}"
 
 
 def practice_prompts(

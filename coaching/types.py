@@ -10,6 +10,12 @@ SubjectType = Literal["rep", "deal"]
 SEVERITY_RANK: dict[str, int] = {"low": 0, "medium": 1, "high": 2}
 
 
+def clock(seconds: float) -> str:
+    """A call timestamp as m:ss, the way quotes are cited to reps and managers."""
+    m, s = divmod(int(round(float(seconds))), 60)
+    return f"{m}:{s:02d}"
+
+
 @dataclass(frozen=True, slots=True)
 class CoachingPrompt:
     """One practice prompt for a rep about one behaviour seen on one call."""

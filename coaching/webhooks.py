@@ -23,7 +23,7 @@ from tenacity import (
     wait_exponential,
 )
 
-from coaching.types import Alert
+from coaching.types import Alert, clock
 
 log = logging.getLogger("callcoach.coaching")
 
@@ -48,11 +48,6 @@ class DeliveryResult:
     error: str | None
 
 
-def _clock(seconds: float) -> str:
-    m, s = divmod(int(round(float(seconds))), 60)
-    return f"{m}:{s:02d}"
-
-
 def slack_payload(alert: Alert, *, event: str = "opened", alert_id: int | None = None) -> dict[str, Any]:
     """The Slack incoming-webhook message for an alert."""
     icon = _SEVERITY_ICON.get(alert.severity, "")
@@ -61,7 +56,7 @@ def slack_payload(alert: Alert, *, event: str = "opened", alert_id: int | None =
         head = f"{event}: {head}"
     window = ", ".join(c.call_id for c in alert.window)
     quotes = "\n".join(
-        f"> _{q.get('speaker') or '?'}_ ({q.get('call_id', '')} {_clock(q.get('start', 0))}): "
+        f"> _{q.get('speaker') or '?'}_ ({q.get('call_id', '')} {clock(q.get('start', 0))}): "
         f"{str(q.get('text', ''))[:_MAX_QUOTE_CHARS]}"
         for q in alert.evidence
     )
