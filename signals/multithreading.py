@@ -102,6 +102,7 @@ _NOT_NAMES = frozenset(
 # Determiners in front of a role that put it on the buyer's side (spoken by a buyer).
 _BUYER_DETERMINERS = frozenset({"our", "my", "the"})
 _OTHER_DETERMINERS = frozenset({"your", "their", "his", "her", "a", "an", "any", "every", "no", "that"})
+_REFERENCE_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "ROOT", "attr", "dative"})
 _FUNCTION_DISPLAY = {"it": "IT", "hr": "HR", "it security": "IT security"}
 # Functions that need a determiner to be a reference ("on board" is not the board).
 _FUNCTIONS_NEED_DET = frozenset({"board", "committee", "council", "leadership"})
@@ -345,7 +346,15 @@ def _function_is_reference(doc: Any, sent_offset: int, role: _Role) -> bool:
             and last.dep_ in {"compound", "amod", "nmod"}
         ):
             return False
-    return True
+    if role.det in _BUYER_DETERMINERS or len(span) > 1:
+        return True
+    # A bare function word must be a noun that something is said about or done to ("procurement
+    # will need three weeks", "send it to legal"), not an adjective ("is that legal?") or a unit
+    # ("twenty an hr").
+    if last.dep_ not in _REFERENCE_DEPS:
+        return False
+    # The tagger reads "legal" and "IT" as an adjective and a pronoun even where they name a team.
+    return last.pos_ in {"NOUN", "PROPN"} or last.text == "IT" or last.dep_ in {"pobj", "conj", "nsubj"}
 
 
 def _speaker_stakeholder(u: Utterance, title: str | None) -> Stakeholder:

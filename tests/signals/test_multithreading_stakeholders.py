@@ -161,3 +161,18 @@ def test_name_with_function_is_one_person_and_products_are_not_people() -> None:
     )
     others = {(s["name"], s["title"]) for s in mt["stakeholders"] if not s["on_call"]}
     assert others == {("Raj", "finance"), ("Jenna", "procurement")}
+
+
+@pytest.mark.parametrize(
+    ("line", "functions"),
+    [
+        ("I'll send it to legal and finance.", {"legal", "finance"}),
+        ("IT wants a security review before we sign.", {"IT"}),
+        ("Is that even legal in Ohio?", set()),
+        ("They bill us forty dollars an hr for that.", set()),
+        ("Our finance system is a mess and the whole team is on board.", set()),
+    ],
+)
+def test_decision_functions_are_references_not_adjectives(line: str, functions: set[str]) -> None:
+    mt = _run(_call([(HELEN, line)]))
+    assert {s["title"] for s in mt["stakeholders"] if s["kind"] == "function"} == functions
