@@ -133,7 +133,3 @@ def in_time_order(calls: Iterable[CallView]) -> list[CallView]:
     indexed = list(enumerate(calls))
     indexed.sort(key=lambda ic: (_when(ic[1].started_at), ic[0]))
     return [c for _, c in indexed]
-
-
-def views(history: Sequence[StoredCall]) -> list[CallView]:
-    return [view_of_stored(c) for c in history]

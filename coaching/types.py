@@ -7,7 +7,6 @@ from typing import Any, Literal
 
 Severity = Literal["low", "medium", "high"]
 SubjectType = Literal["rep", "deal"]
-SEVERITY_RANK: dict[str, int] = {"low": 0, "medium": 1, "high": 2}
 
 
 def clock(seconds: float) -> str:
