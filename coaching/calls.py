@@ -7,7 +7,7 @@ Coaching reads the call being analysed (a `Transcript` and its fresh signals) an
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
