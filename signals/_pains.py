@@ -164,6 +164,14 @@ _PRICE_PHRASES = re.compile(
     r"what we pay|we pay|paying|renewal (?:is|was|at)|contract (?:is|was)|list price|discount)\b"
 )
 
+_SWITCHING = re.compile(
+    r"\b(?:migrat\w*|switch\w*|implement\w*|roll(?:ing)? ?out|onboard\w*|retrain\w*|move over|set ?up|"
+    r"ramp(?:ing)? up|transition\w*)\b"
+)
+_MODAL = re.compile(r"(?:\b(?:would|will|could|might|going to|gonna)\b|'d\b|'ll\b)")
+_APPROXIMATELY = frozenset(
+    {"about", "around", "roughly", "maybe", "like", "approximately", "just", "over", "under"}
+)
 _PRICE_LEMMAS = frozenset({"quote", "price", "pay", "cost"})
 
 _PAIN_EXAMPLES = (
@@ -197,6 +205,8 @@ _NOT_PAIN_EXAMPLES = (
     "we're opening two new offices next year so volume will double",
     "the finding is due by the end of the third quarter",
     "we signed the contract in March for three years",
+    "our renewal is in about four months",
+    "it would take us about three months to migrate everything over",
 )
 
 
@@ -249,9 +259,26 @@ def _clause_text(q: Quantity, sent: Span) -> str:
     return sent.doc[lo:hi].text.lower()
 
 
+def _is_point_in_time(q: Quantity, sent: Span) -> bool:
+    """ "in about four months", "within two weeks": when something happens, not how much it costs."""
+    if q.kind not in {"duration", "rate"}:
+        return False
+    span = sent.doc.char_span(q.start_char, q.end_char, alignment_mode="expand")
+    if span is None:
+        return False
+    i = span.start - 1
+    while i >= sent.start and sent.doc[i].lower_ in _APPROXIMATELY:
+        i -= 1
+    return i >= sent.start and sent.doc[i].lower_ in {"in", "within"}
+
+
 def _excluded(q: Quantity, sent: Span) -> str | None:
     """Why an amount is not a pain amount (target / improvement / price), or None."""
     clause = _clause_text(q, sent)
+    if _is_point_in_time(q, sent):
+        return "date"
+    if _SWITCHING.search(clause) and _MODAL.search(clause):
+        return "switching cost"  # "it'd take three months to migrate": an objection, not today's pain
     if _TARGET_PHRASES.search(clause) or _in_context(q, sent, _TARGET_LEMMAS):
         return "target"
     if _IMPROVEMENT_PHRASES.search(clause):

@@ -27,6 +27,8 @@ def _pains(lines: list[tuple[str, str]]) -> list[str]:
         "We paid roughly forty thousand dollars in late fees last year.",
         "we had six missed deliveries last month and two customers left over it",
         "One supplier took four months to fix the billing error.",
+        "about a third of our invoices come in with errors",  # a fraction
+        "we get maybe ten complaints a week about billing",
     ],
 )
 def test_discovery_pains_counts_buyer_problem_with_number(text: str) -> None:
@@ -44,6 +46,8 @@ def test_discovery_pains_counts_buyer_problem_with_number(text: str) -> None:
         "Their quote came in at fifty thousand a year.",  # a price
         "That's about twice what we pay now.",
         "We signed with them in 2021 for three years.",
+        "It'd take us about three months to migrate everything.",  # a switching cost (objection)
+        "renewals are in about four months",  # a point in time
     ],
 )
 def test_discovery_pains_ignores_numbers_without_pain(text: str) -> None:
