@@ -193,13 +193,17 @@ _FOLLOW_UP_VERBS = frozenset(
     ]
 )
 # Vague follow-ups: no concrete action unless a day is named ("let's touch base soon").
-_VAGUE_PHRASES = re.compile(
-    r"\b(?:touch\s+base|check\s+in|checking\s+in|circle\s+back|reconnect|keep\s+in\s+touch|stay\s+in\s+touch|"
+_VAGUE_ACTIONS = (
+    r"(?:touch\s+base|check\s+in|checking\s+in|circle\s+back|reconnect|keep\s+in\s+touch|stay\s+in\s+touch|"
     r"be\s+in\s+touch|catch\s+up|follow\s+up(?!\s+with\s+(?:the|a|an|our|your|my)\b)|reach\s+out|let\s+you\s+know|"
-    r"get\s+back\s+to\s+you|think\s+(?:about|it\s+over)|talk\s+soon|chat\s+(?:soon|later)|keep\s+you\s+posted|"
-    r"sometime|some\s+time|at\s+some\s+point|down\s+the\s+road|one\s+of\s+these\s+days)\b",
+    r"get\s+back\s+to\s+you|think\s+(?:about|it\s+over)|talk\s+soon|chat\s+(?:soon|later)|keep\s+you\s+posted)\b"
+)
+_VAGUE_PHRASES = re.compile(
+    rf"\b(?:{_VAGUE_ACTIONS}|sometime|some\s+time|at\s+some\s+point|down\s+the\s+road|one\s+of\s+these\s+days)\b",
     re.IGNORECASE,
 )
+# A vague verb at the commitment's own verb ("I'll check in sometime"), not elsewhere in the clause.
+_VAGUE_AT_VERB = re.compile(_VAGUE_ACTIONS, re.IGNORECASE)
 # Actions done during the call itself ("let me show you", "I'll keep the demo short").
 _IN_CALL_VERBS = frozenset(
     [
@@ -507,7 +511,10 @@ def _candidate(
                 return None
             if subj.lower().startswith("let") and m.group("verb").lower() == "me":
                 continue
-            if vague and not day_named:
+            # "I'll check in sometime" is vague; "I'll send the proposal and check in next week" is not,
+            # and a concrete action at a vague time ("I'll send it over sometime") is still a step.
+            verb_vague = bool(_VAGUE_AT_VERB.match(clause[m.start("verb") :]))
+            if verb_vague and not day_named:
                 reject("vague")
                 return None
             why = _verb_ok(clause[m.start("verb") : m.end()], clause[m.end() :], day_named)

@@ -207,3 +207,9 @@ def test_buyer_request_counts_once_the_rep_agrees() -> None:
     )
     assert refused["present"] is False
     assert _run([(REP, "Can you see my screen?"), (BUYER, "Yes.")])["present"] is False
+
+
+def test_vague_follow_up_beside_a_concrete_action_keeps_the_action() -> None:
+    ns = _run([(REP, "I'll send the proposal and check in next week."), (BUYER, "Okay.")])
+    assert (ns["present"], ns["dated"], ns["owned"]) == (True, False, True)
+    assert ns["action"].startswith("send the proposal")
