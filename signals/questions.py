@@ -218,6 +218,8 @@ _CHECKS = re.compile(
     r"|^(?:are you|is everyone) (?:able to (?:see|hear)|seeing|hearing)"
     r"|^(?:am i|are you|is it) (?:on mute|muted|there|still there|with me|breaking up|frozen|cutting out)"
     r"|^(?:can|could|may|should) (?:you|i|we) (?:share|stop sharing|see) (?:your|my|the) screen"
+    r"|^who knows\b|^which (?:is|was) (?:why|how|what|where|when|the reason|great|good|fine|huge|exactly)"
+    r"|^which (?:means|meant|makes|made|leads|led)\b"
     r"|^(?:did|have) i lose you|^you there$|^(?:you )?know what i mean$"
     r"|^(?:any|do you have any|have you got any) (?:questions|thoughts) (?:so far|on that|on this|before)"
     r"|^any questions$|^questions so far$"
@@ -296,6 +298,15 @@ def _adverbial_clause(prev: Token, tok: Token) -> Token | None:
     return None
 
 
+def _aux_follows(wh: Token, sent: Span) -> bool:
+    """An auxiliary right after the wh-word, or after one modifier ("how long does", "what's")."""
+    doc = wh.doc
+    nxt = wh.i + 1
+    if nxt < sent.end and doc[nxt].pos_ in {"ADJ", "ADV"} and doc[nxt].lower_ not in _AUX:
+        nxt += 1
+    return nxt < sent.end and doc[nxt].lower_ in _AUX and doc[nxt].pos_ == "AUX"
+
+
 def _clause_verb(tok: Token) -> Token:
     """The verb (or root) whose clause `tok` belongs to."""
     head = tok
@@ -333,9 +344,7 @@ def _wh_question(sent: Span) -> Token | None:
         if low == "what" and nxt is not None and nxt.lower_ in {"a", "an"}:
             continue  # exclamative: "what a great point"
         verb = _clause_verb(tok)
-        if _opens_clause(tok, sent) and any(
-            t.lower_ in _AUX and t.pos_ == "AUX" for t in tok.doc[tok.i + 1 : min(tok.i + 3, sent.end)]
-        ):
+        if _opens_clause(tok, sent) and _aux_follows(tok, sent):
             return tok  # "how long does ...", "what's ...": fronted and inverted, whatever the parse
         if (
             verb.dep_ in {"relcl", "acl", "advcl", "csubj", "pcomp", "pobj", "dobj", "nsubj", "attr"}
@@ -361,6 +370,8 @@ def _inverted_aux(sent: Span) -> Token | None:
     for tok in sent:
         if tok.lower_ not in _AUX or tok.tag_ not in {"VBZ", "VBP", "VBD", "MD", "VB"}:
             continue
+        if tok.pos_ != "AUX" and tok.tag_ != "MD":
+            continue  # a main verb: "do it once", "have a look", "did a demo"
         if not _opens_clause(tok, sent) or tok.i + 1 >= sent.end:
             continue
         verb = tok if tok.dep_ in {"ROOT", "conj", "ccomp"} else tok.head

@@ -70,6 +70,11 @@ def test_questions_detection_counts_and_types(text: str, is_open: bool) -> None:
         "That's how most teams start.",  # embedded wh-word
         "What we usually see is fewer tickets.",
         "I know what you mean.",
+        "how we do it is pretty simple",  # free relative in lowercase ASR
+        "which is why we built the approval flow",
+        "so do it once and it runs",  # "do" as a main verb, not an inverted auxiliary
+        "did a demo for them last week",
+        "who knows, maybe next year",
     ],
 )
 def test_questions_detection_excludes_checks_tags_and_statements(text: str) -> None:
