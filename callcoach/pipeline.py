@@ -44,24 +44,13 @@ def load_transcript(path: Path, *, meta_path: Path | None = None, meta: CallMeta
 def analyze_transcript(transcript: Transcript, *, history: Sequence[StoredCall] = (),
                        settings: Settings | None = None) -> dict[str, Any]:
     """Signals and per-call coaching for a transcript, as the CONTRACT analysis object."""
+    import coaching
     import signals
 
     settings = settings or get_settings()
     sig = signals.extract(transcript, history=history, settings=settings)
-    return build_analysis(transcript, sig, _coach(transcript, sig, history, settings))
-
-
-def _coach(transcript: Transcript, sig: dict[str, Any], history: Sequence[StoredCall],
-           settings: Settings) -> dict[str, Any] | None:
-    try:
-        import coaching
-    except ImportError:
-        return None
-    coach_call = getattr(coaching, "coach_call", None)
-    if coach_call is None:
-        return None
-    result: dict[str, Any] = coach_call(transcript, sig, history=history, settings=settings)
-    return result
+    return build_analysis(transcript, sig, coaching.coach_call(transcript, sig, history=history,
+                                                               settings=settings))
 
 
 def analyze_path(path: Path, *, meta_path: Path | None = None, settings: Settings | None = None,

@@ -49,7 +49,7 @@ ACCOUNT_KEYS = frozenset({"industry", "segment", "company", "account", "region"}
 
 def playbook_for(settings: Settings) -> Playbook:
     """The team's playbook (settings.playbook_path), else the shipped default."""
-    return load_playbook(getattr(settings, "playbook_path", None))
+    return load_playbook(settings.playbook_path)
 
 
 def coach_call(
