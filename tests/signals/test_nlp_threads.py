@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from callcoach.nlp import MAX_TORCH_THREADS, bound_threads
+from callcoach.nlp import MAX_TORCH_THREADS, bound_threads, default_torch_threads
 from callcoach.settings import Settings
 
 
@@ -28,7 +28,7 @@ def torch_threads() -> Iterator[None]:
 @pytest.mark.parametrize(("cpu_threads", "expected"), [
     (1, 1),
     (MAX_TORCH_THREADS + 12, MAX_TORCH_THREADS),
-    (0, min(os.cpu_count() or 1, MAX_TORCH_THREADS)),
+    (0, default_torch_threads()),
 ])
 def test_nlp_threads_bounded_by_settings(torch_threads: None, cpu_threads: int, expected: int) -> None:
     import torch
