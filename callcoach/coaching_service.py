@@ -157,15 +157,12 @@ def refresh(settings: Settings, *, deliver: bool = True, call_id: str | None = N
 
     With `call_id`, only that call's rep and deal are recomputed (what a newly stored call can
     change); without it, every rep and deal."""
-    from coaching.alerts import deal_alerts, rep_alerts
-
     playbook = coaching.playbook_for(settings)
     report = RefreshReport()
     with session_scope(settings) as session:
         subjects: set[tuple[str, str]] | None = None
         if call_id is None:
             calls = all_calls(session)
-            active = coaching.alerts_for([view_of_stored(c) for c in calls], playbook)
         else:
             call = get_call(session, call_id)
             if call is None:
@@ -173,11 +170,12 @@ def refresh(settings: Settings, *, deliver: bool = True, call_id: str | None = N
             mine = all_calls(session, rep=call.rep) if call.rep else []
             deal = all_calls(session, deal_id=call.deal_id) if call.deal_id else []
             calls = list({c.call_id: c for c in [*mine, *deal]}.values())
-            active = [
-                *(rep_alerts(in_time_order(view_of_stored(c) for c in mine), playbook) if mine else []),
-                *(deal_alerts(in_time_order(view_of_stored(c) for c in deal), playbook) if deal else []),
-            ]
             subjects = {(t, v) for t, v in (("rep", call.rep), ("deal", call.deal_id)) if v}
+        active = coaching.alerts_for([view_of_stored(c) for c in calls], playbook)
+        if subjects is not None:
+            # Other reps on this deal appear with part of their history only: their alerts wait
+            # for a refresh of their own calls.
+            active = [a for a in active if (a.subject_type, a.subject) in subjects]
         report.prompts_recorded = _record_prompts(session, calls)
         _sync_alerts(session, active, report, subjects)
         _sync_webhooks(session, settings)
