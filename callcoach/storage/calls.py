@@ -63,6 +63,10 @@ def _participants(transcript: Transcript) -> list[Participant]:
     return list(by_name.values())
 
 
+# The dialects whose INSERT has ON CONFLICT DO NOTHING.
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
 def _lock_or_create_call(session: Session, call_id: str) -> CallRow:
     """The call's row, created if missing, locked until the transaction ends.
 
@@ -71,13 +75,9 @@ def _lock_or_create_call(session: Session, call_id: str) -> CallRow:
     now = utcnow()
     values: dict[str, Any] = {"call_id": call_id, "duration_s": 0.0, "source": "transcript",
                               "content_hash": "", "created_at": now, "updated_at": now}
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        session.execute(postgresql.insert(CallRow).values(values).on_conflict_do_nothing(
-            index_elements=["call_id"]))
-    elif dialect == "sqlite":
-        session.execute(sqlite.insert(CallRow).values(values).on_conflict_do_nothing(
-            index_elements=["call_id"]))
+    upsert = _INSERTS.get(session.get_bind().dialect.name)
+    if upsert is not None:
+        session.execute(upsert(CallRow).values(values).on_conflict_do_nothing(index_elements=["call_id"]))
     elif session.scalar(select(CallRow.id).where(CallRow.call_id == call_id)) is None:
         session.add(CallRow(**values))
         session.flush()
