@@ -166,13 +166,15 @@ def _topic_of(text: str, *, prefer_multiword: bool = False) -> str | None:
     """The main content noun phrase of a sentence (spaCy noun chunks), e.g. 'the bank relationship':
     the first one (a question's subject), or with `prefer_multiword` the first multi-word one (a
     pitch's product phrase), skipping pronouns, names and greetings."""
-    try:
-        from callcoach.nlp import load_spacy
+    from callcoach.errors import ModelUnavailable
+    from callcoach.nlp import load_spacy
 
-        doc = load_spacy()(text)
-    except Exception as exc:  # noqa: BLE001 - a missing model only costs the rewrite, not the prompt
+    try:
+        nlp = load_spacy()
+    except ModelUnavailable as exc:  # a missing model only costs the rewrite, not the prompt
         log.debug("no spaCy for topic extraction: %s", exc)
         return None
+    doc = nlp(text)
     candidates = [
         c
         for c in doc.noun_chunks

@@ -164,13 +164,15 @@ def build_roleplays(calls: Sequence[CallView]) -> list[dict[str, Any]]:
     Objections are clustered within their category (a price objection never joins a timing one),
     pains among themselves with a stricter distance: pains share a shape ("we lose N a week")
     whatever their topic, so only close paraphrases are one scenario."""
+    from callcoach.nlp import embed
+
     statements = _statements(calls)
     if not statements:
         return []
     groups: dict[tuple[str, str | None], list[BuyerStatement]] = {}
     for st in statements:
         groups.setdefault((st.kind, st.category), []).append(st)
-    vectors = _embed([st.text for st in statements])
+    vectors = embed([st.text for st in statements])
     index = {id(st): i for i, st in enumerate(statements)}
     clusters: list[list[BuyerStatement]] = []
     for (kind, _), members in groups.items():
@@ -186,12 +188,6 @@ def build_roleplays(calls: Sequence[CallView]) -> list[dict[str, Any]]:
         reverse=True,
     )
     return [_scenario(i + 1, ss) for i, ss in enumerate(ordered[:MAX_SCENARIOS])]
-
-
-def _embed(texts: Sequence[str]) -> Any:
-    from callcoach.nlp import embed
-
-    return embed(list(texts))
 
 
 def _cluster(vectors: Sequence[Any], distance: float) -> list[int]:
