@@ -182,7 +182,7 @@ def _finish(path: Path, samples: np.ndarray) -> AudioInput:
         raise UnsupportedAudio("decoded audio contains invalid (NaN or infinite) samples", path=path)
     if peak < SILENCE_PEAK:
         raise EmptyInput(f"recording is silent for its whole length ({_hms(_seconds(samples))})", path=path)
-    if samples.shape[0] == 2 and _is_dual_mono(samples):
+    if samples.shape[0] == 2 and is_dual_mono(samples):
         log.info("%s: both channels carry the same signal; treating the recording as mono", path)
         samples = samples[:1].copy()
     np.clip(samples, -1.0, 1.0, out=samples)
@@ -192,7 +192,8 @@ def _finish(path: Path, samples: np.ndarray) -> AudioInput:
                       duration_s=_seconds(samples))
 
 
-def _is_dual_mono(stereo: np.ndarray) -> bool:
+def is_dual_mono(stereo: np.ndarray) -> bool:
+    """True when both channels of a (2, n) array hold (nearly) the same signal."""
     mid_energy = side_energy = 0.0
     for at in range(0, stereo.shape[1], _BLOCK):  # in blocks: no full-length temporaries
         left = stereo[0, at : at + _BLOCK].astype(np.float64)

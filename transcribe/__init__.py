@@ -16,10 +16,11 @@ import numpy as np
 from callcoach.domain import AudioInput, CallMeta, Side, Transcript, Word
 from callcoach.errors import EmptyInput, UnsupportedAudio
 from callcoach.settings import Settings
+from ingest.audio import is_dual_mono
 from transcribe._diarize import diarize_words
 from transcribe._names import name_voices
 from transcribe._sides import assign_sides, infer_sides
-from transcribe._stereo import dedupe_bleed, is_dual_mono
+from transcribe._stereo import dedupe_bleed
 from transcribe._utterances import LONG_PAUSE_S, build_utterances
 from transcribe._whisper import WHISPER_RATE, load_whisper, transcribe_words
 

@@ -17,9 +17,6 @@ from callcoach.domain import Word
 # overlap by at least half of the shorter one: whisper's word timings on the two channels drift by
 # tens of milliseconds, while two people repeating the same word are rarely that simultaneous.
 BLEED_MIN_OVERLAP = 0.5
-# Channels this close (relative RMS of their difference) carry one mix copied twice ("dual mono"):
-# transcribe them as one mono recording, or every word would be a bleed candidate.
-DUAL_MONO_TOLERANCE = 0.01
 
 _NON_WORD = re.compile(r"[^\w']+")
 
@@ -32,13 +29,6 @@ def _rms(samples: np.ndarray, start: float, end: float, rate: int) -> float:
     a, b = int(start * rate), max(int(end * rate), int(start * rate) + 1)
     span = samples[a:b]
     return float(np.sqrt(np.mean(np.square(span, dtype=np.float64)))) if span.size else 0.0
-
-
-def is_dual_mono(samples: np.ndarray) -> bool:
-    """True when both channels of a (2, n) array hold (nearly) the same signal."""
-    left, right = samples[0].astype(np.float64), samples[1].astype(np.float64)
-    level = np.sqrt(np.mean(left**2) + np.mean(right**2)) or 1.0
-    return bool(np.sqrt(np.mean((left - right) ** 2)) / level < DUAL_MONO_TOLERANCE)
 
 
 def dedupe_bleed(

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from callcoach.domain import Word
+from ingest.audio import is_dual_mono
 from transcribe import LONG_PAUSE_S
-from transcribe._stereo import dedupe_bleed, is_dual_mono
+from transcribe._stereo import dedupe_bleed
 from transcribe._utterances import build_utterances
 
 
