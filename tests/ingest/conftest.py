@@ -7,7 +7,16 @@ from pathlib import Path
 
 import pytest
 
+from callcoach.domain import Transcript
+
 INGEST_DATA = Path(__file__).parent.parent / "data" / "ingest"
+
+WriteFile = Callable[[str, str | bytes], Path]
+
+
+def rows(t: Transcript) -> list[tuple[str, float, float, str]]:
+    """(speaker, start, end, text) of each utterance: what an importer made of the file."""
+    return [(u.speaker, u.start, u.end, u.text) for u in t.utterances]
 
 
 @pytest.fixture
@@ -17,7 +26,7 @@ def data() -> Path:
 
 
 @pytest.fixture
-def write_file(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
+def write_file(tmp_path: Path) -> WriteFile:
     """Write text or bytes to a file of the given name under tmp_path and return its path."""
 
     def write(name: str, content: str | bytes) -> Path:

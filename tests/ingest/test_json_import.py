@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,8 +12,7 @@ import pytest
 from callcoach.domain import CallMeta, Participant, Transcript
 from callcoach.errors import EmptyInput, InputError, MalformedTranscript
 from ingest import read_input
-
-WriteFile = Callable[[str, str | bytes], Path]
+from tests.ingest.conftest import WriteFile
 
 
 def test_json_transcript(data: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -12,8 +11,7 @@ import pytest
 from callcoach.domain import Participant
 from callcoach.errors import InputError, MalformedMetadata
 from ingest import read_meta
-
-WriteFile = Callable[[str, str | bytes], Path]
+from tests.ingest.conftest import WriteFile
 
 
 def test_meta_all_fields(data: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,19 +9,14 @@ import pytest
 from callcoach.domain import CallMeta, Participant, Transcript
 from callcoach.errors import MalformedTranscript
 from ingest import read_input
-
-WriteFile = Callable[[str, str | bytes], Path]
-
-
-def _rows(t: Transcript) -> list[tuple[str, float, float, str]]:
-    return [(u.speaker, u.start, u.end, u.text) for u in t.utterances]
+from tests.ingest.conftest import WriteFile, rows
 
 
 def test_srt_name_prefixes(data: Path) -> None:
     t = read_input(data / "named.srt")
 
     assert isinstance(t, Transcript)
-    assert _rows(t) == [
+    assert rows(t) == [
         # Cue 2 names nobody: it continues Dana's turn (subtitles name only changes of speaker).
         ("Dana Reyes", 1.0, 4.0, "Hi Priya, thanks for joining. Is now still a good time?"),
         ("Priya Shah", 4.5, 6.5, "Sure. We have about thirty minutes."),
@@ -41,19 +35,19 @@ def test_srt_sides_from_meta(data: Path) -> None:
 def test_srt_dot_milliseconds_and_bom(write_file: WriteFile) -> None:
     path = write_file("dots.srt",
                       "\ufeff1\n00:00:01.250 --> 00:00:02.500\nDana Reyes: Hello &amp; welcome.\n")
-    assert _rows(read_input(path)) == [("Dana Reyes", 1.25, 2.5, "Hello & welcome.")]
+    assert rows(read_input(path)) == [("Dana Reyes", 1.25, 2.5, "Hello & welcome.")]
 
 
 def test_srt_utf16_export(write_file: WriteFile) -> None:
     path = write_file("teams.srt", "1\r\n00:00:01,000 --> 00:00:02,000\r\nPriya Shah: Grüß Gott.\r\n"
                       .encode("utf-16"))
-    assert _rows(read_input(path)) == [("Priya Shah", 1.0, 2.0, "Grüß Gott.")]
+    assert rows(read_input(path)) == [("Priya Shah", 1.0, 2.0, "Grüß Gott.")]
 
 
 def test_srt_text_after_blank_lines_stays_in_its_cue(write_file: WriteFile) -> None:
     # Hand-edited files leave blank lines inside a cue; the text is kept, not dropped.
     path = write_file("gaps.srt", "1\n00:00:01,000 --> 00:00:02,000\nDana Reyes: Hi.\n\n\nHow are you?\n")
-    assert _rows(read_input(path)) == [("Dana Reyes", 1.0, 2.0, "Hi. How are you?")]
+    assert rows(read_input(path)) == [("Dana Reyes", 1.0, 2.0, "Hi. How are you?")]
 
 
 @pytest.mark.parametrize(("content", "words"), [
@@ -77,7 +71,7 @@ def test_srt_two_named_lines_in_one_cue_are_split(write_file: WriteFile) -> None
     path = write_file("dialog.srt", "1\n00:00:00,000 --> 00:00:02,000\nDana Reyes: Ready?\n"
                                     "Priya Shah: Yes, go ahead.\n")
     # The cue's 2 s are shared in proportion to the text each said (6 and 14 characters).
-    assert _rows(read_input(path)) == [
+    assert rows(read_input(path)) == [
         ("Dana Reyes", 0.0, 0.6, "Ready?"),
         ("Priya Shah", 0.6, 2.0, "Yes, go ahead."),
     ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,12 +10,7 @@ from callcoach.domain import CallMeta, Participant, Transcript
 from callcoach.errors import EmptyInput, MalformedTranscript
 from ingest import read_input
 from ingest.formats._cues import UNKNOWN_SPEAKER
-
-WriteFile = Callable[[str, str | bytes], Path]
-
-
-def _rows(t: Transcript) -> list[tuple[str, float, float, str]]:
-    return [(u.speaker, u.start, u.end, u.text) for u in t.utterances]
+from tests.ingest.conftest import WriteFile, rows
 
 
 def test_vtt_teams_voice_tags(data: Path) -> None:
@@ -25,7 +19,7 @@ def test_vtt_teams_voice_tags(data: Path) -> None:
     assert isinstance(t, Transcript)
     # Header metadata, NOTE and STYLE blocks are not speech; cue ids and settings are dropped;
     # two close cues by Dana are one utterance; markup is removed and entities decoded.
-    assert _rows(t) == [
+    assert rows(t) == [
         ("Dana Reyes", 0.0, 5.0, "Thanks for making time, Priya. Are procurement & legal joining?"),
         ("Priya Shah", 7.0, 10.25, "Not today. We lose about 20% of renewals <every> quarter."),
         ("Dana Reyes", 10.5, 12.0, "Tell me more about that."),
@@ -38,7 +32,7 @@ def test_vtt_teams_voice_tags(data: Path) -> None:
 def test_vtt_zoom_name_prefixes_and_short_timestamps(data: Path) -> None:
     t = read_input(data / "zoom.vtt")
 
-    assert _rows(t) == [
+    assert rows(t) == [
         ("Dana Reyes", 1.0, 4.0, "Hi Priya, thanks for joining. Is now still a good time?"),
         # Only the leading "Priya Shah:" names the speaker; "Yes:" is what she said.
         ("Priya Shah", 4.5, 6.0, "Yes: absolutely."),
@@ -75,7 +69,7 @@ def test_vtt_same_speaker_after_long_pause_is_new_utterance(write_file: WriteFil
 00:00:06.000 --> 00:00:07.000
 <v Dana Reyes>After a two second pause.
 """)
-    assert _rows(read_input(path)) == [
+    assert rows(read_input(path)) == [
         ("Dana Reyes", 0.0, 4.0, "First thought. Still the same turn."),
         ("Dana Reyes", 6.0, 7.0, "After a two second pause."),
     ]
@@ -93,7 +87,7 @@ Hello, can you hear me?
 00:00:03.100 --> 00:00:04.000
 Let's begin.
 """)
-    assert _rows(read_input(path)) == [
+    assert rows(read_input(path)) == [
         (UNKNOWN_SPEAKER, 0.0, 1.0, "Hello, can you hear me?"),
         ("Priya Shah", 1.5, 4.0, "Yes, loud and clear. Let's begin."),
     ]
@@ -116,7 +110,7 @@ Note: this part is off the record.
 """)
     t = read_input(path)
     # Every cue opens with "Words:" ("Note:" twice), but none of them reads as a name.
-    assert _rows(t) == [
+    assert rows(t) == [
         (UNKNOWN_SPEAKER, 0.0, 1.0, "Here's the thing: we lose deals."),
         (UNKNOWN_SPEAKER, 5.0, 6.0, "Note: this is recorded."),
         (UNKNOWN_SPEAKER, 8.0, 9.0, "Pricing: what does it cost?"),
@@ -133,7 +127,7 @@ def test_vtt_two_speakers_in_one_cue_are_split(write_file: WriteFile) -> None:
 <v Priya Shah>Forty two, across three teams.</v>
 """)
     # The cue's 3 s are shared in proportion to the text each said (14 and 30 characters).
-    assert _rows(read_input(path)) == [
+    assert rows(read_input(path)) == [
         ("Dana Reyes", 0.0, 0.955, "How many reps?"),
         ("Priya Shah", 0.955, 3.0, "Forty two, across three teams."),
     ]
@@ -141,7 +135,7 @@ def test_vtt_two_speakers_in_one_cue_are_split(write_file: WriteFile) -> None:
 
 def test_vtt_first_cue_right_after_header_and_crlf(write_file: WriteFile) -> None:
     path = write_file("crlf.vtt", "WEBVTT\r\n00:00:01.000 --> 00:00:02.000\r\n<v Dana Reyes>Hi.\r\n")
-    assert _rows(read_input(path)) == [("Dana Reyes", 1.0, 2.0, "Hi.")]
+    assert rows(read_input(path)) == [("Dana Reyes", 1.0, 2.0, "Hi.")]
 
 
 @pytest.mark.parametrize(("content", "words"), [
