@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, ParamSpec, TypeVar
 
@@ -232,8 +232,3 @@ def delete_call(session: Session, call_id: str) -> bool:
     session.delete(row)
     session.flush()
     return True
-
-
-def stored_call_ids(session: Session, call_ids: Sequence[str]) -> set[str]:
-    """Which of ``call_ids`` are stored (one query)."""
-    return set(session.scalars(select(CallRow.call_id).where(CallRow.call_id.in_(list(call_ids)))))
