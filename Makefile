@@ -5,7 +5,7 @@ STAMP   := $(VENV)/.installed
 SAMPLE  := samples/sample_call.wav
 SAMPLE_META := samples/sample_call.meta.json
 
-.PHONY: install demo test test-fast lint bench services readme clean
+.PHONY: install demo test test-fast lint bench bench-api services readme clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -44,6 +44,11 @@ bench: install
 	$(PY) bench/transcribe.py
 	$(PY) bench/storage.py
 	$(PY) bench/signals.py
+	$(PY) bench/coaching_drift.py
+
+# Needs the local Redis and PostgreSQL; starts its own API server and workers on loopback.
+bench-api: install services
+	$(PY) bench/api.py
 
 # Regenerate the README's configuration table from callcoach.settings.Settings.
 readme: install
