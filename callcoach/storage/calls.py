@@ -64,7 +64,7 @@ def _participants(transcript: Transcript) -> list[Participant]:
 
 
 # The dialects whose INSERT has ON CONFLICT DO NOTHING.
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+_INSERTS: dict[str, Callable[..., Any]] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def _lock_or_create_call(session: Session, call_id: str) -> CallRow:
