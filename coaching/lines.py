@@ -69,7 +69,7 @@ def register(name: str) -> Callable[[Writer], Writer]:
 
 def _clauses(text: str) -> list[str]:
     """Clauses of `text`; interjections ("Not really.") dropped, short comma fragments joined to the
-    next clause with their original joining words ("Price matters, but it's not everything")."""
+    next clause with their original joining words ("Cost matters, but it's not the whole story")."""
     out: list[str] = []
     for sentence in _SENTENCES.findall(text) or [text]:
         pieces = _CLAUSE_SPLIT.split(sentence)  # clause, separator, clause, ... (separators captured)

@@ -74,7 +74,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "need": (
         "I don't really see the need for this.",
-        "Honestly it doesn't seem that different from what we do now.",
+        "I can't see how this is any better than our current setup.",
         "I'm not convinced it's worth it for us.",
         "We don't really have that problem.",
         "It's a nice to have, not a must have.",

@@ -2,8 +2,8 @@
 
 A sentence is a candidate when a buyer says it (not as a question) and it holds an amount
 (``signals.text.quantities``: digits or spelled-out numbers, percents, money, durations,
-rates). Each amount is then read in its clause: an amount inside a *target* ("we want fuel
-spend down ten percent next year", "payback inside eighteen months"), an *improvement*
+rates). Each amount is then read in its clause: an amount inside a *target* ("we want costs
+down ten percent next year", "payback inside eighteen months"), an *improvement*
 ("we saved 20%") or a *price* ("their quote came in at 20k", "what we pay now") does not make
 a pain. The rest is a pain when the sentence carries a problem cue (a lexicon of loss, waste,
 delay, error and risk words) or, failing that, when its sentence embedding sits closer to
@@ -177,33 +177,33 @@ _PRICE_LEMMAS = frozenset({"quote", "price", "pay", "cost"})
 _PAIN_EXAMPLES = (
     "we lose about a fifth of our renewals every year",
     "reps spend six hours a week updating the CRM by hand",
-    "our bank charges us three percent on every payment",
-    "we had four duplicate payments in the last six months",
+    "the card processor takes two and a half percent of every sale",
+    "we paid the same invoice twice on five occasions this year",
     "we wrote off two hundred thousand in unbilled work last year",
     "the support team gets fifty tickets a week about password resets",
     "it takes us three weeks to close the books every month",
     "we had twelve outages last quarter and each one cost us a day of sales",
-    "our premiums went up fifteen percent after the accidents",
-    "we have nine hundred shared accounts and no record of who used them",
+    "our premiums went up fifteen percent after the claims",
+    "about a third of our laptops are missing security patches",
     "two of our analysts lose a day a week to manual reconciliation",
-    "only two percent of lapsed customers come back",
-    "one vendor took three months to refund us",
+    "nearly half of new hires leave within the first ninety days",
+    "a supplier dispute tied up forty thousand dollars for a quarter",
     "we missed eight shipments last month because nobody saw the orders",
 )
 _NOT_PAIN_EXAMPLES = (
     "we have forty reps across three regions",
-    "adoption is around ninety percent now",
-    "we have about three hundred trucks and six depots",
+    "usage is up to about seventy percent of the staff",
+    "we run about two hundred vans out of four sites",
     "we want costs down ten percent next year",
-    "payback inside eighteen months is what finance needs",
+    "payback inside two years is what finance needs",
     "we'd like to get churn under five percent by next year",
     "their quote came in at twenty thousand a year",
-    "that's about twice what we pay now",
+    "that would be roughly double our current contract",
     "we saved twenty percent after we switched",
     "we've been customers for about four years",
-    "the board approves anything over twenty five thousand",
-    "we're opening two new offices next year so volume will double",
-    "the finding is due by the end of the third quarter",
+    "anything over fifty thousand needs the steering committee",
+    "we're hiring thirty people next year so headcount will grow",
+    "the audit report is due by the end of the second quarter",
     "we signed the contract in March for three years",
     "our renewal is in about four months",
     "it would take us about three months to migrate everything over",

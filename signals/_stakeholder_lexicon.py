@@ -113,7 +113,7 @@ FUNCTION_TITLE_WORDS: dict[str, tuple[str, ...]] = {
     "hr": ("hr", "people", "human resources"),
     "board": ("board", "trustee"),
 }
-# Seller-side roles a buyer may name ("our account manager at Mailbox Pro"): never a stakeholder.
+# Seller-side roles a buyer may name ("our account manager at Ledgerly"): never a stakeholder.
 SELLER_TITLES = re.compile(
     r"\b(?:account\s+(?:manager|executive|rep)|sales\s*(?:rep|person|guy)|csm|"
     r"customer\s+success(?:\s+manager)?)\b",

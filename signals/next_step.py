@@ -194,7 +194,7 @@ _FOLLOW_UP_VERBS = frozenset(
 )
 # Vague follow-ups: no concrete action unless a day is named ("let's touch base soon").
 _VAGUE_ACTIONS = (
-    r"(?:touch\s+base|check\s+in|checking\s+in|circle\s+back|reconnect|keep\s+in\s+touch|stay\s+in\s+touch|"
+    r"(?:touch\s+base|check\s+in|checking\s+in|check\s+back|ping\s+(?:you|them|him|her)|circle\s+back|reconnect|keep\s+in\s+touch|stay\s+in\s+touch|"
     r"be\s+in\s+touch|catch\s+up|follow\s+up(?!\s+with\s+(?:the|a|an|our|your|my)\b)|reach\s+out|let\s+you\s+know|"
     r"get\s+back\s+to\s+you|think\s+(?:about|it\s+over)|talk\s+soon|chat\s+(?:soon|later)|keep\s+you\s+posted)\b"
 )

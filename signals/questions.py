@@ -465,7 +465,7 @@ def classify_sentence(sent: Span) -> tuple[QuestionForm, bool, str] | None:
     if aux is not None and neg_tag and aux.idx - sent.start_char >= neg_tag.start():
         aux = None  # the auxiliary of the tag itself: "it's quick, isn't it?"
     if _TAG.search(norm.replace("?", " ").strip()) and not (wh or aux) and not _TAG.fullmatch(norm):
-        return None  # "you're on mailbox pro right now, right?"
+        return None  # "you're on spreadsheets for that today, right?"
     if wh is not None and (aux is None or wh.i < aux.i):
         return "wh", _is_open_wh(wh), wh.lower_
     if aux is not None:

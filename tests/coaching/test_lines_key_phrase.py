@@ -16,16 +16,16 @@ from coaching.lines import key_phrase
             "Our AP team spends about twelve hours a week chasing duplicate invoices",
         ),
         (
-            "Mostly the template library. Price matters, but it's not everything.",
-            "Price matters, but it's not everything",
+            "Mostly the reporting. Cost matters, but it's not the whole story.",
+            "Cost matters, but it's not the whole story",
         ),
         (
-            "We closed on a new office in May, so things are busy.",
-            "We closed on a new office in May, so things are busy",
+            "We moved into the new warehouse in April, so things are hectic.",
+            "We moved into the new warehouse in April, so things are hectic",
         ),
         (
-            "Yeah, we've been on Mailbox Pro for about four years.",
-            "we've been on Mailbox Pro for about four years",
+            "Yeah, we've been on Ledgerly for about six years.",
+            "we've been on Ledgerly for about six years",
         ),
     ],
 )

@@ -23,7 +23,7 @@ def _pains(lines: list[tuple[str, str]]) -> list[str]:
     [
         "we lose about fifteen percent of our renewals because nobody follows up",
         "Our planners spend nine hours a week copying orders into the ERP.",
-        "my two analysts lose about a day a week each to reconciliation",  # spelled-out rate
+        "our three planners burn about a day a week each on rework",  # spelled-out rate
         "We paid roughly forty thousand dollars in late fees last year.",
         "we had six missed deliveries last month and two customers left over it",
         "One supplier took four months to fix the billing error.",
@@ -44,7 +44,7 @@ def test_discovery_pains_counts_buyer_problem_with_number(text: str) -> None:
         "Payback inside twelve months is what our CFO expects.",
         "Since we switched, we saved about ten percent on freight.",  # an improvement
         "Their quote came in at fifty thousand a year.",  # a price
-        "That's about twice what we pay now.",
+        "That's roughly double what we pay for our current tool.",
         "We signed with them in 2021 for three years.",
         "It'd take us about three months to migrate everything.",  # a switching cost (objection)
         "renewals are in about four months",  # a point in time
@@ -56,7 +56,7 @@ def test_discovery_pains_ignores_numbers_without_pain(text: str) -> None:
 
 def test_discovery_pains_ignores_rep_price_and_buyer_questions() -> None:
     lines = [
-        (REP, "For your team it's thirty one thousand a year, and most customers cut errors by half."),
+        (REP, "For your team it's forty two thousand a year, and most customers cut errors by half."),
         (BUYER2, "How much would the extra forty seats cost us?"),
         (BUYER, "Honestly our close takes twelve days and the auditors flagged it twice."),
     ]

@@ -22,7 +22,7 @@ DEEP = [
     (BUYER, "The approvals sat in someone's inbox while they were out."),
     (REP, "Who signs off on a purchase like this?"),
     (BUYER, "Our CFO has to approve anything over ten thousand."),
-    (REP, "What would you need to see to move forward?"),
+    (REP, "What will you weigh most when you compare options?"),
     (BUYER, "A clear integration plan with our ERP and a reference customer."),
 ]
 PITCH = [

@@ -93,7 +93,7 @@ def test_touch_base_is_not_a_next_step() -> None:
         [
             (REP, "This was really helpful."),
             (BUYER, "Likewise."),
-            (REP, "Let's touch base soon, and I'll check in sometime next month."),
+            (REP, "Let's touch base soon, and I'll ping you at some point next month."),
             (BUYER, "Sure."),
         ]
     )
@@ -139,7 +139,7 @@ def test_buyer_owned_next_step() -> None:
     ns = _run(
         [
             (REP, "Would a reference call help?"),
-            (BUYER, "Yes. And I'll send you our vendor security form by Friday."),
+            (BUYER, "Yes. And I'll email you our vendor security form by Friday."),
             (REP, "Perfect."),
         ]
     )
