@@ -9,20 +9,22 @@ from fastapi.responses import JSONResponse
 
 from callcoach.errors import (
     CallcoachError,
+    Conflict,
     EmptyInput,
+    Forbidden,
     InputError,
     NotFound,
     StorageError,
     UnsupportedAudio,
     UnsupportedInput,
 )
-from callcoach.jobs import CallExists
 
 log = logging.getLogger("callcoach.api")
 
 # Most specific first: the first class an error is an instance of gives the status.
 _STATUS: tuple[tuple[type[CallcoachError], int], ...] = (
-    (CallExists, 409),
+    (Conflict, 409),
+    (Forbidden, 403),
     (UnsupportedInput, 415),
     (UnsupportedAudio, 415),
     (EmptyInput, 422),

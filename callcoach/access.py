@@ -12,10 +12,16 @@ Roles:
   other teams' calls only with transcript and quotes removed (``redacted``).
 - ``admin``: everything, and webhooks.
 
-Team membership: a call's team is the ``team`` field of its metadata when given, else the team the
-roster gives its rep. The roster (``team_members``) maps a rep name to one team; it is written
-when a key is created with both ``--rep`` and ``--team`` and when a call's metadata names both a
-rep and a team (the latest wins). A manager's key carries the team it manages.
+Ownership is decided by the server, never by submitted metadata (``decide_owner``):
+
+- a rep key submits only its own calls, for the team the roster (or the key) gives that rep;
+- a manager key submits only for reps of its team (a rep on no team yet joins it);
+- a deal belongs to the team whose calls first used its id: another team's deal id is refused
+  (409), so a deal's history, drift alerts and quotes never mix teams;
+- the roster (``team_members``: rep -> team) is written by an admin (``keys create --rep --team``,
+  an admin submission naming both) and by a manager enrolling a rep of no team, never by a rep.
+
+A call's team is the team fixed at submission (``call_access``), else its rep's roster team.
 """
 
 from __future__ import annotations
@@ -25,13 +31,14 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
-from sqlalchemy import select
+from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
-from callcoach.errors import InputError, NotFound
+from callcoach.errors import Conflict, Forbidden, InputError, NotFound
 from callcoach.storage.access_models import ROLES, ApiKeyRow, CallAccessRow, TeamMemberRow
+from callcoach.storage.models import CallRow
 
 Role = Literal["rep", "manager", "enablement", "admin"]
 Visibility = Literal["full", "redacted", "none"]
@@ -147,35 +154,121 @@ def reps_in_team(session: Session, team: str) -> list[str]:
     )
 
 
-def record_call_scope(
-    session: Session, *, call_id: str, rep: str | None, team: str | None, submitted_by: int | None = None
-) -> CallScope:
-    """Fix who a call belongs to (at submission); a team in the metadata also updates the roster."""
-    if rep and team:
-        set_team(session, rep=rep, team=team)
-    elif rep and not team:
-        team = team_of(session, rep)
-    row = session.get(CallAccessRow, call_id)
-    if row is None:
-        row = CallAccessRow(call_id=call_id, rep=rep, team=team, submitted_by=submitted_by)
-        session.add(row)
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """Who a submitted call belongs to, as the server decided; `enroll` writes rep -> team into the
+    roster (an admin naming both, or a manager taking on a rep of no team)."""
+
+    rep: str | None
+    team: str | None
+    enroll: bool = False
+
+
+def decide_owner(
+    session: Session, key: ApiKey | None, *, rep: str | None, team: str | None, deal_id: str | None
+) -> Owner:
+    """The rep and team a submission is recorded under, from the key and the roster.
+
+    `key` None is the local operator (the CLI), trusted like an admin. Raises Forbidden when the key
+    may not submit for that rep or team, Conflict when the deal id is another team's."""
+    rep, team = (rep or None), (team or None)
+    if key is None or key.role == "admin":
+        owner = Owner(rep, team or team_of(session, rep), enroll=bool(rep and team))
+    elif key.role == "rep":
+        if rep not in (None, key.rep):
+            raise Forbidden(f"a rep key may submit only {key.rep!r}'s calls")
+        own_team = team_of(session, key.rep) or key.team
+        if team not in (None, own_team):
+            raise Forbidden(f"a rep key may not choose the team; {key.rep!r} is on {own_team or 'no team'}")
+        owner = Owner(key.rep, own_team)
+    elif key.role == "manager":
+        if team not in (None, key.team):
+            raise Forbidden(f"a manager key may submit only team {key.team!r}'s calls")
+        rep_team = team_of(session, rep)
+        if rep is not None and rep_team not in (None, key.team):
+            raise Forbidden(f"rep {rep!r} is not in team {key.team!r}")
+        owner = Owner(rep, key.team, enroll=rep is not None and rep_team is None)
     else:
-        row.rep, row.team, row.submitted_by = rep, team, submitted_by
-    return CallScope(call_id, rep, team)
+        raise Forbidden(f"a {key.role} key may not submit calls")
+    if deal_id and not (key is None or key.role == "admin"):
+        check_deal(session, deal_id, owner.team)
+    return owner
 
 
-def complete_call_scope(session: Session, *, call_id: str, rep: str | None) -> CallScope:
-    """Once the transcript is read: a call submitted without a rep takes the transcript's rep (and
-    that rep's team from the roster when it had none)."""
+def deal_teams(session: Session, deal_id: str, *, exclude_call: str | None = None) -> set[str | None]:
+    """The teams whose calls use `deal_id` (None for a call of no team): submitted calls by their
+    recorded scope, calls stored by another door by their rep's roster team."""
+    submitted = select(CallAccessRow.call_id, CallAccessRow.team).where(CallAccessRow.deal_id == deal_id)
+    stored = (
+        select(CallRow.call_id, TeamMemberRow.team)
+        .outerjoin(CallAccessRow, CallAccessRow.call_id == CallRow.call_id)
+        .outerjoin(TeamMemberRow, TeamMemberRow.rep == CallRow.rep)
+        .where(CallRow.deal_id == deal_id, CallAccessRow.call_id.is_(None))
+    )
+    rows = session.execute(union(submitted, stored)).all()
+    return {team for call_id, team in rows if call_id != exclude_call}
+
+
+def check_deal(session: Session, deal_id: str, team: str | None, *, call_id: str | None = None) -> None:
+    """Refuse a deal id that another team's calls use (a deal belongs to the team that created it)."""
+    teams = deal_teams(session, deal_id, exclude_call=call_id)
+    if teams and teams != {team}:
+        raise Conflict(f"deal_id {deal_id!r} is in use by another team; use your own id for this deal")
+
+
+def record_call_scope(
+    session: Session,
+    *,
+    call_id: str,
+    owner: Owner,
+    deal_id: str | None = None,
+    submitted_by: int | None = None,
+) -> CallScope:
+    """Fix who a call belongs to (at submission), as `decide_owner` decided."""
+    if owner.enroll and owner.rep and owner.team:
+        set_team(session, rep=owner.rep, team=owner.team)
     row = session.get(CallAccessRow, call_id)
     if row is None:
-        return record_call_scope(session, call_id=call_id, rep=rep, team=None)
+        row = CallAccessRow(call_id=call_id)
+        session.add(row)
+    row.rep, row.team, row.deal_id, row.submitted_by = owner.rep, owner.team, deal_id, submitted_by
+    return CallScope(call_id, owner.rep, owner.team)
+
+
+def _trusted_submitter(session: Session, submitted_by: int | None) -> bool:
+    if submitted_by is None:  # the CLI, run by the operator
+        return True
+    key = session.get(ApiKeyRow, submitted_by)
+    return key is not None and key.role == "admin"
+
+
+def complete_call_scope(
+    session: Session, *, call_id: str, rep: str | None, deal_id: str | None = None
+) -> CallScope:
+    """Once the transcript is read: a call submitted without a rep or deal takes the transcript's.
+
+    The rules of submission hold here too: a rep of another team, or another team's deal id, fails
+    the call (InputError) instead of joining that rep's coaching or that deal's history."""
+    row = session.get(CallAccessRow, call_id)
+    if row is None:
+        owner = Owner(rep, team_of(session, rep))
+        return record_call_scope(session, call_id=call_id, owner=owner, deal_id=deal_id)
+    trusted = _trusted_submitter(session, row.submitted_by)
     if row.rep is None and rep:
+        rep_team = team_of(session, rep)
+        if not trusted and row.team is not None and rep_team not in (None, row.team):
+            raise InputError(f"the transcript's rep {rep!r} is not in team {row.team!r}")
         row.rep = rep
     if row.team is None and row.rep:
         row.team = team_of(session, row.rep)
+    if deal_id and row.deal_id is None:
+        if not trusted:
+            try:
+                check_deal(session, deal_id, row.team, call_id=call_id)
+            except Conflict as exc:
+                raise InputError(str(exc)) from None
+        row.deal_id = deal_id
     return CallScope(call_id, row.rep, row.team)
-
 
 def call_scope(session: Session, call_id: str) -> CallScope | None:
     row = session.get(CallAccessRow, call_id)
@@ -252,3 +345,63 @@ def redact_analysis(analysis: dict[str, object]) -> dict[str, object]:
     result = strip(analysis, None)
     assert isinstance(result, dict)
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class ReadScope:
+    """What a key may read beyond single calls: alerts by subject, role-play sources by call.
+    None means no limit (admin; enablement for role-plays, which it sees de-identified)."""
+
+    reps: frozenset[str] | None
+    deals: frozenset[str] | None
+    call_ids: frozenset[str] | None
+    deidentify: bool = False
+
+    def allows_alert(self, subject_type: str, subject: str) -> bool:
+        if subject_type == "rep":
+            return self.reps is None or subject in self.reps
+        if subject_type == "deal":
+            return self.deals is None or subject in self.deals
+        return self.reps is None and self.deals is None
+
+
+def _call_teams(session: Session) -> Any:
+    """(call_id, rep, deal_id, team) of every call: submitted ones by their recorded scope, calls
+    stored by another door by their rep's roster team."""
+    submitted = select(CallAccessRow.call_id, CallAccessRow.rep, CallAccessRow.deal_id, CallAccessRow.team)
+    stored = (
+        select(CallRow.call_id, CallRow.rep, CallRow.deal_id, TeamMemberRow.team)
+        .outerjoin(CallAccessRow, CallAccessRow.call_id == CallRow.call_id)
+        .outerjoin(TeamMemberRow, TeamMemberRow.rep == CallRow.rep)
+        .where(CallAccessRow.call_id.is_(None))
+    )
+    return session.execute(union(submitted, stored)).all()
+
+
+def read_scope(session: Session, key: ApiKey, *, enablement_identified: bool = False) -> ReadScope:
+    """The alerts and role-play sources `key` may read: a rep their own (and their team's role-play
+    sources), a manager their team's; a deal only when every call of it is of that team."""
+    if key.role == "admin":
+        return ReadScope(None, None, None)
+    if key.role == "enablement":
+        return ReadScope(frozenset(), frozenset(), None, deidentify=not enablement_identified)
+    team = (team_of(session, key.rep) or key.team) if key.role == "rep" else key.team
+    rows = _call_teams(session)
+    deal_teams_: dict[str, set[str | None]] = {}
+    for _, _, deal, call_team in rows:
+        if deal:
+            deal_teams_.setdefault(deal, set()).add(call_team)
+    team_pure = {d for d, teams in deal_teams_.items() if teams == {team}}
+    if key.role == "rep":
+        mine = [r for r in rows if r[1] == key.rep]
+        sources = {r[0] for r in rows if r[3] == team} if team else {r[0] for r in mine}
+        deals = {r[2] for r in mine if r[2]} & team_pure
+        return ReadScope(frozenset({key.rep or ""}), frozenset(deals), frozenset(sources))
+    if team is None:
+        return ReadScope(frozenset(), frozenset(), frozenset())
+    team_calls = [r for r in rows if r[3] == team]
+    return ReadScope(
+        frozenset(reps_in_team(session, team)),
+        frozenset({r[2] for r in team_calls if r[2]} & team_pure),
+        frozenset(r[0] for r in team_calls),
+    )

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -444,16 +444,27 @@ def outcomes(
     return track_outcomes(issued_prompts(settings), views, roster)
 
 
-def roleplays(settings: Settings, *, roster: Roster | None = None) -> list[dict[str, Any]]:
-    """Role-play scenarios from every stored call's buyer objections and pains; with a roster,
-    each context entry also names the rep's team and segment (who hears this objection)."""
-    from coaching.roleplay import build_roleplays
+def roleplays(
+    settings: Settings,
+    *,
+    roster: Roster | None = None,
+    call_ids: Collection[str] | None = None,
+    deidentify: bool = False,
+) -> list[dict[str, Any]]:
+    """Role-play scenarios from stored calls' buyer objections and pains (only `call_ids`' when
+    given); with a roster, each context entry also names the rep's team and segment (who hears this
+    objection). `deidentify` drops who, which call and which deal, and names inside quotes."""
+    from coaching.roleplay import build_roleplays, people_named
+    from coaching.roleplay import deidentify as strip_identity
 
     with session_scope(settings) as session:
         calls = all_calls(session)
-    scenarios = build_roleplays([view_of_stored(c) for c in calls])
+    if call_ids is not None:
+        calls = [c for c in calls if c.call_id in call_ids]
+    views = [view_of_stored(c) for c in calls]
+    scenarios = build_roleplays(views)
     for sc in scenarios:
         for ctx in sc["context"]:
             entry = roster.get(ctx.get("rep") or "") if roster else None
             ctx["team"], ctx["segment"] = (entry.team, entry.segment) if entry else (None, None)
-    return scenarios
+    return strip_identity(scenarios, people_named(views)) if deidentify else scenarios

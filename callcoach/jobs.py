@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session
 
 from callcoach import access
 from callcoach.domain import CallMeta, Transcript
-from callcoach.errors import CallcoachError, InputError, StorageError
+from callcoach.errors import CallcoachError, Conflict, InputError, StorageError
 from callcoach.settings import Settings
 from callcoach.storage import (
     Job,
@@ -77,8 +77,9 @@ META_FILE = "meta.json"
 _SAFE_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:")
 
 
-class CallExists(InputError):
-    """A call with this id was already submitted."""
+class CallExists(Conflict):
+    """A call with this id was already submitted (by anyone: ids are one namespace, and the answer
+    is the same whoever owns the call, so it tells nothing about other teams' calls)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,17 +154,28 @@ def submit_call(
     input_path: Path,
     rep: str | None = None,
     team: str | None = None,
-    submitted_by: int | None = None,
+    deal_id: str | None = None,
+    key: access.ApiKey | None = None,
+    meta: dict[str, Any] | None = None,
 ) -> Job:
     """Record a new call as queued (its job, its owner, an unclaimed lease) and commit.
 
-    The caller sends the first stage's task after this returns (``dispatch``). Raises CallExists
-    when the id is taken."""
+    The owner is decided here, in the same transaction that records it (``access.decide_owner``:
+    `key` None is the local operator). The caller sends the first stage's task after this returns
+    (``dispatch``). Raises CallExists when the id is taken, Forbidden/Conflict for a rep, team or
+    deal the key may not use. `meta`, when given, is written beside the input with the decided rep
+    and team before the commit, so the stages read the owner the server chose."""
     with session_scope(settings) as session:
         if get_job(session, call_id) is not None:
-            raise CallExists(f"call {call_id!r} already exists; choose another call_id")
+            raise CallExists(f"call_id {call_id!r} is already in use; choose another call_id")
+        owner = access.decide_owner(session, key, rep=rep, team=team, deal_id=deal_id)
+        if meta is not None:
+            pinned = {k: v for k, v in (("rep", owner.rep), ("team", owner.team)) if v is not None}
+            write_meta(input_path.parent, {**meta, **pinned, "call_id": call_id})
         job = upsert_job(session, call_id, status="queued", input_path=str(input_path))
-        access.record_call_scope(session, call_id=call_id, rep=rep, team=team, submitted_by=submitted_by)
+        access.record_call_scope(
+            session, call_id=call_id, owner=owner, deal_id=deal_id, submitted_by=key.id if key else None
+        )
         session.add(JobLeaseRow(call_id=call_id, stage="transcribe", claims=0, sent_at=utcnow()))
     log.info("call %s queued (%s)", call_id, input_path.name)
     return job
@@ -323,7 +335,9 @@ def _transcribe(settings: Settings, job: Job) -> StageOutput:
         # The transcript is stored with an empty analysis: the next stage, on any machine, reads it
         # back from the database. Re-running this stage replaces it.
         save_call(session, transcript, {})
-        access.complete_call_scope(session, call_id=job.call_id, rep=transcript.meta.rep)
+        access.complete_call_scope(
+            session, call_id=job.call_id, rep=transcript.meta.rep, deal_id=transcript.meta.deal_id
+        )
 
     return StageOutput(store)
 

@@ -64,6 +64,10 @@ class Settings(BaseSettings):
     webhook_timeout_s: float = Field(10.0, gt=0, description="Per-request timeout of a webhook POST; Slack "
                                      "answers within 3 s, 10 s tolerates a slow relay.")
 
+    roleplays_identified_for_enablement: bool = Field(
+        False, description="Show enablement keys role-plays with call ids, deals, reps and buyer names; "
+        "off by default: enablement sees every team's scenarios de-identified.")
+
     # Workers and API (issue 5).
     broker_namespace: str = Field("", description="Prefix of every Redis key the broker uses, so several "
                                   "deployments (or test runs) can share one Redis.")

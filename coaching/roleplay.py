@@ -295,3 +295,42 @@ def roleplays_markdown(scenarios: Sequence[dict[str, Any]]) -> str:
             lines += [f'  - e.g. {e["rep"] or "rep"} ({e["call_id"]}): "{e["text"]}"' for e in r["examples"]]
         lines.append("")
     return "\n".join(lines)
+
+
+# Shown instead of a person's name in de-identified scenarios.
+NAME_PLACEHOLDER = "[NAME]"
+# Name parts shorter than this are not replaced on their own ("Al", "Jo" would hit ordinary words).
+MIN_NAME_PART = 3
+# Keys whose values say who, where or which deal: emptied in de-identified scenarios.
+_IDENTIFYING_KEYS = frozenset({"call_id", "call_title", "deal_id", "rep", "speaker", "speakers"})
+
+
+def people_named(calls: Sequence[CallView]) -> set[str]:
+    """Every person a set of calls names: reps, speakers, participants (whole names and their parts)."""
+    names = {n for c in calls for n in (c.rep, *(u.speaker for u in c.utterances),
+                                        *(p.name for p in c.participants)) if n}
+    return names | {part for n in names for part in n.split() if len(part) >= MIN_NAME_PART}
+
+
+def deidentify(scenarios: Sequence[dict[str, Any]], names: set[str]) -> list[dict[str, Any]]:
+    """Scenarios without who said them: no call ids, titles, deals, reps or speakers, and every known
+    name inside a quote replaced by ``[NAME]``; the words, categories, personas' titles and rubric
+    stay, which is what a role-play needs."""
+    pattern = (
+        re.compile(r"\b(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b",
+                   re.IGNORECASE)
+        if names else None
+    )
+
+    def clean(value: Any, key: str | None = None) -> Any:
+        if key in _IDENTIFYING_KEYS:
+            return [] if isinstance(value, list) else None
+        if isinstance(value, dict):
+            return {k: clean(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        if isinstance(value, str) and pattern is not None and key not in ("id", "kind", "category"):
+            return pattern.sub(NAME_PLACEHOLDER, value)
+        return value
+
+    return [clean(sc) for sc in scenarios]

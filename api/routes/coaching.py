@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, status
-from fastapi.concurrency import run_in_threadpool
 
 from api.deps import CurrentKey, SessionDep, SettingsDep, require_role
 from api.schemas import (
@@ -19,19 +18,12 @@ from api.schemas import (
     WebhookCreate,
     WebhookPublic,
 )
-from callcoach import access, coaching_service, jobs
+from callcoach import access, coaching_service
 from callcoach.access import ApiKey
 from callcoach.coaching_stage import add_webhook, roster_from_teams
 
 router = APIRouter(prefix="/v1", tags=["coaching"])
 _ERRORS: dict[int | str, dict[str, Any]] = {401: {"model": ErrorPublic}, 403: {"model": ErrorPublic}}
-# Deals of a team looked at when scoping deal alerts to a manager.
-TEAM_DEALS_LIMIT = 10_000
-
-
-def _team_deals(session: Any, team: str) -> set[str]:
-    views, _ = jobs.list_call_views(session, team=team, limit=TEAM_DEALS_LIMIT)
-    return {v.deal_id for v in views if v.deal_id}
 
 
 @router.get("/alerts", response_model=AlertListPublic, responses=_ERRORS, summary="Manager alerts")
@@ -46,25 +38,17 @@ def list_alerts(
         ),
     ] = "open",
 ) -> AlertListPublic:
-    """Alerts on reps and deals: a rep's own (and their deals'), a manager's team's, all for admin."""
+    """Alerts on reps and deals: a rep's own (and their deals'), a manager's team's, all for admin.
+    A deal's alerts show only to a team that owns every call of that deal."""
     wanted = None if status_ == "all" else status_
-    roster = roster_from_teams(session) if key.role != "rep" else None
-    deals = _team_deals(session, key.team or "") if key.role == "manager" else set()
+    roster = roster_from_teams(session)
+    scope = access.read_scope(session, key)
     # Give the connection back before the coaching service opens its own: holding two per request
     # drains the pool under concurrent requests.
     session.commit()
-    if key.role == "rep":
-        rows = coaching_service.list_alerts(settings, status=wanted, rep=key.rep)
-    else:
-        rows = coaching_service.list_alerts(settings, status=wanted, roster=roster)
-        if key.role == "manager":
-            rows = [
-                r
-                for r in rows
-                if (r["subject_type"] == "rep" and r.get("team") == key.team)
-                or (r["subject_type"] == "deal" and r["subject"] in deals)
-            ]
-    return AlertListPublic(items=[AlertPublic.model_validate(r) for r in rows])
+    rows = coaching_service.list_alerts(settings, status=wanted, roster=roster)
+    visible = [r for r in rows if scope.allows_alert(r["subject_type"], r["subject"])]
+    return AlertListPublic(items=[AlertPublic.model_validate(r) for r in visible])
 
 
 @router.get(
@@ -78,15 +62,24 @@ def rep_coaching(rep: str, session: SessionDep, settings: SettingsDep, key: Curr
     if not access.may_see_rep(session, key, rep):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"rep {rep!r} not found")
     roster = roster_from_teams(session)
+    scope = access.read_scope(session, key)
     session.commit()  # the coaching service opens its own transactions
     plan = coaching_service.coach_plan(settings, rep, roster=roster)
+    plan["alerts"] = [a for a in plan["alerts"] if scope.allows_alert(a["subject_type"], a["subject"])]
     return RepCoachingPublic.model_validate(plan)
 
 
 @router.get("/roleplays", response_model=RoleplayListPublic, responses=_ERRORS, summary="Role-play scenarios")
-async def list_roleplays(settings: SettingsDep, key: CurrentKey) -> RoleplayListPublic:
-    """Practice scenarios mined from buyer objections and pains across calls (every role)."""
-    return RoleplayListPublic(items=await run_in_threadpool(coaching_service.roleplays, settings))
+def list_roleplays(session: SessionDep, settings: SettingsDep, key: CurrentKey) -> RoleplayListPublic:
+    """Practice scenarios mined from buyer objections and pains: a rep's and a manager's from their
+    team's calls (a rep of no team: their own), enablement's from every team's calls with names, reps,
+    deals and calls removed (unless settings.roleplays_identified_for_enablement), admin's from all."""
+    scope = access.read_scope(
+        session, key, enablement_identified=settings.roleplays_identified_for_enablement
+    )
+    session.commit()
+    items = coaching_service.roleplays(settings, call_ids=scope.call_ids, deidentify=scope.deidentify)
+    return RoleplayListPublic(items=items)
 
 
 def _team_outcomes(report: dict[str, Any], team: str | None, reps: set[str]) -> dict[str, Any]:

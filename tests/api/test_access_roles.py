@@ -78,8 +78,10 @@ EXPECTED: dict[str, dict[str, int]] = {
 def _call(client: TestClient, world: ApiWorld, endpoint: str, role: str):  # noqa: ANN202
     h = world.headers(role)
     if endpoint == "submit":
-        doc = transcript_doc(f"sub-{uuid.uuid4().hex[:8]}", "", "Lee Chan", deal_id="d1")
+        # No rep named anywhere: the server decides the owner from the key alone.
+        doc = transcript_doc(f"sub-{uuid.uuid4().hex[:8]}", "Rep", "Lee Chan", deal_id=f"d-{role}")
         doc.pop("rep")
+        doc["participants"] = [{"name": "Lee Chan", "side": "buyer"}]
         return client.post(
             "/v1/calls",
             headers=h,

@@ -123,10 +123,11 @@ def test_calls_upload_duplicate_call_id_is_409_and_keeps_the_first(
     first = jobs.submission_dir(small_settings, "dup-01")
     (first / "input.json").write_text("{}")
     jobs.submit_call(small_settings, call_id="dup-01", input_path=first / "input.json")
+    valid = {"utterances": [{"speaker": "Ana", "start": 0, "end": 1, "text": "Hello."}]}
     r = client.post(
         "/v1/calls",
         headers=admin,
-        files={"file": ("call.json", b"{}", "application/json")},
+        files={"file": ("call.json", json.dumps(valid).encode(), "application/json")},
         data={"meta": json.dumps({"call_id": "dup-01"})},
     )
     assert r.status_code == 409 and "dup-01" in r.json()["detail"]
