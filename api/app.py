@@ -1,7 +1,8 @@
 """The FastAPI application: ``create_app(settings)``; ``callcoach serve`` runs it with uvicorn.
 
-With a broker configured, submitted calls go to the Celery workers; without one, the same
-pipeline runs on a thread pool inside this process (the embedded default).
+Submitted calls go to the dispatcher the composing door passes (``callcoach serve`` passes the
+Celery one when a broker is configured); without one, the same pipeline runs on a thread pool
+inside this process (the embedded default). The API never imports the workers.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from fastapi import FastAPI
 from api import errors
 from api.metrics import Metrics, MetricsMiddleware
 from api.routes import calls, coaching, health
+from callcoach.services.dispatch import Dispatcher, embedded_dispatcher
 from callcoach.settings import Settings, get_settings
-from workers.dispatch import Dispatcher, dispatcher_for
 
 DESCRIPTION = """Conversation-intelligence coaching for B2B sales calls.
 
@@ -37,7 +38,7 @@ def create_app(settings: Settings | None = None, dispatcher: Dispatcher | None =
 
         init_db(settings)
         if app.state.dispatcher is None:
-            app.state.dispatcher = dispatcher_for(settings)
+            app.state.dispatcher = embedded_dispatcher(settings)
         try:
             yield
         finally:

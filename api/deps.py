@@ -9,10 +9,10 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from callcoach.access import ApiKey, Role, verify_key
+from callcoach.services.access import ApiKey, Role, verify_key
+from callcoach.services.dispatch import Dispatcher
 from callcoach.settings import Settings
 from callcoach.storage import session_scope
-from workers.dispatch import Dispatcher
 
 bearer = HTTPBearer(
     auto_error=False,

@@ -13,8 +13,8 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from callcoach import jobs
 from callcoach.errors import CallcoachError
+from callcoach.services import jobs
 from callcoach.settings import Settings
 
 log = logging.getLogger("callcoach.api")

@@ -129,7 +129,7 @@ def wait_done(settings: Any, call_ids: list[str], timeout_s: float) -> float:
 
 
 def submit_direct(settings: Any, work: Path, call_id: str, rep: str, deal: str) -> None:
-    from callcoach import jobs
+    from callcoach.services import jobs
     from workers.dispatch import send_task
 
     directory = jobs.submission_dir(settings, call_id)
@@ -250,7 +250,7 @@ async def hammer(url: str, headers: dict[str, str], clients: int, seconds: float
 def reads_run(
     clients: int, seconds: float, seed_calls: int, work: Path
 ) -> list[tuple[str, dict[str, float]]]:
-    from callcoach import access, jobs
+    from callcoach.services import access, jobs
     from callcoach.settings import Settings
     from callcoach.storage import session_scope
 

@@ -4,7 +4,7 @@
     .venv/bin/python bench/transcribe.py                       # sample call, stereo and mono
     .venv/bin/python bench/transcribe.py --stereo A.wav --mono B.wav --repeat 5
 
-Ours: `callcoach.pipeline.load_transcript` (decode with PyAV, `transcribe_call` with bleed removal or
+Ours: `callcoach.services.pipeline.load_transcript` (decode with PyAV, `transcribe_call` with bleed removal or
 diarization, utterances, sides): everything `callcoach analyze` does before signals.
 Baseline: `faster_whisper.decode_audio` then `WhisperModel.transcribe(...)` with the options we use
 (`transcribe._whisper.whisper_options`), segments consumed; for stereo both channels
@@ -32,7 +32,7 @@ sys.path[:] = [str(REPO)] + [p for p in sys.path if Path(p or ".").resolve() != 
 import numpy as np  # noqa: E402
 import soundfile as sf  # noqa: E402
 
-from callcoach.pipeline import load_transcript  # noqa: E402
+from callcoach.services.pipeline import load_transcript  # noqa: E402
 from callcoach.settings import Settings  # noqa: E402
 from transcribe._whisper import load_whisper, whisper_options  # noqa: E402
 

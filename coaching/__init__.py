@@ -9,7 +9,7 @@ Entry points:
 - :func:`build_roleplays` / :func:`roleplays_markdown`: scenarios clustered from buyer objections and pains.
 - :func:`track_outcomes`: before/after effect of issued prompts, per rep, team and cohort.
 
-Everything here is pure: the storage glue lives in ``callcoach.coaching_service``.
+Everything here is pure: the storage glue lives in ``callcoach.services.coaching``.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
     celery -A workers.app worker -Q analyze             # analysis and the coach stage
 
 Delivery is at least once (``acks_late``, ``reject_on_worker_lost``): a worker lost mid-task has its
-message delivered again, and the job service (``callcoach.jobs``) makes the repeat harmless.
+message delivered again, and the job service (``callcoach.services.jobs``) makes the repeat harmless.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from callcoach import jobs
+from callcoach.services import jobs
 from callcoach.settings import Settings
 
 log = logging.getLogger("callcoach.workers")

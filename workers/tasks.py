@@ -1,4 +1,4 @@
-"""The Celery tasks: thin adapters over ``callcoach.jobs.run_stage``.
+"""The Celery tasks: thin adapters over ``callcoach.services.jobs.run_stage``.
 
 A task takes a call id, runs its stage (which re-reads everything from the database), and sends
 the next stage's task only once the stage is committed. It never waits on another task.
@@ -12,7 +12,7 @@ from typing import Any
 
 from celery import Task
 
-from callcoach import jobs
+from callcoach.services import jobs
 from callcoach.settings import get_settings
 from workers.app import STAGE_QUEUE, TASK_NAMES, app
 

@@ -14,10 +14,10 @@ from fastapi.concurrency import run_in_threadpool
 from api.deps import CurrentKey, DispatcherDep, SessionDep, SettingsDep, require_role
 from api.schemas import CallListPublic, CallPublic, CallSubmittedPublic, CallSummaryPublic, ErrorPublic
 from api.uploads import receive_upload
-from callcoach import access, jobs
-from callcoach.access import ApiKey
 from callcoach.domain import Transcript
 from callcoach.errors import InputError, MalformedMetadata, UnsupportedInput
+from callcoach.services import access, jobs
+from callcoach.services.access import ApiKey
 
 log = logging.getLogger("callcoach.api")
 router = APIRouter(prefix="/v1/calls", tags=["calls"])
@@ -117,7 +117,7 @@ async def submit_call(
     """Upload a recording or transcript with its metadata; processing continues in the background.
 
     The body is streamed to storage; beyond the upload limit the answer is 413 and nothing is kept.
-    The owner is the server's decision (callcoach.access.decide_owner): a rep submits their own
+    The owner is the server's decision (callcoach.services.access.decide_owner): a rep submits their own
     calls, a manager their team's reps' calls, and a deal id stays with the team that created it."""
     incoming = jobs.uploads_dir(settings) / ".incoming" / uuid.uuid4().hex
     incoming.mkdir(parents=True)

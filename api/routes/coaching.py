@@ -1,5 +1,5 @@
 """/v1/alerts, /v1/reps/{rep}/coaching, /v1/roleplays, /v1/outcomes, /v1/webhooks: thin routes over
-the coaching service, scoped by the key's role (see callcoach.access)."""
+the coaching service, scoped by the key's role (see callcoach.services.access)."""
 
 from __future__ import annotations
 
@@ -18,9 +18,10 @@ from api.schemas import (
     WebhookCreate,
     WebhookPublic,
 )
-from callcoach import access, coaching_service
-from callcoach.access import ApiKey
-from callcoach.coaching_stage import add_webhook, roster_from_teams
+from callcoach.services import access
+from callcoach.services import coaching as coaching_service
+from callcoach.services.access import ApiKey
+from callcoach.services.coaching_stage import add_webhook, roster_from_teams
 
 router = APIRouter(prefix="/v1", tags=["coaching"])
 _ERRORS: dict[int | str, dict[str, Any]] = {401: {"model": ErrorPublic}, 403: {"model": ErrorPublic}}

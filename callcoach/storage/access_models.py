@@ -1,7 +1,7 @@
 """Tables of the HTTP edge and the workers: API keys, the team roster, who owns each call, and the
 claim a worker holds on a call's stage.
 
-- ``api_keys``: one row per key, the key itself never stored, only its sha256 (``callcoach.access``).
+- ``api_keys``: one row per key, the key itself never stored, only its sha256 (``callcoach.services.access``).
 - ``team_members``: the roster, rep name -> team. A manager sees the calls of their team.
 - ``call_access``: the rep and team a call belongs to, fixed when it is submitted (and completed
   from the transcript's ``rep`` once it is read): the scope check for every read of a call.

@@ -19,9 +19,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
-from callcoach.analysis import ANALYSIS_VERSION
 from callcoach.domain import CallMeta, Participant, StoredCall, Transcript, Utterance, Word
 from callcoach.errors import StorageError
+from callcoach.analysis import ANALYSIS_VERSION
 from callcoach.storage.engine import storage_error
 from callcoach.storage.models import AnalysisRow, CallRow, ParticipantRow, UtteranceRow, utcnow
 

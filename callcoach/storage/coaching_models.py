@@ -8,7 +8,7 @@
   webhook, alert and event, keyed by an idempotency key so a delivery is recorded exactly once.
 
 Schema changes go through ``migrations/versions/0002_coaching.py``. Rows stay inside
-``callcoach.coaching_service``, which maps them to plain dicts and coaching types.
+``callcoach.services.coaching``, which maps them to plain dicts and coaching types.
 """
 
 from __future__ import annotations

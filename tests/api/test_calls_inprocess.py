@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from callcoach import access
+from callcoach.services import access
 from callcoach.settings import Settings
 from callcoach.storage import dispose_engines, session_scope
 from tests.api.conftest import transcript_doc

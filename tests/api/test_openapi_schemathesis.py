@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api.app import create_app
+from callcoach.services.dispatch import InProcessDispatcher
 from tests.api.conftest import ApiWorld
-from workers.dispatch import InProcessDispatcher
 
 pytestmark = pytest.mark.slow
 # Examples per operation: enough to hit odd dates, paths and multipart bodies, bounded in time.

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from callcoach.report import EXCERPT_UTTERANCES, clock, render_report
+from callcoach.cli.report import EXCERPT_UTTERANCES, clock, render_report
 
 QUOTE = {"start": 71.0, "end": 76.5, "speaker": "Priya Shah",
          "text": "We lose about 20% of renewals because nobody sees the risk early."}

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from callcoach import coaching_service
 from callcoach.domain import CallMeta, Transcript, Utterance
+from callcoach.services import coaching as coaching_service
 from callcoach.settings import Settings
 from callcoach.storage import dispose_engines, save_call, session_scope
 

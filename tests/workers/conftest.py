@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from callcoach import jobs
+from callcoach.services import jobs
 from callcoach.settings import Settings
 from callcoach.storage import dispose_engines, get_job, session_scope
 

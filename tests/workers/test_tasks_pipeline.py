@@ -14,11 +14,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from api.app import create_app
-from callcoach import access
+from callcoach.services import access
 from callcoach.settings import Settings
 from callcoach.storage import session_scope
 from callcoach.storage.models import AnalysisRow, CallRow, JobRow, UtteranceRow
 from tests.workers.conftest import ROOT, redis_down, statuses, submit, wait_for, write_transcript
+from workers.dispatch import dispatcher_for
 
 pytestmark = [pytest.mark.services, pytest.mark.slow]
 
@@ -54,7 +55,7 @@ def test_tasks_upload_to_done(service_settings: Settings, start_worker, tmp_path
     with session_scope(service_settings) as session:
         key, _ = access.create_key(session, role="rep", rep="Dana Reyes", team="east")
     source = write_transcript(tmp_path / "src", "upload-01")
-    with TestClient(create_app(service_settings)) as client:
+    with TestClient(create_app(service_settings, dispatcher_for(service_settings))) as client:
         headers = {"Authorization": f"Bearer {key}"}
         r = client.post(
             "/v1/calls",
@@ -181,7 +182,7 @@ def test_tasks_200_concurrent_calls_all_done(
         ).read_bytes()
         for i in range(n)
     }
-    app = create_app(service_settings)
+    app = create_app(service_settings, dispatcher_for(service_settings))
 
     async def post_all() -> list[int]:
         transport = httpx.ASGITransport(app=app)

@@ -64,6 +64,7 @@ def serve(
     import uvicorn
 
     from api.app import create_app
+    from workers.dispatch import dispatcher_for
 
     settings = get_settings()
     try:
@@ -72,13 +73,13 @@ def serve(
         init_db(settings)
     except CallcoachError as exc:
         raise _fail(exc) from None
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(settings, dispatcher_for(settings)), host=host, port=port, log_level="info")
 
 
 @app.command()
 def reconcile() -> None:
     """Send again the task of every call stuck past its timeout (once), and print what was sent."""
-    from callcoach import jobs
+    from callcoach.services import jobs
 
     settings = get_settings()
     if settings.broker_url:
@@ -113,7 +114,7 @@ def keys_create(
     label: Annotated[str | None, typer.Option("--label", help="A note to tell keys apart.")] = None,
 ) -> None:
     """Create an API key and print it once (only its hash is stored)."""
-    from callcoach.access import create_key
+    from callcoach.services.access import create_key
     from callcoach.storage import session_scope
 
     try:
@@ -130,7 +131,7 @@ def keys_revoke(
     prefix: Annotated[str, typer.Argument(help="The key's first 11 characters (cc_xxxxxxxx).")],
 ) -> None:
     """Revoke a key by its prefix."""
-    from callcoach.access import revoke_key
+    from callcoach.services.access import revoke_key
     from callcoach.storage import session_scope
 
     try:

@@ -77,8 +77,8 @@ def analyze(
     as_json: JsonFlag = False,
 ) -> None:
     """Analyze one call and print the analysis (readable report, or JSON with --json)."""
-    from callcoach.pipeline import analyze_path
-    from callcoach.progress import stage_progress
+    from callcoach.cli.progress import stage_progress
+    from callcoach.services.pipeline import analyze_path
 
     settings = get_settings()
     _quiet_model_loading()
@@ -93,7 +93,7 @@ def analyze(
     if as_json:
         sys.stdout.write(json.dumps(analysis, ensure_ascii=False) + "\n")
     else:
-        from callcoach.report import render_report
+        from callcoach.cli.report import render_report
 
         render_report(analysis, Console())
 
@@ -106,8 +106,8 @@ def ingest(
     """Analyze calls and store them; re-ingesting a call replaces it.
 
     Good files are stored even when others fail (one error line each, non-zero exit)."""
-    from callcoach.pipeline import ingest_path
-    from callcoach.progress import stage_progress
+    from callcoach.cli.progress import stage_progress
+    from callcoach.services.pipeline import ingest_path
 
     settings = get_settings()
     _quiet_model_loading()
@@ -155,7 +155,7 @@ def list_stored_calls(
 ) -> None:
     """List stored calls, oldest first."""
     from callcoach import storage
-    from callcoach.report import clock
+    from callcoach.cli.report import clock
 
     settings = get_settings()
     try:
@@ -197,13 +197,13 @@ def show(
     if as_json:
         sys.stdout.write(json.dumps(call.analysis, ensure_ascii=False) + "\n")
     else:
-        from callcoach.report import render_report
+        from callcoach.cli.report import render_report
 
         render_report(call.analysis, Console())
 
 
 # Command groups owned by other stages register themselves on `app` (keep this import last).
-from callcoach import cli_coaching, cli_ops  # noqa: E402,F401
+from callcoach.cli import coaching, ops  # noqa: E402,F401
 
 if __name__ == "__main__":
     app()

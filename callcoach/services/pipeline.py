@@ -10,11 +10,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from callcoach.analysis import build_analysis
 from callcoach.domain import AudioInput, CallMeta, StoredCall, Transcript
+from callcoach.analysis import build_analysis
 from callcoach.settings import Settings, get_settings
 
-log = logging.getLogger("callcoach.pipeline")
+log = logging.getLogger("callcoach.services.pipeline")
 
 # Progress callback: (stage, fraction done 0..1)
 Progress = Callable[[str, float], None]

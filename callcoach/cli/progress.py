@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from callcoach.pipeline import Progress as ProgressFn
+from callcoach.services.pipeline import Progress as ProgressFn
 
 
 @contextmanager

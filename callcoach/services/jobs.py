@@ -38,9 +38,9 @@ from typing import Any, Literal
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from callcoach import access
 from callcoach.domain import CallMeta, Transcript
 from callcoach.errors import CallcoachError, Conflict, InputError, StorageError
+from callcoach.services import access
 from callcoach.settings import Settings
 from callcoach.storage import (
     Job,
@@ -54,7 +54,7 @@ from callcoach.storage import (
 from callcoach.storage.access_models import JobLeaseRow
 from callcoach.storage.models import JobRow, utcnow
 
-log = logging.getLogger("callcoach.jobs")
+log = logging.getLogger("callcoach.services.jobs")
 
 Stage = Literal["transcribe", "analyze", "coach"]
 JobStatusName = Literal["queued", "transcribing", "analyzing", "coaching", "done", "failed"]
@@ -320,7 +320,7 @@ def _read_meta(input_path: Path, call_id: str) -> CallMeta:
 
 
 def _transcribe(settings: Settings, job: Job) -> StageOutput:
-    from callcoach.pipeline import load_transcript
+    from callcoach.services.pipeline import load_transcript
 
     if not job.input_path:
         raise InputError(f"call {job.call_id!r} has no uploaded file")
@@ -343,7 +343,7 @@ def _transcribe(settings: Settings, job: Job) -> StageOutput:
 
 
 def _analyze(settings: Settings, job: Job) -> StageOutput:
-    from callcoach.pipeline import analyze_transcript
+    from callcoach.services.pipeline import analyze_transcript
 
     transcript, history = _load_for_analysis(settings, job.call_id)
     analysis = analyze_transcript(transcript, history=history, settings=settings)
@@ -365,7 +365,7 @@ def _load_for_analysis(settings: Settings, call_id: str) -> tuple[Transcript, li
 
 
 def _coach(settings: Settings, job: Job) -> StageOutput:
-    from callcoach import coaching_stage
+    from callcoach.services import coaching_stage
 
     # The claim time is after the analysis was committed: a refresh started later covers this call.
     store, after_commit = coaching_stage.coach_call_stage(settings, job.call_id, ready_at=job.updated_at)
@@ -590,7 +590,7 @@ def list_call_views(
 ) -> tuple[list[CallView], int]:
     """Calls matching every given filter, newest submission first, and how many match in all.
 
-    `since`/`until` bound the call's start time; `team` is the call's team (see callcoach.access)."""
+    `since`/`until` bound the call's start time; `team` is the call's team (see callcoach.services.access)."""
     from sqlalchemy import func
 
     stmt, rep_col, call_row, scope_row = _views_query(with_analysis=False)

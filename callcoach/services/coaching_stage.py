@@ -1,5 +1,5 @@
 """The coach stage of the job pipeline, and the few coaching reads the API needs that the coaching
-service does not offer (a thin adapter over ``callcoach.coaching_service``).
+service does not offer (a thin adapter over ``callcoach.services.coaching``).
 
 The per-call prompts and alerts are already in the analysis (``pipeline.analyze_transcript``). The
 coach stage runs the coaching service's ``refresh`` (records the prompts issued on the call,
@@ -24,7 +24,7 @@ from callcoach.storage.access_models import TeamMemberRow, WorkerMarkRow
 from callcoach.storage.coaching_models import WebhookRow
 from callcoach.storage.models import utcnow
 
-log = logging.getLogger("callcoach.jobs")
+log = logging.getLogger("callcoach.services.jobs")
 
 REFRESH_MARK = "coaching_refresh_started"
 # A refresh counts as covering a call only if it started this much after the call was ready:
@@ -60,7 +60,7 @@ def coach_call_stage(
     The coaching service's refresh recomputes alerts over every call, so one refresh started after
     a call was ready covers it: under a backlog, calls share refreshes instead of each running one
     (the cost per call would otherwise grow with the number of stored calls)."""
-    from callcoach import coaching_service
+    from callcoach.services import coaching as coaching_service
 
     if _claim_refresh(settings, ready_at):
         report = coaching_service.refresh(settings, deliver=False)

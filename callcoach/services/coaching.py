@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 import coaching
 from callcoach.domain import StoredCall
 from callcoach.errors import NotFound, StorageError
+from callcoach.services.webhooks import post_with_retries, slack_payload
 from callcoach.settings import Settings
 from callcoach.storage import get_call, list_calls, session_scope
 from callcoach.storage.coaching_models import (
@@ -39,7 +40,6 @@ from coaching.calls import CallView, in_time_order, transcript_of_stored, view_o
 from coaching.outcomes import IssuedPrompt
 from coaching.roster import Roster
 from coaching.types import Alert, CallRef
-from coaching.webhooks import post_with_retries, slack_payload
 
 log = logging.getLogger("callcoach.coaching")
 

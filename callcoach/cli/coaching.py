@@ -1,6 +1,6 @@
 """CLI commands for coaching: coach, alerts, roleplays, outcomes (registered on callcoach.cli.app).
 
-Thin: parse options, call `callcoach.coaching_service`, print JSON (--json) or a readable view.
+Thin: parse options, call `callcoach.services.coaching`, print JSON (--json) or a readable view.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def coach(
     roster: RosterOpt = None,
 ) -> None:
     """A rep's current coaching plan: prompts for the latest call, recurring focus, alerts, outcomes."""
-    from callcoach.coaching_service import coach_plan
+    from callcoach.services.coaching import coach_plan
 
     try:
         plan = coach_plan(get_settings(), rep, roster=_roster(roster))
@@ -100,7 +100,7 @@ def alerts(
     no_deliver: Annotated[bool, typer.Option("--no-deliver", help="Do not POST to webhooks.")] = False,
 ) -> None:
     """Manager alerts (rep drift, deal risks): recomputed from stored calls, deduplicated, delivered."""
-    from callcoach.coaching_service import list_alerts, refresh, resolve_alert
+    from callcoach.services.coaching import list_alerts, refresh, resolve_alert
 
     settings = get_settings()
     try:
@@ -154,8 +154,8 @@ def roleplays(
 ) -> None:
     """Role-play scenarios clustered from buyer objections and pains across stored calls
     (Markdown by default; with --roster each context names the rep's team and segment)."""
-    from callcoach.coaching_service import roleplays as build
     from callcoach.errors import InputError
+    from callcoach.services.coaching import roleplays as build
     from coaching.roleplay import roleplays_markdown
 
     try:
@@ -173,7 +173,7 @@ def roleplays(
 @app.command()
 def outcomes(as_json: JsonOpt = False, roster: RosterOpt = None) -> None:
     """Did coaching work? Before/after effect of every prompt, per rep, team and cohort."""
-    from callcoach.coaching_service import outcomes as track
+    from callcoach.services.coaching import outcomes as track
 
     try:
         result = track(get_settings(), roster=_roster(roster))
