@@ -22,8 +22,8 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from callcoach import storage
-from callcoach.domain import CallMeta, Participant, Transcript, Utterance, Word
 from callcoach.analysis import build_analysis
+from callcoach.domain import CallMeta, Participant, Transcript, Utterance, Word
 from callcoach.settings import Settings
 from callcoach.storage.models import AnalysisRow, CallRow, ParticipantRow, UtteranceRow
 

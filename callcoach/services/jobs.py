@@ -47,6 +47,7 @@ from callcoach.storage import (
     get_job,
     get_transcript,
     history_for,
+    save_analysis,
     save_call,
     session_scope,
     upsert_job,
@@ -349,7 +350,8 @@ def _analyze(settings: Settings, job: Job) -> StageOutput:
     analysis = analyze_transcript(transcript, history=history, settings=settings)
 
     def store(session: Session) -> None:
-        save_call(session, transcript, analysis)
+        # The transcript rows the transcribe stage stored stay as they are: only the analysis is new.
+        save_analysis(session, job.call_id, analysis)
 
     return StageOutput(store)
 

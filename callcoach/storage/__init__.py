@@ -22,6 +22,7 @@ from callcoach.storage.calls import (
     get_transcript,
     history_for,
     list_calls,
+    save_analysis,
     save_call,
 )
 from callcoach.storage.engine import dispose_engines, engine_for, head_revisions, init_db, session_scope
@@ -53,6 +54,7 @@ __all__ = [
     "init_db",
     "list_calls",
     "list_jobs",
+    "save_analysis",
     "save_call",
     "session_scope",
     "upsert_job",

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from callcoach.domain import CallMeta, Participant, Transcript, Utterance, Word
 from callcoach.analysis import build_analysis
+from callcoach.domain import CallMeta, Participant, Transcript, Utterance, Word
 from callcoach.settings import Settings
 from callcoach.storage import dispose_engines
 
