@@ -30,17 +30,18 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any, Literal, cast
+from typing import Literal
 
-from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
 from callcoach.errors import Conflict, Forbidden, InputError, NotFound
-from callcoach.storage.access_models import ROLES, ApiKeyRow, CallAccessRow, TeamMemberRow
-from callcoach.storage.models import CallRow
+from callcoach.storage import access as repo
+from callcoach.storage.access import ApiKey, CallOwner, Role, reps_in_team, set_team, team_of
+from callcoach.storage.access_models import ROLES
 
-Role = Literal["rep", "manager", "enablement", "admin"]
+__all__ = ["ApiKey", "CallScope", "Owner", "ReadScope", "Role", "create_key", "decide_owner", "read_scope",
+           "reps_in_team", "revoke_key", "set_team", "team_of", "verify_key", "visibility"]
+
 Visibility = Literal["full", "redacted", "none"]
 
 KEY_PREFIX = "cc_"
@@ -48,17 +49,6 @@ KEY_PREFIX = "cc_"
 KEY_RANDOM_BYTES = 32
 # Characters of the key kept in clear (``cc_`` + 8) so listings can tell keys apart.
 SHOWN_PREFIX_LEN = 11
-
-
-@dataclass(frozen=True, slots=True)
-class ApiKey:
-    """An authenticated caller: the key's role and the rep or team it speaks for."""
-
-    id: int
-    role: Role
-    rep: str | None = None
-    team: str | None = None
-    prefix: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +68,6 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def _to_key(row: ApiKeyRow) -> ApiKey:
-    return ApiKey(id=row.id, role=cast(Role, row.role), rep=row.rep, team=row.team, prefix=row.prefix)
-
-
 def create_key(
     session: Session, *, role: str, rep: str | None = None, team: str | None = None, label: str | None = None
 ) -> tuple[str, ApiKey]:
@@ -97,14 +83,13 @@ def create_key(
     if role == "manager" and team is None:
         raise InputError("a manager key needs --team TEAM (the team it manages)")
     key = generate_key()
-    row = ApiKeyRow(
-        key_hash=hash_key(key), prefix=key[:SHOWN_PREFIX_LEN], role=role, rep=rep, team=team, label=label
+    record = repo.insert_key(
+        session, key_hash=hash_key(key), prefix=key[:SHOWN_PREFIX_LEN], role=role, rep=rep, team=team,
+        label=label,
     )
-    session.add(row)
     if rep is not None and team is not None:
         set_team(session, rep=rep, team=team)
-    session.flush()
-    return key, _to_key(row)
+    return key, record
 
 
 def verify_key(session: Session, key: str) -> ApiKey | None:
@@ -112,46 +97,19 @@ def verify_key(session: Session, key: str) -> ApiKey | None:
     if not key.startswith(KEY_PREFIX) or len(key) > 200:
         return None
     digest = hash_key(key)
-    row = session.scalars(select(ApiKeyRow).where(ApiKeyRow.key_hash == digest)).first()
+    stored = repo.key_by_hash(session, digest)
     # The index lookup already matched; compare_digest keeps the final check constant-time anyway.
-    if row is None or row.revoked_at is not None or not hmac.compare_digest(row.key_hash, digest):
+    if stored is None or stored.revoked or not hmac.compare_digest(stored.key_hash, digest):
         return None
-    return _to_key(row)
+    return stored.key
 
 
 def revoke_key(session: Session, prefix: str) -> int:
     """Revoke every key whose shown prefix is `prefix`; returns how many were revoked."""
-    rows = session.scalars(
-        select(ApiKeyRow).where(ApiKeyRow.prefix == prefix, ApiKeyRow.revoked_at.is_(None))
-    ).all()
-    if not rows:
+    revoked = repo.revoke_keys(session, prefix)
+    if not revoked:
         raise NotFound(f"no active key with prefix {prefix!r}")
-    for row in rows:
-        row.revoked_at = datetime.now(UTC)
-    return len(rows)
-
-
-def set_team(session: Session, *, rep: str, team: str) -> None:
-    row = session.get(TeamMemberRow, rep)
-    if row is None:
-        session.add(TeamMemberRow(rep=rep, team=team))
-    elif row.team != team:
-        row.team = team
-
-
-def team_of(session: Session, rep: str | None) -> str | None:
-    if not rep:
-        return None
-    row = session.get(TeamMemberRow, rep)
-    return row.team if row is not None else None
-
-
-def reps_in_team(session: Session, team: str) -> list[str]:
-    return list(
-        session.scalars(
-            select(TeamMemberRow.rep).where(TeamMemberRow.team == team).order_by(TeamMemberRow.rep)
-        )
-    )
+    return revoked
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,17 +154,8 @@ def decide_owner(
 
 
 def deal_teams(session: Session, deal_id: str, *, exclude_call: str | None = None) -> set[str | None]:
-    """The teams whose calls use `deal_id` (None for a call of no team): submitted calls by their
-    recorded scope, calls stored by another door by their rep's roster team."""
-    submitted = select(CallAccessRow.call_id, CallAccessRow.team).where(CallAccessRow.deal_id == deal_id)
-    stored = (
-        select(CallRow.call_id, TeamMemberRow.team)
-        .outerjoin(CallAccessRow, CallAccessRow.call_id == CallRow.call_id)
-        .outerjoin(TeamMemberRow, TeamMemberRow.rep == CallRow.rep)
-        .where(CallRow.deal_id == deal_id, CallAccessRow.call_id.is_(None))
-    )
-    rows = session.execute(union(submitted, stored)).all()
-    return {team for call_id, team in rows if call_id != exclude_call}
+    """The teams whose calls use `deal_id` (None for a call of no team)."""
+    return {c.team for c in repo.call_teams(session, deal_id=deal_id) if c.call_id != exclude_call}
 
 
 def check_deal(session: Session, deal_id: str, team: str | None, *, call_id: str | None = None) -> None:
@@ -227,18 +176,14 @@ def record_call_scope(
     """Fix who a call belongs to (at submission), as `decide_owner` decided."""
     if owner.enroll and owner.rep and owner.team:
         set_team(session, rep=owner.rep, team=owner.team)
-    row = session.get(CallAccessRow, call_id)
-    if row is None:
-        row = CallAccessRow(call_id=call_id)
-        session.add(row)
-    row.rep, row.team, row.deal_id, row.submitted_by = owner.rep, owner.team, deal_id, submitted_by
+    repo.save_call_owner(session, CallOwner(call_id, owner.rep, owner.team, deal_id, submitted_by))
     return CallScope(call_id, owner.rep, owner.team)
 
 
 def _trusted_submitter(session: Session, submitted_by: int | None) -> bool:
     if submitted_by is None:  # the CLI, run by the operator
         return True
-    key = session.get(ApiKeyRow, submitted_by)
+    key = repo.key_by_id(session, submitted_by)
     return key is not None and key.role == "admin"
 
 
@@ -249,30 +194,33 @@ def complete_call_scope(
 
     The rules of submission hold here too: a rep of another team, or another team's deal id, fails
     the call (InputError) instead of joining that rep's coaching or that deal's history."""
-    row = session.get(CallAccessRow, call_id)
-    if row is None:
+    current = repo.call_owner(session, call_id)
+    if current is None:
         owner = Owner(rep, team_of(session, rep))
         return record_call_scope(session, call_id=call_id, owner=owner, deal_id=deal_id)
-    trusted = _trusted_submitter(session, row.submitted_by)
-    if row.rep is None and rep:
+    trusted = _trusted_submitter(session, current.submitted_by)
+    new_rep, team, new_deal = current.rep, current.team, current.deal_id
+    if new_rep is None and rep:
         rep_team = team_of(session, rep)
-        if not trusted and row.team is not None and rep_team not in (None, row.team):
-            raise InputError(f"the transcript's rep {rep!r} is not in team {row.team!r}")
-        row.rep = rep
-    if row.team is None and row.rep:
-        row.team = team_of(session, row.rep)
-    if deal_id and row.deal_id is None:
+        if not trusted and team is not None and rep_team not in (None, team):
+            raise InputError(f"the transcript's rep {rep!r} is not in team {team!r}")
+        new_rep = rep
+    if team is None and new_rep:
+        team = team_of(session, new_rep)
+    if deal_id and new_deal is None:
         if not trusted:
             try:
-                check_deal(session, deal_id, row.team, call_id=call_id)
+                check_deal(session, deal_id, team, call_id=call_id)
             except Conflict as exc:
                 raise InputError(str(exc)) from None
-        row.deal_id = deal_id
-    return CallScope(call_id, row.rep, row.team)
+        new_deal = deal_id
+    repo.save_call_owner(session, CallOwner(call_id, new_rep, team, new_deal, current.submitted_by))
+    return CallScope(call_id, new_rep, team)
+
 
 def call_scope(session: Session, call_id: str) -> CallScope | None:
-    row = session.get(CallAccessRow, call_id)
-    return CallScope(call_id, row.rep, row.team) if row is not None else None
+    owner = repo.call_owner(session, call_id)
+    return CallScope(call_id, owner.rep, owner.team) if owner is not None else None
 
 
 def visibility(key: ApiKey, scope: CallScope) -> Visibility:
@@ -365,19 +313,6 @@ class ReadScope:
         return self.reps is None and self.deals is None
 
 
-def _call_teams(session: Session) -> Any:
-    """(call_id, rep, deal_id, team) of every call: submitted ones by their recorded scope, calls
-    stored by another door by their rep's roster team."""
-    submitted = select(CallAccessRow.call_id, CallAccessRow.rep, CallAccessRow.deal_id, CallAccessRow.team)
-    stored = (
-        select(CallRow.call_id, CallRow.rep, CallRow.deal_id, TeamMemberRow.team)
-        .outerjoin(CallAccessRow, CallAccessRow.call_id == CallRow.call_id)
-        .outerjoin(TeamMemberRow, TeamMemberRow.rep == CallRow.rep)
-        .where(CallAccessRow.call_id.is_(None))
-    )
-    return session.execute(union(submitted, stored)).all()
-
-
 def read_scope(session: Session, key: ApiKey, *, enablement_identified: bool = False) -> ReadScope:
     """The alerts and role-play sources `key` may read: a rep their own (and their team's role-play
     sources), a manager their team's; a deal only when every call of it is of that team."""
@@ -386,22 +321,22 @@ def read_scope(session: Session, key: ApiKey, *, enablement_identified: bool = F
     if key.role == "enablement":
         return ReadScope(frozenset(), frozenset(), None, deidentify=not enablement_identified)
     team = (team_of(session, key.rep) or key.team) if key.role == "rep" else key.team
-    rows = _call_teams(session)
+    calls = repo.call_teams(session)
     deal_teams_: dict[str, set[str | None]] = {}
-    for _, _, deal, call_team in rows:
-        if deal:
-            deal_teams_.setdefault(deal, set()).add(call_team)
+    for c in calls:
+        if c.deal_id:
+            deal_teams_.setdefault(c.deal_id, set()).add(c.team)
     team_pure = {d for d, teams in deal_teams_.items() if teams == {team}}
     if key.role == "rep":
-        mine = [r for r in rows if r[1] == key.rep]
-        sources = {r[0] for r in rows if r[3] == team} if team else {r[0] for r in mine}
-        deals = {r[2] for r in mine if r[2]} & team_pure
+        mine = [c for c in calls if c.rep == key.rep]
+        sources = {c.call_id for c in calls if c.team == team} if team else {c.call_id for c in mine}
+        deals = {c.deal_id for c in mine if c.deal_id} & team_pure
         return ReadScope(frozenset({key.rep or ""}), frozenset(deals), frozenset(sources))
     if team is None:
         return ReadScope(frozenset(), frozenset(), frozenset())
-    team_calls = [r for r in rows if r[3] == team]
+    team_calls = [c for c in calls if c.team == team]
     return ReadScope(
         frozenset(reps_in_team(session, team)),
-        frozenset({r[2] for r in team_calls if r[2]} & team_pure),
-        frozenset(r[0] for r in team_calls),
+        frozenset({c.deal_id for c in team_calls if c.deal_id} & team_pure),
+        frozenset(c.call_id for c in team_calls),
     )
