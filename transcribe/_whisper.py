@@ -194,7 +194,9 @@ def _complete_chunks_pipeline(model: Any) -> Any:
 
         def forward(self, features: Any, tokenizer: Any, chunks_metadata: Any, options: Any) -> Any:
             self.durations = [float(c["duration"]) for c in chunks_metadata]
-            outputs = super().forward(features, tokenizer, chunks_metadata, options)
+            outputs = [plausible_segments(segments, float(c["offset"]), float(c["duration"]))
+                       for segments, c in zip(super().forward(features, tokenizer, chunks_metadata, options),
+                                              chunks_metadata, strict=True)]
             ends = list(self.decoded_until)
             redo = [i for i, (end, c) in enumerate(zip(ends, chunks_metadata, strict=True))
                     if float(c["duration"]) - end >= UNREAD_TAIL_S]
@@ -237,6 +239,31 @@ UNREAD_TAIL_S = 1.0
 # Tails of tails: whisper rarely stops twice in one chunk; the bound keeps a stubborn chunk from
 # looping.
 MAX_TAIL_REREADS = 2
+
+
+# A segment may start this far past its chunk's end (timestamps are 20 ms steps, VAD pads 400 ms);
+# later than that whisper is decoding the 30 s window's zero padding.
+SEGMENT_OVERRUN_S = 0.5
+
+
+def plausible_segments(
+    segments: list[dict[str, Any]], offset: float, duration: float
+) -> list[dict[str, Any]]:
+    """A chunk's decoded segments without the marks of a decoding loop.
+
+    Batched decoding has no temperature fallback: on a short chunk whisper can loop ("And we'll be
+    back next time." twelve times over 24 s of a 1.2 s chunk, on a committed fixture with 5 s chunks).
+    Segments that start past the chunk's audio, and a segment repeating the one before word for word,
+    are dropped.
+    """
+    kept: list[dict[str, Any]] = []
+    for segment in segments:
+        if float(segment["start"]) - offset > duration + SEGMENT_OVERRUN_S:
+            continue
+        if kept and segment["text"].strip() == kept[-1]["text"].strip():
+            continue
+        kept.append(segment)
+    return kept
 
 
 def _skip_frames(features: np.ndarray, frames: int) -> np.ndarray:

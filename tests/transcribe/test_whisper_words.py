@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pytest
 from pydantic import ValidationError
 
@@ -16,8 +17,10 @@ from transcribe._whisper import (
     CPU_BATCH_SIZE,
     GPU_BYTES_PER_CHUNK,
     MAX_AUTO_BATCH,
+    _skip_frames,
     batch_size,
     batched_options,
+    close_last_segment,
     whisper_options,
     words_of,
 )
@@ -127,3 +130,24 @@ def test_batch_size_from_setting_cpu_or_free_gpu_memory() -> None:
     assert batch_size(gpu, free_gpu_bytes=5 * GPU_BYTES_PER_CHUNK) == 4  # 80% of 5 chunks' worth
     assert batch_size(gpu, free_gpu_bytes=GPU_BYTES_PER_CHUNK // 10) == 1  # never below one
     assert batch_size(gpu, free_gpu_bytes=1000 * GPU_BYTES_PER_CHUNK) == MAX_AUTO_BATCH
+
+
+def test_unfinished_last_segment_is_closed_at_the_chunk_end() -> None:
+    begin = 50000  # the first timestamp token; text tokens are below it
+    text_tail = [begin + 0, 11, 12, begin + 100, begin + 100, 13, 14]
+    # 20 ms per timestamp step: a 4.0 s chunk ends at step 200.
+    assert close_last_segment(text_tail, begin, 4.0) == [*text_tail, begin + 200]
+    # Already closed, timestamp-free or empty decodes are left as they are.
+    assert close_last_segment([begin, 11, begin + 50], begin, 4.0) == [begin, 11, begin + 50]
+    assert close_last_segment([11, 12], begin, 4.0) == [11, 12]
+    assert close_last_segment([], begin, 4.0) == []
+    # Never a closing stamp before the last one seen.
+    assert close_last_segment([begin + 300, 11], begin, 4.0) == [begin + 300, 11, begin + 301]
+
+
+def test_skip_frames_shifts_the_features_and_pads_with_the_last_frame() -> None:
+    features = np.arange(12, dtype=np.float32).reshape(2, 6)
+    shifted = _skip_frames(features, 2)
+    assert shifted.shape == features.shape
+    assert shifted[0].tolist() == [2, 3, 4, 5, 5, 5]
+    assert _skip_frames(features, 0).tolist() == features.tolist()
