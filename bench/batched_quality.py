@@ -139,6 +139,7 @@ def main() -> int:
     ap.add_argument("--engine", choices=["espeak", "piper"], default="espeak")
     ap.add_argument("--piper", type=Path, default=Path("/tmp/piper"))
     ap.add_argument("--work", type=Path, default=Path("/tmp/cc_batched_quality"))
+    ap.add_argument("--layouts", nargs="+", default=["stereo", "mono"], choices=["stereo", "mono"])
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     calls = sorted(args.calls.glob("*.json"))[: args.limit or None]
@@ -152,6 +153,8 @@ def main() -> int:
         ref = json.loads(ref_path.read_text())
         meta = _meta_file(call, args.work)
         for label, wav in (("stereo", stereo_wav), ("mono", mono_wav)):
+            if label not in args.layouts:
+                continue
             out = {mode: run(wav, meta, mode) for mode in MODES}
             row = {mode: scores(t, ref) for mode, t in out.items()}
             for mode in MODES:
@@ -163,7 +166,7 @@ def main() -> int:
                   f"{b['edits'] / b['ref_words']:8.3f} {s['agreement']:9.3f} {b['agreement']:9.3f} "
                   f"{int(s['hyp_words']):>6}/{int(b['hyp_words'])}", flush=True)
     print()
-    for label in ("stereo", "mono"):
+    for label in args.layouts:
         line = []
         for mode in MODES:
             rows = totals[(label, mode)]
@@ -174,7 +177,7 @@ def main() -> int:
             line.append(f"{mode} WER {wer:.3f} sides {agreement:.3f} words {words}")
         ref_words = int(sum(r["ref_words"] for r in totals[(label, "sequential")]))
         print(f"{label:6}  {'   |   '.join(line)}   (reference words {ref_words})")
-    for label in ("stereo", "mono"):
+    for label in args.layouts:
         print(f"\nwords only one mode has ({label}), by where they lie:")
         for key, n in sorted(moved[label].items()):
             print(f"  {key}  {n:5}")
