@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -38,6 +39,19 @@ class Settings(BaseSettings):
                            "default, 1 (greedy) is faster and slightly less accurate.")
     language: str | None = Field("en", description="Spoken language; empty to auto-detect.")
     max_recording_s: float = Field(4 * 3600.0, gt=0, description="Longest recording accepted, seconds.")
+    transcribe_mode: Literal["batched", "sequential"] = Field(
+        "batched", description="batched: faster-whisper's BatchedInferencePipeline decodes several VAD "
+        "chunks at once (faster on CPU, much faster on a GPU); sequential: one 30 s window after another, "
+        "each conditioned on the text before it.")
+    whisper_batch_size: int = Field(0, ge=0, le=256, description="VAD chunks decoded together in batched "
+                                    "mode; 0 picks it: 8 on CPU, from the free GPU memory on cuda.")
+    whisper_chunk_length_s: int = Field(30, ge=5, le=30, description="Longest stretch of speech (seconds) "
+                                        "VAD packs into one batched chunk; whisper's window is 30 s.")
+    vad_threshold: float = Field(0.5, gt=0, lt=1, description="Silero VAD speech probability above which "
+                                 "a frame is speech (faster-whisper's default).")
+    vad_min_silence_ms: int | None = Field(None, ge=0, description="Silence that ends a VAD speech "
+                                           "segment; empty uses faster-whisper's default for the mode "
+                                           "(160 ms batched, 2000 ms sequential).")
     cpu_threads: int = Field(0, ge=0, description="Threads one model may use: CTranslate2's cpu_threads "
                              "and torch's intra-op threads (at most callcoach.nlp.MAX_TORCH_THREADS); 0 lets "
                              "CTranslate2 choose and gives torch half the cores.")
@@ -94,7 +108,8 @@ class Settings(BaseSettings):
     inprocess_workers: int = Field(2, ge=1, description="Threads that run the pipeline inside `serve` "
                                    "when no broker is configured.")
 
-    @field_validator("language", "broker_url", "result_backend_url", "playbook_path", mode="before")
+    @field_validator("language", "vad_min_silence_ms", "broker_url", "result_backend_url", "playbook_path",
+                     mode="before")
     @classmethod
     def _empty_is_none(cls, v: object) -> object:
         return None if isinstance(v, str) and not v.strip() else v
