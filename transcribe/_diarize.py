@@ -57,8 +57,9 @@ MAX_SPEAKERS = 6
 # Tuned on synthetic speech: real voices may need a different cut (see docs/transcribe.md).
 SPEAKER_DISTANCE_THRESHOLD = 0.95
 # One voice or several: the raw d-vectors split in two have centres at cosine 0.79-0.83 when one
-# voice is split (single channels of our stereo fixtures) and 0.64-0.71 when the split separates
-# people (all ten synthetic calls). Two voices more alike than this are taken as one.
+# voice is split (single channels of our stereo fixtures; 0.78-0.89 on the single-voice channels of
+# the diarization bench renders) and 0.56-0.71 when the split separates people (all ten synthetic
+# calls; the 2-5 voice bench renders, five voices included). Halves more alike than this are one voice.
 SAME_VOICE_COSINE = 0.76
 
 
@@ -69,11 +70,12 @@ PAUSE_S = 0.15
 PAUSE_LEVEL = 0.3
 FLOOR_PERCENTILE = 5
 SPEECH_PERCENTILE = 95
-# Affinity pruning for the eigengap count: each window keeps its closest 10% of windows (read off
-# the held-apart calibration renders, bench/diarize_calls/calibration: 10% found 3 of their 4 counts,
-# 20% and 30% 2 of 4), and at least MIN_NEIGHBOURS on short calls.
-PRUNE_SHARE = 0.1
-MIN_NEIGHBOURS = 3
+# Affinity pruning for the eigengap count: each window keeps its closest 15% of windows, and at
+# least MIN_NEIGHBOURS on short calls. Read off the held-apart calibration renders
+# (bench/diarize_calls/calibration, espeak and Piper, 3 and 4 voices): 15% with 5 found all four
+# counts, 10% with 3 two, 20% three, 30% two.
+PRUNE_SHARE = 0.15
+MIN_NEIGHBOURS = 5
 # Windows that shape the clusters at most: the affinity matrix and its eigenvectors grow with the
 # square (and cube) of the windows, so a long call clusters an even sample of this many (about 25
 # minutes of speech) and the other windows take the nearest speaker centre.
