@@ -9,7 +9,9 @@ from callcoach.domain import Word
 from transcribe._diarize import FRAMES_PER_S, MEL_BANDS, _smooth, _spectral, _split_at_pauses, count_speakers
 
 
-def _voices(n: int, per_voice: int = 30, spread: float = 0.55, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def _voices(
+    n: int, per_voice: int = 30, spread: float = 0.55, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """d-vector-like windows: unit vectors scattered around `n` voice centres that share a common part
     (as all voices of one recording do: voice centres at cosine ~0.5, windows of one voice at ~0.85,
     close to what resemblyzer gives on our renders)."""

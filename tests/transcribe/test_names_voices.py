@@ -55,15 +55,18 @@ def test_five_voices_are_named_and_sided_from_the_text() -> None:
         "V4": "Lucy Tran",
         "V5": "Omar Haddad",
     }
-    assert [named[v].side for v in ("V1", "V2", "V3", "V4", "V5")] == ["rep", "rep", "buyer", "buyer", "buyer"]
+    sides = [named[v].side for v in ("V1", "V2", "V3", "V4", "V5")]
+    assert sides == ["rep", "rep", "buyer", "buyer", "buyer"]
     # Evidence is kept with each attribution: Lucy was asked by name just before she spoke.
     assert any("addressed" in e for e in named["V4"].attribution.evidence)
     assert all(n.attribution.side_confidence >= 0.5 for n in named.values())
 
 
 def test_self_introduction_outweighs_seller_like_questions() -> None:
-    meta = CallMeta(rep="Leo Marsh", participants=(
-        Participant("Leo Marsh", "rep"), Participant("Anita Kovacs", "buyer"), Participant("Raj Patel", "buyer")))
+    people = (
+        Participant("Leo Marsh", "rep"), Participant("Anita Kovacs", "buyer"), Participant("Raj Patel", "buyer")
+    )
+    meta = CallMeta(rep="Leo Marsh", participants=people)
     lines = [
         ("A", "Good morning, this is Leo. Thanks for making time today."),
         ("B", "I'm Raj, I manage IT. What does your pricing look like? How do you handle security?"),
@@ -76,7 +79,8 @@ def test_self_introduction_outweighs_seller_like_questions() -> None:
 
 def test_thanks_names_the_voice_that_just_spoke() -> None:
     meta = CallMeta(participants=(Participant("Maria Santos", "buyer"), Participant("Ben Oduya", "buyer")))
-    lines = [("X", "Pallets go missing between the sites."), ("Y", "Thanks Maria, and the costs matter to me.")]
+    lines = [("X", "Pallets go missing between the sites."),
+             ("Y", "Thanks Maria, and the costs matter to me.")]
     named = name_voices(_call(meta, lines), ["X", "Y"], side_of_channel="buyer")
     assert named["X"].name == "Maria Santos"
     assert named["Y"].name == "Ben Oduya"  # the last voice for the last name, on the buyer channel
@@ -105,7 +109,8 @@ def test_without_participants_sides_come_from_what_is_said() -> None:
 
 
 def test_an_enrolled_voiceprint_names_the_rep_without_any_text_cue() -> None:
-    meta = CallMeta(rep="Dana Reyes", participants=(Participant("Dana Reyes", "rep"), Participant("Priya Shah", "buyer")))
+    people = (Participant("Dana Reyes", "rep"), Participant("Priya Shah", "buyer"))
+    meta = CallMeta(rep="Dana Reyes", participants=people)
     rng = np.random.default_rng(0)
     dana, other = rng.normal(size=256), rng.normal(size=256)
     dana, other = dana / np.linalg.norm(dana), other / np.linalg.norm(other)
@@ -127,7 +132,8 @@ def test_report_says_when_who_spoke_is_uncertain() -> None:
     draft = _call(meta, [("S2", "Speed."), ("S3", "And cost.")])
     named = name_voices(draft, ["S2", "S3"], side_of_channel="buyer")
     utts = tuple(Utterance(named[u.speaker].name, u.start, u.end, u.text, "buyer") for u in draft.utterances)
-    transcript = Transcript(meta, utts, draft.duration_s, "audio", tuple(n.attribution for n in named.values()))
+    attributions = tuple(n.attribution for n in named.values())
+    transcript = Transcript(meta, utts, draft.duration_s, "audio", attributions)
     analysis = transcript_part(transcript)
     assert analysis["speakers"][0]["attribution"]["low_confidence"] is True
     console = Console(record=True, width=200)
