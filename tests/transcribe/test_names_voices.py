@@ -64,7 +64,9 @@ def test_five_voices_are_named_and_sided_from_the_text() -> None:
 
 def test_self_introduction_outweighs_seller_like_questions() -> None:
     people = (
-        Participant("Leo Marsh", "rep"), Participant("Anita Kovacs", "buyer"), Participant("Raj Patel", "buyer")
+        Participant("Leo Marsh", "rep"),
+        Participant("Anita Kovacs", "buyer"),
+        Participant("Raj Patel", "buyer"),
     )
     meta = CallMeta(rep="Leo Marsh", participants=people)
     lines = [
