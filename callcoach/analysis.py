@@ -12,6 +12,7 @@ ANALYSIS_VERSION = 1
 def transcript_part(transcript: Transcript) -> dict[str, Any]:
     """call_id, duration_s, speakers[] and transcript[] of the analysis."""
     m = transcript.meta
+    attributed = {a.speaker: a.to_dict() for a in transcript.attributions}
     return {
         "call_id": m.call_id,
         "title": m.title,
@@ -21,7 +22,8 @@ def transcript_part(transcript: Transcript) -> dict[str, Any]:
         "duration_s": round(transcript.duration_s, 2),
         "speakers": [
             {"name": s.name, "side": s.side, "talk_time_s": round(s.talk_time_s, 2),
-             "title": m.title_of(s.name)}
+             "title": m.title_of(s.name),
+             **({"attribution": attributed[s.name]} if s.name in attributed else {})}
             for s in transcript.speakers
         ],
         "transcript": [

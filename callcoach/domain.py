@@ -90,6 +90,26 @@ class Speaker:
 
 
 @dataclass(frozen=True, slots=True)
+class SpeakerAttribution:
+    """Why a diarized voice got its name and side: the evidence, and how sure the attribution is.
+
+    `confidence` (0..1) is for the name, `side_confidence` for the side; `low_confidence` marks an
+    attribution the report should flag rather than present as fact.
+    """
+
+    speaker: str
+    side: Side
+    confidence: float
+    side_confidence: float
+    evidence: tuple[str, ...] = ()
+    low_confidence: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"confidence": round(self.confidence, 2), "side_confidence": round(self.side_confidence, 2),
+                "low_confidence": self.low_confidence, "evidence": list(self.evidence)}
+
+
+@dataclass(frozen=True, slots=True)
 class Transcript:
     """A speaker-attributed call: metadata plus utterances in time order, each with a side."""
 
@@ -97,6 +117,8 @@ class Transcript:
     utterances: tuple[Utterance, ...]
     duration_s: float
     source: str = "transcript"  # "transcript" (imported text) or "audio" (transcribed here)
+    # How diarized voices were named and sided (recordings only; empty for imported transcripts).
+    attributions: tuple[SpeakerAttribution, ...] = ()
 
     @property
     def speakers(self) -> tuple[Speaker, ...]:

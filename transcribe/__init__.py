@@ -9,19 +9,20 @@ are written up in docs/transcribe.md.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from callcoach.domain import AudioInput, CallMeta, Side, Transcript, Word
+from callcoach.domain import AudioInput, CallMeta, Side, SpeakerAttribution, Transcript, Word
 from callcoach.errors import EmptyInput, UnsupportedAudio
 from callcoach.settings import Settings
 from ingest.audio import is_dual_mono
-from transcribe._diarize import diarize_words
+from transcribe._diarize import diarize
 from transcribe._names import name_voices
-from transcribe._sides import assign_sides, infer_sides
+from transcribe._sides import assign_sides
 from transcribe._stereo import dedupe_bleed
 from transcribe._utterances import LONG_PAUSE_S, build_utterances
+from transcribe._voiceprint import Voiceprint, load_all
 from transcribe._whisper import WHISPER_RATE, load_whisper, transcribe_words
 
 __all__ = ["LONG_PAUSE_S", "assign_sides", "transcribe_call"]
@@ -45,10 +46,22 @@ def transcribe_call(
     samples = _samples_16k(audio)
     duration = max(audio.duration_s, samples.shape[1] / WHISPER_RATE, 1e-3)
     model = load_whisper(settings)
+    voiceprints = load_all(settings.voiceprint_dir) if settings.voiceprint_dir else ()
     if samples.shape[0] == 2 and not is_dual_mono(samples):
-        transcript = _transcribe_stereo(model, samples, duration, meta, settings, report)
+        per_channel: list[list[Word]] = []
+        for i in range(2):
+
+            def channel_progress(seconds: float, done: int = i) -> None:
+                report((done + min(seconds / duration, 1.0)) / 2)
+
+            per_channel.append(transcribe_words(model, samples[i], settings, channel_progress))
+        transcript = _stereo_transcript(samples, per_channel[0], per_channel[1], duration, meta, voiceprints)
     else:
-        transcript = _transcribe_mono(model, samples.mean(axis=0), duration, meta, settings, report)
+        mono = samples.mean(axis=0)
+        words = transcribe_words(
+            model, mono, settings, lambda t: report(MONO_TRANSCRIBE_SHARE * min(t / duration, 1.0))
+        )
+        transcript = _mono_transcript(mono, words, duration, meta, voiceprints)
     if not transcript.utterances:
         raise EmptyInput("no speech found in the recording", path=audio.path)
     report(1.0)
@@ -73,101 +86,107 @@ def _samples_16k(audio: AudioInput) -> np.ndarray:
     return samples
 
 
-def _rep_name(meta: CallMeta) -> str:
-    if meta.rep:
-        return meta.rep
-    reps = [p.name for p in meta.participants if p.side == "rep"]
-    return reps[0] if len(reps) == 1 else "Rep"
+def _listed(meta: CallMeta, side: Side) -> set[str]:
+    people = {p.name for p in meta.participants if p.side == side}
+    return people | ({meta.rep} if side == "rep" and meta.rep else set())
 
 
-def _buyer_names(meta: CallMeta) -> list[str]:
-    return [p.name for p in meta.participants if p.side == "buyer"]
-
-
-def _transcribe_stereo(
-    model: object,
+def _speakers_of_channel(
     samples: np.ndarray,
-    duration: float,
+    words: list[Word],
     meta: CallMeta,
-    settings: Settings,
-    report: Callable[[float], None],
-) -> Transcript:
-    rep_channel = 1 if meta.rep_channel == "right" else 0
-    per_channel: list[list[Word]] = []
-    for i in range(2):
+    voiceprints: Sequence[Voiceprint],
+    side: Side | None,
+    duration: float,
+) -> tuple[list[tuple[Word, int]], dict[int, str], dict[int, Side], list[SpeakerAttribution]]:
+    """Diarize one channel's words, then name and side its voices (`side`: the channel's, if known).
 
-        def channel_progress(seconds: float, done: int = i) -> None:
-            report((done + min(seconds / duration, 1.0)) / 2)
-
-        per_channel.append(transcribe_words(model, samples[i], settings, channel_progress))
-    left, right = dedupe_bleed(per_channel[0], per_channel[1], samples, WHISPER_RATE)
-    rep_words, buyer_words = (left, right) if rep_channel == 0 else (right, left)
-    buyers = _buyer_names(meta)
-    names = {"rep": _rep_name(meta), "buyer": buyers[0] if len(buyers) == 1 else "Buyer"}
-    sides: dict[str, Side] = {"rep": "rep", "buyer": "buyer"}
-    labelled = [(w, "rep") for w in rep_words] + [(w, "buyer") for w in buyer_words]
-    return Transcript(
-        meta=meta,
-        utterances=tuple(build_utterances(labelled, names, sides)),
-        duration_s=round(duration, 3),
-        source="audio",
-    )
-
-
-def _speaker_count(meta: CallMeta) -> int | None:
-    """How many voices the metadata promises: its participants (with the rep), when it lists two or more.
-
-    A single listed name says nothing about the others on the line, so diarization then decides.
+    The count of voices is bounded by the participants the metadata lists for the channel (so people
+    who never speak do not split a real voice); one listed person on a known side is one voice.
     """
-    people = {p.name for p in meta.participants} | ({meta.rep} if meta.rep else set())
-    return len(people) if len(people) >= 2 else None
-
-
-def _transcribe_mono(
-    model: object,
-    mono: np.ndarray,
-    duration: float,
-    meta: CallMeta,
-    settings: Settings,
-    report: Callable[[float], None],
-) -> Transcript:
-    words = transcribe_words(
-        model, mono, settings, lambda t: report(MONO_TRANSCRIBE_SHARE * min(t / duration, 1.0))
-    )
-    labels = diarize_words(mono, WHISPER_RATE, words, n_speakers=_speaker_count(meta))
-    provisional = {k: f"Speaker {k + 1}" for k in set(labels)}
+    everyone = {p.name for p in meta.participants} | _listed(meta, "rep")
+    listed = len(_listed(meta, side)) if side else len(everyone)
+    # A seller's channel is one voice unless the metadata lists several sellers (AE + SE); a buyer
+    # channel is diarized unless exactly one buyer is listed.
+    if (side == "rep" and listed < 2) or (side == "buyer" and listed == 1):
+        labels = [0] * len(words)
+        vectors: dict[int, np.ndarray] = {}
+    else:
+        found = diarize(samples, WHISPER_RATE, words, most=listed if listed >= 2 else None)
+        labels, vectors = found.labels, dict(enumerate(found.voices))
+        log.info("diarization (%s channel): %d voices, count from %s", side or "mono", len(set(labels)),
+                 found.count_source)
+    provisional = {k: f"Speaker {k + 1}" for k in sorted(set(labels))}
     draft = Transcript(
         meta=meta,
         utterances=tuple(build_utterances(list(zip(words, labels, strict=True)), provisional, {})),
         duration_s=round(duration, 3),
         source="audio",
     )
-    by_name = infer_sides(draft)
-    sides: dict[int, Side] = {k: by_name.get(name, "unknown") for k, name in provisional.items()}
-    names = _name_speakers(meta, sides, provisional, draft)
-    log.info("diarization: %d speakers (%s)", len(names), ", ".join(f"{names[k]}={sides[k]}" for k in names))
+    named = name_voices(
+        draft,
+        list(provisional.values()),
+        vectors={provisional[k]: v for k, v in vectors.items()},
+        voiceprints=voiceprints,
+        side_of_channel=side,
+    )
+    names = {k: named[p].name for k, p in provisional.items()}
+    sides: dict[int, Side] = {k: named[p].side for k, p in provisional.items()}
+    attributions = [named[p].attribution for p in provisional.values()]
+    return list(zip(words, labels, strict=True)), names, sides, attributions
+
+
+def _mono_transcript(
+    mono: np.ndarray,
+    words: list[Word],
+    duration: float,
+    meta: CallMeta,
+    voiceprints: Sequence[Voiceprint] = (),
+) -> Transcript:
+    """A mono call's transcript from whisper's words: diarized, named and sided."""
+    labelled, names, sides, attributions = _speakers_of_channel(
+        mono, words, meta, voiceprints, None, duration
+    )
+    log.info("diarization: %s", ", ".join(f"{names[k]}={sides[k]}" for k in names))
     return Transcript(
         meta=meta,
-        utterances=tuple(build_utterances(list(zip(words, labels, strict=True)), names, sides)),
+        utterances=tuple(build_utterances(labelled, names, sides)),
         duration_s=round(duration, 3),
         source="audio",
+        attributions=tuple(attributions),
     )
 
 
-def _name_speakers(
-    meta: CallMeta, sides: dict[int, Side], provisional: dict[int, str], draft: Transcript
-) -> dict[int, str]:
-    """Metadata names where the sides (or how people address each other) make them clear, else "Buyer N"."""
-    reps = [k for k in provisional if sides[k] == "rep"]
-    buyers = [k for k in provisional if sides[k] == "buyer"]
-    names = dict(provisional)
-    if len(reps) == 1:
-        names[reps[0]] = _rep_name(meta)
-    listed = _buyer_names(meta)
-    if len(buyers) == 1 and len(listed) == 1:
-        names[buyers[0]] = listed[0]
-    elif buyers:
-        names.update({k: "Buyer" if len(buyers) == 1 else f"Buyer {i + 1}" for i, k in enumerate(buyers)})
-        found = name_voices(draft.utterances, [provisional[k] for k in buyers], listed)
-        names.update({k: found[provisional[k]] for k in buyers if provisional[k] in found})
-    return names
+def _stereo_transcript(
+    samples: np.ndarray,
+    left: list[Word],
+    right: list[Word],
+    duration: float,
+    meta: CallMeta,
+    voiceprints: Sequence[Voiceprint] = (),
+) -> Transcript:
+    """A stereo call's transcript from each channel's words: bleed removed, each channel diarized
+    (several buyers share the buyer channel; several sellers the rep channel) and its voices named."""
+    left, right = dedupe_bleed(left, right, samples, WHISPER_RATE)
+    rep_channel = 1 if meta.rep_channel == "right" else 0
+    channels = ((left, "rep"), (right, "buyer")) if rep_channel == 0 else ((right, "rep"), (left, "buyer"))
+    labelled: list[tuple[Word, tuple[Side, int]]] = []
+    names: dict[tuple[Side, int], str] = {}
+    sides: dict[tuple[Side, int], Side] = {}
+    attributions: list[SpeakerAttribution] = []
+    for words, side in channels:
+        channel = samples[0 if (side == "rep") == (rep_channel == 0) else 1]
+        if not words:
+            continue
+        found, n, s, a = _speakers_of_channel(channel, words, meta, voiceprints, side, duration)
+        labelled += [(w, (side, k)) for w, k in found]
+        names.update({(side, k): v for k, v in n.items()})
+        sides.update({(side, k): v for k, v in s.items()})
+        attributions += a
+    return Transcript(
+        meta=meta,
+        utterances=tuple(build_utterances(labelled, names, sides)),
+        duration_s=round(duration, 3),
+        source="audio",
+        attributions=tuple(attributions),
+    )

@@ -40,7 +40,7 @@ SEGMENT_GAP_S = 0.25
 # for which d-vectors stay stable (resemblyzer uses 1.6 s partials); half-overlap localises a change
 # to ~0.75 s.
 WINDOW_S = 1.5
-WINDOW_HOP_S = 0.75
+WINDOW_HOP_S = 1.5
 # Windows shorter than this give noisy embeddings ("yes", "mm-hm"): they do not shape the clusters
 # and take the label of the nearest cluster centre instead.
 MIN_CLUSTER_WINDOW_S = 0.6
@@ -57,9 +57,32 @@ MAX_SPEAKERS = 6
 # Tuned on synthetic speech: real voices may need a different cut (see docs/transcribe.md).
 SPEAKER_DISTANCE_THRESHOLD = 0.95
 # One voice or several: the raw d-vectors split in two have centres at cosine 0.79-0.83 when one
-# voice is split (single channels of our stereo fixtures) and 0.64-0.71 when the split separates
-# people (all ten synthetic calls). Two voices more alike than this are taken as one.
+# voice is split (single channels of our stereo fixtures; 0.78-0.89 on the single-voice channels of
+# the diarization bench renders) and 0.56-0.71 when the split separates people (all ten synthetic
+# calls; the 2-5 voice bench renders, five voices included). Halves more alike than this are one voice.
 SAME_VOICE_COSINE = 0.76
+
+
+# Pauses in the audio: at least PAUSE_S (shorter than any hand-over gap between two people, longer
+# than the stop closures inside words) of frames below PAUSE_LEVEL of the way from the noise floor
+# (FLOOR_PERCENTILE of the call's frame energies) to the speech level (SPEECH_PERCENTILE).
+PAUSE_S = 0.15
+PAUSE_LEVEL = 0.3
+FLOOR_PERCENTILE = 5
+SPEECH_PERCENTILE = 95
+# Affinity pruning for the eigengap count: each window keeps its closest 15% of windows, and at
+# least MIN_NEIGHBOURS on short calls. Read off the held-apart calibration renders
+# (bench/diarize_calls/calibration, espeak and Piper, 3 and 4 voices): 15% with 5 found all four
+# counts, 10% with 3 two, 20% three, 30% two.
+PRUNE_SHARE = 0.15
+MIN_NEIGHBOURS = 5
+# Windows that shape the clusters at most: the affinity matrix and its eigenvectors grow with the
+# square (and cube) of the windows, so a long call clusters an even sample of this many (about 25
+# minutes of speech) and the other windows take the nearest speaker centre.
+MAX_CLUSTER_WINDOWS = 2000
+# A run of words shorter than this between two stretches of one other speaker, with no pause on
+# either side, is that speaker: a real turn (even "right") takes longer and is set off by a pause.
+MIN_TURN_S = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,14 +169,57 @@ def _windows(spans: list[tuple[float, float]]) -> list[_Window]:
     return windows
 
 
-def _embed(samples: np.ndarray, rate: int, windows: list[_Window]) -> np.ndarray:
-    import torch
+def _call_mel(samples: np.ndarray) -> np.ndarray:
     from resemblyzer.audio import normalize_volume
 
-    encoder = _voice_encoder()
     # One gain for the whole call (the encoder was trained on -30 dBFS speech); trimming silences the
     # way resemblyzer's preprocess does would shift every timestamp, so it is skipped.
-    mel = _mel_spectrogram(normalize_volume(samples.astype(np.float32), -30, increase_only=True))
+    return _mel_spectrogram(normalize_volume(samples.astype(np.float32), -30, increase_only=True))
+
+
+def _split_at_pauses(spans: list[tuple[float, float]], mel: np.ndarray) -> list[tuple[float, float]]:
+    """Cut speech segments where the audio itself pauses for PAUSE_S or more.
+
+    Whisper's word timings drift by a few tenths of a second, so a hand-over between two people can
+    look seamless in the words while the audio has a clear gap; a window across that gap mixes two
+    voices, and mixed windows form clusters of their own. A pause is a run of frames whose energy is
+    below PAUSE_LEVEL of the way from the call's noise floor to its speech level (percentiles, so the
+    cut follows each recording's own loudness).
+    """
+    energy = 10 * np.log10(mel.sum(axis=1) + 1e-10)
+    floor, level = np.percentile(energy, [FLOOR_PERCENTILE, SPEECH_PERCENTILE])
+    quiet = energy < floor + PAUSE_LEVEL * (level - floor)
+    min_frames = int(PAUSE_S * FRAMES_PER_S)
+    out: list[tuple[float, float]] = []
+    for start, end in spans:
+        a, b = int(start * FRAMES_PER_S), min(int(end * FRAMES_PER_S), len(quiet))
+        cuts: list[tuple[int, int]] = []
+        run_start = None
+        for f in range(a, b):
+            if quiet[f] and run_start is None:
+                run_start = f
+            elif not quiet[f] and run_start is not None:
+                if f - run_start >= min_frames:
+                    cuts.append((run_start, f))
+                run_start = None
+        t = start
+        for q0, q1 in cuts:
+            if q0 / FRAMES_PER_S - t > 0:
+                out.append((t, q0 / FRAMES_PER_S))
+            t = q1 / FRAMES_PER_S
+        if end - t > 0:
+            out.append((t, end))
+    return out
+
+
+def _embed(
+    samples: np.ndarray, rate: int, windows: list[_Window], mel: np.ndarray | None = None
+) -> np.ndarray:
+    import torch
+
+    encoder = _voice_encoder()
+    if mel is None:
+        mel = _call_mel(samples)
     frames = [
         (int(w.start * FRAMES_PER_S), max(int(w.end * FRAMES_PER_S), int(w.start * FRAMES_PER_S) + 1))
         for w in windows
@@ -175,57 +241,153 @@ def _embed(samples: np.ndarray, rate: int, windows: list[_Window]) -> np.ndarray
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class Diarization:
+    """Who spoke each word of one channel.
+
+    `labels`: a speaker index per word, 0, 1, ... in order of first appearance. `voices`: per speaker,
+    the unit-length mean of its raw (uncentred) d-vectors, comparable with an enrolled voiceprint.
+    `count_source`: where the number of speakers came from, for the log and the attribution evidence.
+    """
+
+    labels: list[int]
+    voices: np.ndarray
+    count_source: str
+
+
 def _fit(embeddings: np.ndarray, k: int) -> np.ndarray:
     from sklearn.cluster import AgglomerativeClustering
 
     return AgglomerativeClustering(n_clusters=k, metric="cosine", linkage="average").fit_predict(embeddings)
 
 
-def _count_speakers(raw: np.ndarray, centred: np.ndarray) -> int:
-    """How many voices, from the d-vectors alone (no metadata)."""
-    from sklearn.cluster import AgglomerativeClustering
+def _one_voice(raw: np.ndarray) -> bool:
+    """Whether the raw d-vectors are one voice: split them in two and compare the halves' centres.
 
-    # One voice or more: split the raw d-vectors in two and compare the halves' centres. (Centred
-    # vectors cannot answer this: centring makes any split of one voice look far apart.)
+    Centred vectors cannot answer this: centring makes any split of one voice look far apart.
+    """
     halves = _fit(raw, 2)
     centres = np.stack([raw[halves == c].mean(axis=0) for c in (0, 1)])
     centres /= np.linalg.norm(centres, axis=1, keepdims=True)
-    if float(centres[0] @ centres[1]) >= SAME_VOICE_COSINE:
+    return float(centres[0] @ centres[1]) >= SAME_VOICE_COSINE
+
+
+def _pruned_affinity(embeddings: np.ndarray) -> np.ndarray:
+    """Cosine affinity of the windows, each row keeping only its PRUNE_SHARE closest neighbours
+    (symmetrised): the normalised-maximum-eigengap recipe (Park et al., 2019), which keeps the
+    within-speaker links and drops the weak cross-speaker ones that blur the eigengap."""
+    affinity = np.clip(embeddings @ embeddings.T, 0.0, None)
+    keep = max(MIN_NEIGHBOURS, int(PRUNE_SHARE * len(affinity)))
+    nearest = np.argsort(-affinity, axis=1)[:, :keep]
+    pruned = np.zeros_like(affinity)
+    rows = np.arange(len(affinity))[:, np.newaxis]
+    pruned[rows, nearest] = affinity[rows, nearest]
+    return np.maximum(pruned, pruned.T)
+
+
+def _eigengap_count(affinity: np.ndarray, most: int) -> int:
+    """The number of clusters at the largest gap between consecutive eigenvalues of the normalised
+    Laplacian (k connected groups give k near-zero eigenvalues), between 2 and `most`."""
+    degree = np.maximum(affinity.sum(axis=1), 1e-9)
+    scale = 1.0 / np.sqrt(degree)
+    laplacian = np.eye(len(affinity)) - scale[:, np.newaxis] * affinity * scale[np.newaxis, :]
+    values = np.linalg.eigvalsh(laplacian)[: most + 1]
+    gaps = np.diff(values)
+    return int(np.argmax(gaps[1:most]) + 2) if most > 2 else 2
+
+
+def _spectral(embeddings: np.ndarray, k: int) -> np.ndarray:
+    """k speakers by spectral clustering of the pruned affinity. On the bench renders it beat
+    average-linkage agglomerative clustering (with k-means refinement) on the 4- and 5-voice calls
+    (five-person Piper call: who-spoke 0.91 against 0.78) and tied on 2 and 3 voices."""
+    from sklearn.cluster import SpectralClustering
+
+    return SpectralClustering(n_clusters=k, affinity="precomputed", assign_labels="cluster_qr",
+                              random_state=0).fit_predict(_pruned_affinity(embeddings))
+
+
+def count_speakers(raw: np.ndarray, centred: np.ndarray, most: int = MAX_SPEAKERS) -> int:
+    """How many voices the d-vectors hold, at most `most` (the metadata's participants, or MAX_SPEAKERS).
+
+    `raw` and `centred` are the same windows' d-vectors before and after centring (unit length).
+    One voice or several from the raw vectors; then the eigengap of the centred vectors' pruned
+    affinity. (A distance cut on the linkage tree was tried first: on our renders the merge that
+    joins two people and the one that joins halves of one person overlapped, 0.73-0.87 vs 0.65-0.87,
+    while the eigengap found the count in 10 of 12 renders; see docs/transcribe.md.)
+    """
+    if most <= 1 or len(raw) < 3 or _one_voice(raw):
         return 1
-    tree = AgglomerativeClustering(
-        n_clusters=None, distance_threshold=SPEAKER_DISTANCE_THRESHOLD, metric="cosine", linkage="average"
-    ).fit(centred)
-    return max(2, min(int(tree.n_clusters_), MAX_SPEAKERS))
+    return _eigengap_count(_pruned_affinity(centred), min(most, len(raw) - 1))
 
 
-def diarize_words(
-    samples: np.ndarray, rate: int, words: list[Word], n_speakers: int | None = None
-) -> list[int]:
-    """A speaker index per word (0, 1, ... in order of first appearance) for one mono channel.
+def _smooth(words: list[Word], speakers: list[int]) -> list[int]:
+    """Hand a run of words shorter than MIN_TURN_S back to its neighbours when the same speaker talks
+    right before and after it inside one speech segment (no pause): a voice change that brief with
+    no gap is an embedding wobble, not a turn. Interjections ("mm-hm") come after a pause and stay."""
+    out = list(speakers)
+    runs: list[tuple[int, int]] = []  # [first, last] word index of each same-speaker run
+    for i, s in enumerate(out):
+        if runs and out[runs[-1][0]] == s and words[i].start - words[i - 1].end <= SEGMENT_GAP_S:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    for r in range(1, len(runs) - 1):
+        (a, b), (pa, pb), (na, _) = runs[r], runs[r - 1], runs[r + 1]
+        joined = (words[a].start - words[pb].end <= SEGMENT_GAP_S
+                  and words[na].start - words[b].end <= SEGMENT_GAP_S)
+        if joined and out[pa] == out[na] and words[b].end - words[a].start < MIN_TURN_S:
+            out[a : b + 1] = [out[pa]] * (b - a + 1)
+    return out
 
-    `n_speakers`: how many people speak, when known (metadata); None chooses it from the audio.
+
+def diarize(
+    samples: np.ndarray,
+    rate: int,
+    words: list[Word],
+    *,
+    n_speakers: int | None = None,
+    most: int | None = None,
+) -> Diarization:
+    """Speakers of one mono channel, from the words' timings and the audio.
+
+    `n_speakers`: exactly this many, when known. `most`: at most this many (the participants the
+    metadata lists: people who never speak must not split a real voice in two); the count inside
+    that bound comes from the audio.
     """
     if not words:
-        return []
-    windows = _windows(_segments(words))
-    raw = _embed(samples, rate, windows)
+        return Diarization([], np.zeros((0, 256), dtype=np.float32), "no speech")
+    mel = _call_mel(samples)
+    windows = _windows(_split_at_pauses(_segments(words), mel))
+    raw = _embed(samples, rate, windows, mel)
+    raw /= np.maximum(np.linalg.norm(raw, axis=1, keepdims=True), 1e-9)
     centred = raw - raw.mean(axis=0)
     embeddings = centred / np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-9)
     long_enough = np.array([w.end - w.start >= MIN_CLUSTER_WINDOW_S for w in windows])
     if long_enough.sum() < 3:
         long_enough[:] = True
+    if long_enough.sum() > MAX_CLUSTER_WINDOWS:
+        chosen = np.flatnonzero(long_enough)
+        long_enough[:] = False
+        long_enough[chosen[np.linspace(0, len(chosen) - 1, MAX_CLUSTER_WINDOWS).astype(int)]] = True
     if long_enough.sum() < 3:
-        return [0] * len(words)
-    k = n_speakers or _count_speakers(raw[long_enough], embeddings[long_enough])
-    log.debug("diarization: %d speakers (%s)", k, "metadata" if n_speakers else "from the audio")
+        return Diarization([0] * len(words), raw.mean(axis=0, keepdims=True), "too little speech")
+    if n_speakers:
+        k, source = n_speakers, "metadata"
+    else:
+        bound = min(most or MAX_SPEAKERS, MAX_SPEAKERS)
+        k = count_speakers(raw[long_enough], embeddings[long_enough], bound)
+        source = f"audio, at most {bound} (metadata)" if most else "audio"
+    k = min(k, int(long_enough.sum()))
+    log.debug("diarization: %d speakers (%s)", k, source)
     labels = np.full(len(windows), -1)
-    labels[long_enough] = _fit(embeddings[long_enough], min(k, int(long_enough.sum()))) if k > 1 else 0
-    centres = np.stack([embeddings[labels == c].mean(axis=0) for c in np.unique(labels[long_enough])])
-    labels[~long_enough] = (
-        np.argmax(embeddings[~long_enough] @ centres.T, axis=1)
-        if (~long_enough).any()
-        else labels[~long_enough]
-    )
+    if k > 1:
+        labels[long_enough] = _spectral(embeddings[long_enough], k)
+    else:
+        labels[long_enough] = 0
+    present = np.unique(labels[long_enough])
+    centres = np.stack([embeddings[labels == c].mean(axis=0) for c in present])
+    if (~long_enough).any():
+        labels[~long_enough] = present[np.argmax(embeddings[~long_enough] @ centres.T, axis=1)]
 
     speakers: list[int] = []
     n_labels = int(labels.max()) + 1
@@ -237,6 +399,16 @@ def diarize_words(
         if votes.max() <= 0:  # a word outside every window (zero-length timing): nearest window
             votes[labels[int(np.argmin(np.abs(w_starts - word.start)))]] = 1.0
         speakers.append(int(np.argmax(votes)))
+    speakers = _smooth(words, speakers)
     # Number speakers in order of first appearance, so "Speaker 1" is whoever talks first.
     order = {s: i for i, s in enumerate(dict.fromkeys(speakers))}
-    return [order[s] for s in speakers]
+    voices = np.stack([raw[labels == s].mean(axis=0) for s in order])
+    voices /= np.maximum(np.linalg.norm(voices, axis=1, keepdims=True), 1e-9)
+    return Diarization([order[s] for s in speakers], voices, source)
+
+
+def diarize_words(
+    samples: np.ndarray, rate: int, words: list[Word], n_speakers: int | None = None
+) -> list[int]:
+    """A speaker index per word (0, 1, ... in order of first appearance) for one mono channel."""
+    return diarize(samples, rate, words, n_speakers=n_speakers).labels

@@ -112,7 +112,21 @@ def _speakers(a: Mapping[str, Any]) -> RenderableType | None:
         talk = float(s.get("talk_time_s") or 0)
         table.add_row(str(s.get("name")), Text(side, style=SIDE_STYLE.get(side, "white")),
                       str(s.get("title") or ""), clock(talk), f"{100 * talk / total:.0f}%")
-    return table
+    doubts = [_doubt(s) for s in speakers if isinstance(s.get("attribution"), Mapping)
+              and s["attribution"].get("low_confidence")]
+    return Group(table, *doubts) if doubts else table
+
+
+def _doubt(s: Mapping[str, Any]) -> Text:
+    """A diarized voice whose name or side is uncertain: said plainly, with the evidence there was."""
+    a = s["attribution"]
+    line = Text(f"  ? {s.get('name')}: ", style="yellow")
+    line.append(f"uncertain who this is (name {float(a.get('confidence') or 0):.2f}, side "
+                f"{float(a.get('side_confidence') or 0):.2f})", style="yellow")
+    evidence = [str(e) for e in a.get("evidence") or []]
+    if evidence:
+        line.append(" - " + "; ".join(evidence[:3]), style="dim")
+    return line
 
 
 # Tailored one-line summaries of the signals whose CONTRACT shape is known.

