@@ -135,8 +135,8 @@ def run_mode(
 ) -> dict[str, Any]:
     from rich.console import Console
 
-    from callcoach.services.pipeline import load_transcript
     from callcoach.cli.progress import stage_progress
+    from callcoach.services.pipeline import load_transcript
     from transcribe._whisper import batch_size
 
     err = Console(stderr=True)
