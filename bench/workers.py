@@ -6,7 +6,8 @@
 
 Each worker is a process like a Celery worker with prefetch 1: it loads the models once (untimed,
 before the start line), then takes calls from a shared queue and runs
-`callcoach.services.pipeline.analyze_path` (decode, batched transcription, sides, signals, coaching). The cores are split between the workers
+`callcoach.services.pipeline.analyze_path` (decode, batched transcription, sides, signals,
+coaching). The cores are split between the workers
 (`CALLCOACH_CPU_THREADS` = cores // workers, for CTranslate2 and torch). Figure: calls / wall minutes
 from the start line to the last call done. Settings run alternately, `--rounds` times; medians.
 """
