@@ -1,6 +1,6 @@
 """Learned sentence classifiers over the shared MiniLM embeddings, loaded from small shipped artifacts.
 
-Each task (``stance``, ``objection``, ``commitment``, ``question``) is a multinomial logistic
+Each task (``stance``, ``objection``, ``commitment``, ``question``, ``pain``) is a multinomial logistic
 regression trained by ``make train`` (``signals._train``) on the project's own corpus
 (``signals/_corpus``, see its DATASHEET.md). The artifact is plain arrays in
 ``signals/_models/<task>.npz`` (class names, coefficients, intercepts) plus ``<task>.json`` (the
@@ -21,7 +21,7 @@ import numpy as np
 
 __all__ = ["TASKS", "OBJECTION_CATEGORIES", "LinearClassifier", "load", "cross_validate_all"]
 
-TASKS = ("stance", "objection", "commitment", "question")
+TASKS = ("stance", "objection", "commitment", "question", "pain")
 # CONTRACT section 3's objection categories, in the order results are listed.
 OBJECTION_CATEGORIES: tuple[str, ...] = ("price", "timing", "competitor", "authority", "need", "security",
                                          "integration")

@@ -36,9 +36,9 @@ SYNTH_TURNS = (20, 60)
 SYNTH_STANCE_SHARE = (0.15, 0.4)
 THRESHOLD_GRID = tuple(round(0.02 * k, 2) for k in range(1, 26))
 # The objection threshold is fit for a call's mix, not the corpus's: in a sales call most buyer
-# sentences object to nothing. One in ten is the share assumed (an objection-heavy call: a handful
-# of objections among 40-60 buyer sentences); the corpus's non-objections are re-weighted to it.
-OBJECTION_SHARE_IN_CALLS = 0.1
+# sentences object to nothing. One in twenty is the share assumed (a handful of objections among the
+# 60-100 buyer sentences of a long call); the corpus's non-objections are re-weighted to it.
+OBJECTION_SHARE_IN_CALLS = 0.05
 
 
 def _read(task: str) -> list[dict[str, str]]:
