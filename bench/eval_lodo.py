@@ -35,8 +35,17 @@ DEFAULT_CALLS = REPO.parent / "shared" / "calls"
 # Candidate drift thresholds for the leave-one-deal-out calibration (the -2..2 drift scale).
 THRESHOLD_GRID = tuple(round(0.02 * k, 2) for k in range(1, 26))
 COUNT_METRICS = ("questions", "open_questions", "quantified_pains")
-METRICS = ("questions", "open_questions", "quantified_pains", "next_step.present", "next_step.dated",
-           "next_step.owned", "buyer_participants", "stakeholders", "sentiment_direction")
+METRICS = (
+    "questions",
+    "open_questions",
+    "quantified_pains",
+    "next_step.present",
+    "next_step.dated",
+    "next_step.owned",
+    "buyer_participants",
+    "stakeholders",
+    "sentiment_direction",
+)
 
 
 @dataclass
@@ -63,12 +72,16 @@ def call_hits(r: CallResult, drift_threshold: float | None) -> dict[str, bool]:
     ns = sig.get("next_step", {}) or {}
     mt = sig.get("multithreading", {})
     sent = sig.get("sentiment", {})
-    direction = sent.get("direction") if drift_threshold is None else _direction(sent.get("drift", 0.0),
-                                                                                 drift_threshold)
+    direction = (
+        sent.get("direction")
+        if drift_threshold is None
+        else _direction(sent.get("drift", 0.0), drift_threshold)
+    )
     hits = {
         "questions": _within(disc.get("questions"), lab["questions"], max(1, round(0.2 * lab["questions"]))),
-        "open_questions": _within(disc.get("open_questions"), lab["open_questions"],
-                                  max(1, round(0.2 * lab["open_questions"]))),
+        "open_questions": _within(
+            disc.get("open_questions"), lab["open_questions"], max(1, round(0.2 * lab["open_questions"]))
+        ),
         "quantified_pains": _within(disc.get("quantified_pains"), lab["quantified_pains"], 1),
         "buyer_participants": mt.get("buyer_participants") == lab["buyer_participants"],
         "stakeholders": _within(len(mt.get("stakeholders") or []), lab["stakeholders"], 1),
@@ -112,8 +125,10 @@ def lodo_thresholds(results: list[CallResult]) -> dict[str, float]:
         train = [r for r in results if r.deal != deal]
 
         def accuracy(t: float, train: list[CallResult] = train) -> float:
-            return sum(_direction(r.signals["sentiment"]["drift"], t) == r.labels["sentiment_direction"]
-                       for r in train) / len(train)
+            return sum(
+                _direction(r.signals["sentiment"]["drift"], t) == r.labels["sentiment_direction"]
+                for r in train
+            ) / len(train)
 
         # Ties go to the threshold closest to the shipped one (no preference learned from the ties).
         from signals.sentiment import DRIFT_THRESHOLD
@@ -135,25 +150,33 @@ def run_calls(calls_dir: Path) -> list[CallResult]:
         t0 = time.perf_counter()
         transcript = load_transcript(path)
         sig = signals.extract(transcript)
-        results.append(CallResult(path.stem, raw.get("deal_id") or path.stem, raw["labels"], sig,
-                                  time.perf_counter() - t0))
+        results.append(
+            CallResult(
+                path.stem, raw.get("deal_id") or path.stem, raw["labels"], sig, time.perf_counter() - t0
+            )
+        )
     return results
 
 
 def print_calls(results: list[CallResult]) -> None:
-    print(f"{'call':40} {'q':>7} {'open':>7} {'pains':>7} {'next p/d/o':>11} {'buy':>5} {'stake':>6} "
-          f"{'drift':>7} {'sent':>18} objections (pred / label)")
+    print(
+        f"{'call':40} {'q':>7} {'open':>7} {'pains':>7} {'next p/d/o':>11} {'buy':>5} {'stake':>6} "
+        f"{'drift':>7} {'sent':>18} objections (pred / label)"
+    )
     for r in results:
         s, lab = r.signals, r.labels
         d, ns, mt = s["discovery"], s["next_step"], s["multithreading"]
         pred = sorted({o["category"] for o in s.get("objections") or []})
-        print(f"{r.name:40} {d['questions']:>3}/{lab['questions']:<3} {d['open_questions']:>3}/"
-              f"{lab['open_questions']:<3} {d['quantified_pains']:>3}/{lab['quantified_pains']:<3} "
-              f"{''.join('1' if ns.get(k) else '0' for k in ('present', 'dated', 'owned'))}/"
-              f"{''.join('1' if lab['next_step'][k] else '0' for k in ('present', 'dated', 'owned')):<4} "
-              f"{mt['buyer_participants']:>2}/{lab['buyer_participants']:<2} {len(mt['stakeholders']):>2}/"
-              f"{lab['stakeholders']:<3} {s['sentiment']['drift']:>7.3f} {s['sentiment']['direction']:>8}/"
-              f"{lab['sentiment_direction']:<9} {','.join(pred)} / {','.join(sorted(lab.get('objections') or []))}")
+        print(
+            f"{r.name:40} {d['questions']:>3}/{lab['questions']:<3} {d['open_questions']:>3}/"
+            f"{lab['open_questions']:<3} {d['quantified_pains']:>3}/{lab['quantified_pains']:<3} "
+            f"{''.join('1' if ns.get(k) else '0' for k in ('present', 'dated', 'owned'))}/"
+            f"{''.join('1' if lab['next_step'][k] else '0' for k in ('present', 'dated', 'owned')):<4} "
+            f"{mt['buyer_participants']:>2}/{lab['buyer_participants']:<2} {len(mt['stakeholders']):>2}/"
+            f"{lab['stakeholders']:<3} {s['sentiment']['drift']:>7.3f} {s['sentiment']['direction']:>8}/"
+            f"{lab['sentiment_direction']:<9} {','.join(pred)} / "
+            f"{','.join(sorted(lab.get('objections') or []))}"
+        )
 
 
 def print_summary(title: str, summary: dict[str, float]) -> None:
@@ -167,7 +190,9 @@ def main() -> int:
     ap.add_argument("--calls", type=Path, default=DEFAULT_CALLS)
     ap.add_argument("--cv", action="store_true", help="also print the corpus cross-validation scores")
     ap.add_argument("--json", type=Path, help="write the per-metric figures here")
-    ap.add_argument("--embedding-cache", type=Path, help="an .npz that memoizes sentence embeddings across runs")
+    ap.add_argument(
+        "--embedding-cache", type=Path, help="an .npz that memoizes sentence embeddings across runs"
+    )
     args = ap.parse_args()
     if args.embedding_cache:
         from signals._train import memoize_embeddings
@@ -177,19 +202,25 @@ def main() -> int:
     results = run_calls(args.calls)
     print_calls(results)
     shipped = summarize(results, {})
-    print_summary(f"shipped models and thresholds ({len(results)} calls, "
-                  f"{len({r.deal for r in results})} deals; nothing fit on these calls)", shipped)
+    print_summary(
+        f"shipped models and thresholds ({len(results)} calls, "
+        f"{len({r.deal for r in results})} deals; nothing fit on these calls)",
+        shipped,
+    )
     per_call = lodo_thresholds(results)
     lodo = summarize(results, dict(per_call))
-    print_summary("leave-one-deal-out: drift threshold calibrated on the other deals "
-                  f"(thresholds used: {sorted(set(per_call.values()))})", lodo)
+    print_summary(
+        "leave-one-deal-out: drift threshold calibrated on the other deals "
+        f"(thresholds used: {sorted(set(per_call.values()))})",
+        lodo,
+    )
     print(f"\nseconds per call: {sum(r.seconds for r in results) / len(results):.2f}")
     if args.cv:
         from signals._classifiers import cross_validate_all
 
         print("\ncorpus cross-validation (grouped by template, see signals/_corpus/DATASHEET.md)")
         for task, scores in cross_validate_all().items():
-            print(f"  {task:12} " + "  ".join(f"{k} {v:.3f}" for k, v in scores.items()))
+            print(f"  {task:12} " + "  ".join(f"{k} {v:.3f}" for k, v in scores.items() if isinstance(v, float)))
     if args.json:
         args.json.write_text(json.dumps({"shipped": shipped, "lodo": lodo}, indent=2))
     return 0

