@@ -5,7 +5,7 @@ STAMP   := $(VENV)/.installed
 SAMPLE  := samples/sample_call.wav
 SAMPLE_META := samples/sample_call.meta.json
 
-.PHONY: install demo test test-fast lint bench bench-api services readme clean
+.PHONY: install demo test test-fast lint bench bench-api services readme clean train eval-signals
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -45,6 +45,16 @@ bench: install
 	$(PY) bench/storage.py
 	$(PY) bench/signals.py
 	$(PY) bench/coaching_drift.py
+
+# Rewrite the signals corpus (deterministic, committed) and retrain the shipped sentence classifiers
+# (signals/_models); prints the grouped cross-validated scores of each.
+train: install
+	$(PY) -m signals._corpus.generate
+	$(PY) -m signals._train
+
+# Leave-one-deal-out scores of the signals on the labeled calls in ../shared/calls, plus corpus CV.
+eval-signals: install
+	$(PY) bench/eval_lodo.py --cv
 
 # Needs the local Redis and PostgreSQL; starts its own API server and workers on loopback.
 bench-api: install services
