@@ -142,7 +142,7 @@ def lodo_thresholds(results: list[CallResult]) -> dict[str, float]:
 
 def run_calls(calls_dir: Path) -> list[CallResult]:
     import signals
-    from callcoach.pipeline import load_transcript
+    from callcoach.services.pipeline import load_transcript
 
     results = []
     for path in sorted(calls_dir.glob("*.json")):
