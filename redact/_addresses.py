@@ -22,15 +22,16 @@ ADDRESS = "ADDRESS"
 
 _STREET_TYPES = ("street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "ln", "drive",
                  "dr", "court", "ct", "way", "place", "pl", "terrace", "parkway", "pkwy", "circle", "highway",
-                 "hwy", "square", "sq", "trail", "alley", "plaza", "broadway")
+                 "hwy", "square", "sq", "trail", "alley", "plaza", "broadway", "loop", "crescent", "pike",
+                 "expressway", "freeway", "turnpike")
 # Street types that are also everyday words: they need an address-like ending after them.
 _AMBIGUOUS = frozenset(("drive", "dr", "way", "place", "pl", "court", "ct", "circle", "square", "sq",
-                        "trail", "plaza", "st", "lane"))
+                        "trail", "plaza", "st", "lane", "loop", "pike"))
 _NUM_WORD = r"(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
 _HOUSE = r"(?:\d{1,6}[a-z]?|" + _NUM_WORD + r"(?:[\s-]+" + _NUM_WORD + r"){0,3})"
 _TYPE = r"(?:" + "|".join(_STREET_TYPES) + r")\.?"
-_UNIT = (r"(?:,?\s+(?:suite|ste|apartment|apt|unit|floor|fl|room|#)\.?\s*#?(?:[a-z]?\d+[a-z]?|"
-         + _NUM_WORD + r"(?:\s+" + _NUM_WORD + r"){0,2}))")
+_UNIT = (r"(?:,?\s+(?:(?:suite|ste|apartment|apt|unit|floor|fl|room|#)\.?\s*#?(?:[a-z]?\d+[a-z]?|"
+         + _NUM_WORD + r"(?:\s+" + _NUM_WORD + r"){0,2})|\d{1,3}(?:st|nd|rd|th)\s+floor))")
 _TAIL = r"(?:,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?(?:,\s*[A-Z]{2})?(?:\s+\d{5}(?:-\d{4})?)?)"
 _ADDRESS = re.compile(
     r"(?<![\w-])(?P<house>" + _HOUSE + r")\s+(?P<name>(?:[a-z0-9]+\s+){0,2}[a-z0-9]+)\s+(?P<type>" + _TYPE

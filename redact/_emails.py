@@ -23,10 +23,12 @@ _TLDS = ("com", "org", "net", "io", "co", "edu", "gov", "us", "uk", "ca", "de", 
          "biz", "info", "me", "app", "dev", "tech", "ly", "eu", "nl", "es", "it", "jp", "mx", "br")
 _SEP = r"(?:\s+(?:dot|period|underscore|dash|hyphen)\s+|[._+-])"
 _LABEL_SEP = r"(?:\s+dot\s+|\.)"
+_LABEL = r"[a-z0-9]+(?:(?:\s+(?:dash|hyphen)\s+|-)[a-z0-9]+)*"
 _SPOKEN = re.compile(
     r"(?<![\w'])(?P<local>(?:[a-z]\s+){1,}[a-z](?![\w'])|[a-z0-9]+(?:" + _SEP + r"[a-z0-9]+)*)"
     r"\s+at\s+"
-    r"(?P<domain>[a-z0-9-]+(?:" + _LABEL_SEP + r"[a-z0-9-]+)*" + _LABEL_SEP + r"(?:" + "|".join(_TLDS) + r"))"
+    r"(?P<domain>" + _LABEL + r"(?:" + _LABEL_SEP + _LABEL + r")*" + _LABEL_SEP + r"(?:" + "|".join(_TLDS)
+    + r"))"
     r"(?![\w-])",
     re.IGNORECASE,
 )
@@ -34,6 +36,13 @@ _SPOKEN = re.compile(
 _CUES = frozenset(("email", "e-mail", "mail", "address", "send", "sent", "cc", "bcc", "reach", "contact",
                    "write", "forward", "copy", "loop", "invite", "is", "it's", "its", "use", "to"))
 CUE_WINDOW = 4
+# ASR splits a local part into words ("m lee", "dev patel eighty eight"): after a cue, the words
+# between the cue and "at" belong to the address, up to this many.
+LOCAL_EXTRA_WORDS = 4
+# Words that end that backward walk: cues, pronouns and the little words of a sentence.
+_STOP = _CUES | frozenset(("a", "an", "the", "me", "my", "your", "his", "her", "our", "their", "with",
+                           "from", "for", "and", "or", "please", "in", "on", "of", "okay", "so", "um",
+                           "uh", "yeah", "was", "be", "at", "by", "just", "one"))
 SCORE_SPOKEN = 0.85
 SCORE_SPOKEN_ONE_WORD = 0.6
 
@@ -73,10 +82,21 @@ class SpokenEmailRecognizer(EntityRecognizer):
         for m in _SPOKEN.finditer(text):
             local = m.group("local")
             one_word = re.fullmatch(r"[a-z0-9]+", local, re.IGNORECASE) is not None
-            if one_word:
-                before = text[:m.start()].lower().split()[-CUE_WINDOW:]
-                if not _CUES.intersection(before):
-                    continue
-            results.append(RecognizerResult(EMAIL, m.start(), m.end(),
+            before = text[:m.start()].lower().split()[-CUE_WINDOW:]
+            cued = bool(_CUES.intersection(before))
+            if one_word and not cued:
+                continue
+            start = _local_start(text, m.start()) if cued else m.start()
+            results.append(RecognizerResult(EMAIL, start, m.end(),
                                             SCORE_SPOKEN_ONE_WORD if one_word else SCORE_SPOKEN))
         return results
+
+
+def _local_start(text: str, start: int) -> int:
+    """Walk back over the words ASR split a local part into, up to a cue or a sentence's small word."""
+    for _ in range(LOCAL_EXTRA_WORDS):
+        m = re.search(r"([A-Za-z0-9]+)\s+$", text[:start])
+        if m is None or m.group(1).lower() in _STOP:
+            break
+        start = m.start(1)
+    return start

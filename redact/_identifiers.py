@@ -24,7 +24,7 @@ _CUES: dict[str, str] = {
     **dict.fromkeys(("card", "visa", "mastercard", "amex", "credit", "debit", "cc"), CARD),
     **dict.fromkeys(("social", "ssn", "ss"), SSN),
     **dict.fromkeys(("phone", "cell", "mobile", "call", "text", "reach", "line", "extension", "ext",
-                     "dial", "fax", "landline", "whatsapp", "direct"), PHONE),
+                     "dial", "fax", "landline", "whatsapp", "direct", "ring", "area"), PHONE),
     **dict.fromkeys(("account", "acct", "routing", "member", "membership", "policy", "iban",
                      "customer", "sort", "aba", "swift", "pin", "id", "ein", "tax"), ACCOUNT),
 }
@@ -46,8 +46,14 @@ _UNITS = frozenset((
 ))
 _CURRENCY = frozenset("$€£¥")
 _WORD = re.compile(r"[A-Za-z]+")
-# An identifier's letter prefix written with it: "AB-4471-9920".
+# An identifier's letter prefix written with it ("AB-4471-9920"), or, after a cue, beside it
+# ("customer number is C 44019").
 _PREFIX = re.compile(r"\b[A-Z]{1,4}-?$")
+_SPACED_PREFIX = re.compile(r"\b[A-Z]{1,4}[ \t]$")
+# "plus one six one seven ...": the spoken country-code sign.
+_SPOKEN_PLUS = re.compile(r"\bplus[ \t]+$", re.IGNORECASE)
+# Counting out loud ("one two three four five ...") is not reading a number.
+COUNTING_MIN_TOKENS = 5
 
 CARD_DIGITS = range(13, 20)
 PHONE_DIGITS = (7, 10)
@@ -138,14 +144,23 @@ def _strip_amounts(text: str, run: DigitRun) -> DigitRun | None:
     return run.trimmed(head, tail)
 
 
-def _extend(text: str, start: int, end: int) -> tuple[int, int]:
-    """Take in a leading "+", "(" or letter prefix written with the digits."""
-    prefix = _PREFIX.search(text[:start])
+def _extend(text: str, start: int, end: int, cued: bool) -> tuple[int, int]:
+    """Take in a leading "+" (or "plus"), "(" or letter prefix written with the digits."""
+    prefix = _PREFIX.search(text[:start]) or (_SPACED_PREFIX.search(text[:start]) if cued else None)
     if prefix:
         start = prefix.start()
     while start > 0 and text[start - 1] in "+(":
         start -= 1
+    plus = _SPOKEN_PLUS.search(text[:start])
+    if plus:
+        start = plus.start()
     return start, end
+
+
+def _counting(run: DigitRun) -> bool:
+    values = [int(t.digits) for t in run.tokens]
+    return (run.spoken and len(values) >= COUNTING_MIN_TOKENS
+            and all(b == a + 1 for a, b in zip(values, values[1:], strict=False)))
 
 
 class IdentifierRecognizer(EntityRecognizer):
@@ -172,7 +187,7 @@ class IdentifierRecognizer(EntityRecognizer):
             previous_end = raw.end
             if found is None or found[0] not in entities:
                 continue
-            start, end = _extend(text, run.start, run.end)
+            start, end = _extend(text, run.start, run.end, cued=found[1] >= SCORE_CUED)
             results.append(RecognizerResult(found[0], start, end, found[1]))
         return results
 
@@ -184,4 +199,6 @@ class IdentifierRecognizer(EntityRecognizer):
         cue = _cue(text[previous_end:run.start], text[run.end:])
         if cue is not None and _fits(cue, run):
             return cue, SCORE_CUED
+        if _counting(run):
+            return None
         return _by_shape(run)

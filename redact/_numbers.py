@@ -28,6 +28,9 @@ _TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+|[A-Za-z]+(?:'[A-Za-z]+)?"
 # What may sit between two tokens of one run: spaces, a comma, a dash, an area code's parentheses
 # (a dot between written digits is handled on its own).
 _JOIN = re.compile(r"[ \t]*[,\-][ \t]*|[ \t]+|\)[ \t]*|[ \t]*\(")
+# Words people put between the groups of a number they read out ("five one two, then five five
+# five ..."); they join two spoken tokens, never two written ones.
+_FILLERS = frozenset(("uh", "um", "er", "erm", "then"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +94,15 @@ def _joined(text: str, left: _Tok, right: _Tok) -> bool:
     return bool(gap) and _JOIN.fullmatch(gap) is not None
 
 
+def _filler_between(text: str, toks: list[_Tok], i: int, last: _Tok | None) -> bool:
+    """toks[i] is a filler word between a spoken number (`last`) and another spoken number."""
+    if last is None or last.text.isdigit() or i + 1 >= len(toks):
+        return False
+    nxt = toks[i + 1]
+    return (toks[i].text.lower() in _FILLERS and nxt.text.lower() in NUMBER_WORDS
+            and _joined(text, last, toks[i]) and _joined(text, toks[i], nxt))
+
+
 def _read_numbers(toks: list[_Tok], i: int) -> tuple[list[NumberToken], int]:
     """Number tokens starting at toks[i] (a number word or digits); returns them and the next index."""
     tok = toks[i]
@@ -148,6 +160,10 @@ def digit_runs(text: str) -> list[DigitRun]:
     i = 0
     while i < len(toks):
         tok = toks[i]
+        if current and _filler_between(text, toks, i, last):
+            last = tok
+            i += 1
+            continue
         if not _is_number(tok) or (tok.text.lower() == "hundred"):
             if current:
                 runs.append(DigitRun(tuple(current)))
