@@ -25,7 +25,6 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from redact import ENTITIES, RedactionOptions, find_pii, redact_text  # noqa: E402
-from redact._transcript import widen  # noqa: E402
 
 DEFAULT_CASES = REPO / "tests" / "data" / "redact" / "pii_cases.yaml"
 GOAL_RECALL = {"digits": 0.95, "spoken": 0.85}
@@ -48,8 +47,7 @@ def evaluate(cases: list[dict], threshold: float) -> Scores:
     for case in cases:
         text = case["text"]
         options = RedactionOptions(score_threshold=threshold, allow_list=tuple(case.get("allow_list", ())))
-        spans = widen(text, find_pii([text], entities=options.entities, score_threshold=threshold,
-                                     allow_list=options.allow_list, model_name=options.spacy_model)[0])
+        spans = find_pii([text], options)[0]
         gold = []
         pos = 0
         for g in case.get("pii", ()):

@@ -95,11 +95,11 @@ class Settings(BaseSettings):
                                  "street addresses with typed placeholders ([CARD], ...) when a call is "
                                  "loaded.")
     redact_entities: list[str] = Field(
-        default_factory=lambda: ["CARD", "SSN", "PHONE", "EMAIL", "ADDRESS", "ACCOUNT"],
+        ["CARD", "SSN", "PHONE", "EMAIL", "ADDRESS", "ACCOUNT"],
         description="Entity types to redact (JSON list); names of people are never among them.")
     redact_score_threshold: float = Field(
-        0.5, ge=0, le=1, description="Lowest detection score redacted: 0.5 also takes unnamed long digit "
-        "strings; 0.7 keeps only numbers with a cue word or a valid checksum.")
+        0.5, ge=0, le=1, description="Lowest detection score redacted: 0.5 also takes long digit strings "
+        "nothing names; 0.7 keeps only findings with a cue word, a checksum or an unambiguous form.")
     redact_allow_list: list[str] = Field(
         default_factory=list, description="Regular expressions (JSON list, case-insensitive); a finding "
         "inside a match stays, e.g. product names or 'ticket (number )?[0-9-]+'.")

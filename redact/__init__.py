@@ -23,9 +23,8 @@ from dataclasses import dataclass, replace
 from callcoach.domain import Transcript
 from callcoach.settings import Settings, get_settings
 from redact._audio import redact_recording, redacted_spans, silence_spans
-from redact._engine import Finding, find_pii
 from redact._names import buyer_names, replace_names
-from redact._transcript import PLACEHOLDER, placeholder, redact_utterance, widen
+from redact._spans import PLACEHOLDER, Finding, placeholder
 
 __all__ = ["ENTITIES", "Finding", "RedactionOptions", "buyer_names", "find_pii", "placeholder",
            "redact_recording", "redact_text", "redact_transcript", "redacted_spans", "replace_names",
@@ -53,8 +52,13 @@ class RedactionOptions:
                    allow_list=tuple(settings.redact_allow_list), spacy_model=settings.spacy_model)
 
 
-def _find(texts: Sequence[str], options: RedactionOptions) -> list[list[Finding]]:
-    found = find_pii(texts, entities=options.entities, score_threshold=options.score_threshold,
+def find_pii(texts: Sequence[str], options: RedactionOptions) -> list[list[Finding]]:
+    """PII findings per text, widened to whole words and merged, in text order."""
+    # Presidio is imported on first use: it pulls in transformers and torch.
+    from redact._engine import find_pii as _find_raw
+    from redact._transcript import widen
+
+    found = _find_raw(texts, entities=options.entities, score_threshold=options.score_threshold,
                      allow_list=options.allow_list, model_name=options.spacy_model)
     return [widen(t, f) for t, f in zip(texts, found, strict=True)]
 
@@ -64,7 +68,7 @@ def redact_text(text: str, options: RedactionOptions | None = None) -> str:
     from redact._transcript import redact_text as _apply
 
     options = options or RedactionOptions.from_settings(get_settings())
-    return _apply(text, _find([text], options)[0])
+    return _apply(text, find_pii([text], options)[0])
 
 
 def redact_transcript(transcript: Transcript, options: RedactionOptions | None = None) -> Transcript:
@@ -74,6 +78,8 @@ def redact_transcript(transcript: Transcript, options: RedactionOptions | None =
     Utterances whose words, joined by spaces, differ from their text (imported transcripts that
     carry both) have each analyzed on its own.
     """
+    from redact._transcript import redact_utterance
+
     options = options or RedactionOptions.from_settings(get_settings())
     if not options.enabled or not options.entities:
         return transcript
@@ -81,7 +87,7 @@ def redact_transcript(transcript: Transcript, options: RedactionOptions | None =
     texts = [u.text for u in utts]
     joined = [" ".join(w.text for w in u.words) if u.words else "" for u in utts]
     extra = [j for j, t in zip(joined, texts, strict=True) if j and j != t]
-    found = _find(texts + extra, options)
+    found = find_pii(texts + extra, options)
     text_found, extra_found = found[:len(texts)], iter(found[len(texts):])
     out = []
     counts: Counter[str] = Counter()

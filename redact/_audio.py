@@ -16,7 +16,7 @@ import soundfile as sf
 
 from callcoach.domain import Transcript
 from callcoach.errors import InputError, UnsupportedAudio
-from redact._transcript import PLACEHOLDER
+from redact._spans import PLACEHOLDER
 
 # Whisper's word timings drift by up to a couple of hundred milliseconds; a margin on each side
 # keeps the first and last digit of a number from leaking at the edges of the mute.

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer, Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import EmailRecognizer
 
@@ -43,6 +43,7 @@ LOCAL_EXTRA_WORDS = 4
 _STOP = _CUES | frozenset(("a", "an", "the", "me", "my", "your", "his", "her", "our", "their", "with",
                            "from", "for", "and", "or", "please", "in", "on", "of", "okay", "so", "um",
                            "uh", "yeah", "was", "be", "at", "by", "just", "one"))
+SCORE_WRITTEN = 0.95
 SCORE_SPOKEN = 0.85
 SCORE_SPOKEN_ONE_WORD = 0.6
 
@@ -59,7 +60,10 @@ class WrittenEmailRecognizer(EmailRecognizer):
     """Presidio's email pattern, validated offline, reported as EMAIL."""
 
     def __init__(self) -> None:
-        super().__init__(supported_entity=EMAIL)
+        # Presidio scores its pattern 0.5 and lets context words raise it; an address with "@"
+        # and a real top-level domain needs no context in a call transcript.
+        patterns = [Pattern(p.name, p.regex, SCORE_WRITTEN) for p in EmailRecognizer.PATTERNS]
+        super().__init__(patterns=patterns, supported_entity=EMAIL)
 
     def validate_result(self, pattern_text: str) -> bool:
         return _offline_tld_extract()(pattern_text).fqdn != ""

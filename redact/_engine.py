@@ -10,9 +10,9 @@ and no second model is held in memory. Texts that cannot hold PII (no digit, num
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -24,6 +24,7 @@ from redact._addresses import AddressRecognizer
 from redact._emails import SpokenEmailRecognizer, WrittenEmailRecognizer
 from redact._identifiers import IdentifierRecognizer
 from redact._numbers import NUMBER_WORDS
+from redact._spans import Finding
 
 LANGUAGE = "en"
 # The slim engine needs tokens and lemmas (Presidio's context words); the parser and NER are the
@@ -34,16 +35,6 @@ PIPE_BATCH = 64
 
 _MAYBE_PII = re.compile(
     r"\d|@|\bat\b.*(?:\bdot\b|\.\w)|\b(?:" + "|".join(sorted(NUMBER_WORDS)) + r")\b", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One PII span in a text: entity type (CARD, PHONE, ...), character offsets, confidence."""
-
-    entity: str
-    start: int
-    end: int
-    score: float
 
 
 class _LoadedSpacyEngine(SlimSpacyNlpEngine):
@@ -67,9 +58,16 @@ class _LoadedSpacyEngine(SlimSpacyNlpEngine):
             yield doc.text, self._doc_to_nlp_artifact(doc, language)
 
 
+# Presidio's loggers print the analyzed text at DEBUG (its context enhancer logs the words around
+# each finding), so `callcoach -v` would write the PII we remove into the logs: they stay at WARNING.
+_PRESIDIO_LOGGERS = ("presidio-analyzer", "presidio-anonymizer")
+
+
 @lru_cache(maxsize=2)
 def analyzer(model_name: str) -> AnalyzerEngine:
     """The analyzer for `model_name` (settings.spacy_model), built once per process."""
+    for name in _PRESIDIO_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
     registry = RecognizerRegistry(supported_languages=[LANGUAGE])
     for recognizer in (IdentifierRecognizer(), AddressRecognizer(), SpokenEmailRecognizer(),
                        WrittenEmailRecognizer()):

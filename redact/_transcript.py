@@ -18,16 +18,11 @@ from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig, RecognizerResult
 
 from callcoach.domain import Utterance, Word
-from redact._engine import Finding
+from redact._spans import Finding, placeholder
 
 # Punctuation a word may carry after the PII in it ("...0132." keeps its full stop).
 _TRAILING = ".,;:!?)\"'"
 _NEIGHBOURS = re.compile(r"[\s,\-]*")
-PLACEHOLDER = re.compile(r"\[([A-Z_]+)\]")
-
-
-def placeholder(entity: str) -> str:
-    return f"[{entity}]"
 
 
 @lru_cache(maxsize=1)
