@@ -30,7 +30,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bench.signals import synthetic_call  # noqa: E402
-from callcoach.domain import Transcript, Utterance  # noqa: E402
+from callcoach.domain import Transcript  # noqa: E402
 
 GOAL = 1.15
 # Turns a buyer reads out an identifier in, spread over the call.

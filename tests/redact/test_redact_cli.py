@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.cli.conftest import TRANSCRIPTS, Run, run_cli  # noqa: F401 - run_cli is a fixture
+from tests.cli.conftest import TRANSCRIPTS, Run
 
 pytestmark = pytest.mark.slow  # runs every signal, which loads the NLP models
 
