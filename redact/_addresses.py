@@ -46,7 +46,8 @@ _STREET_WORDS = frozenset(t.rstrip(".") for t in _STREET_TYPES)
 # Name words that make a phrase a count, not a street: "300 people drive".
 _NOT_NAMES = _UNITS | frozenset(("things", "ways", "of", "the", "a", "an", "and", "or", "to", "we", "you",
                                  "they", "our", "your", "more", "less", "other", "that", "this", "is",
-                                 "are", "was", "were", "be", "per", "each", "every", "times", "steps"))
+                                 "are", "was", "were", "be", "per", "each", "every", "times", "steps",
+                                 "on", "in", "at", "by", "near", "off", "from", "for", "with", "over"))
 SCORE = 0.8
 
 

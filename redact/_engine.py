@@ -18,11 +18,12 @@ from typing import Any
 
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts, SlimSpacyNlpEngine
+from presidio_analyzer.predefined_recognizers import IbanRecognizer
 
 from callcoach.nlp import load_spacy
 from redact._addresses import AddressRecognizer
 from redact._emails import SpokenEmailRecognizer, WrittenEmailRecognizer
-from redact._identifiers import IdentifierRecognizer
+from redact._identifiers import ACCOUNT, IdentifierRecognizer
 from redact._numbers import NUMBER_WORDS
 from redact._spans import Finding
 
@@ -69,8 +70,10 @@ def analyzer(model_name: str) -> AnalyzerEngine:
     for name in _PRESIDIO_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
     registry = RecognizerRegistry(supported_languages=[LANGUAGE])
+    # IBANs are letters and digits with a checksum: Presidio's own recognizer, reported as ACCOUNT.
+    iban = IbanRecognizer(supported_entity=ACCOUNT)
     for recognizer in (IdentifierRecognizer(), AddressRecognizer(), SpokenEmailRecognizer(),
-                       WrittenEmailRecognizer()):
+                       WrittenEmailRecognizer(), iban):
         registry.add_recognizer(recognizer)
     return AnalyzerEngine(registry=registry, nlp_engine=_LoadedSpacyEngine(model_name),
                           supported_languages=[LANGUAGE])

@@ -37,6 +37,8 @@ def _assert_clean(out: str, where: str) -> None:
     assert not re.search(r"\d{3}-\d{2}-\d{4}", out), where
 
 
+# Six runs of the command, four of them loading the NLP models, on a shared machine.
+@pytest.mark.timeout(1500)
 def test_redact_cli_analyze_show_roleplays_and_logs_carry_no_pii(run_cli: Run) -> None:
     analyzed = run_cli("-v", "analyze", CALL, "--json")
     assert analyzed.returncode == 0, analyzed.stderr
@@ -72,13 +74,12 @@ def test_redact_cli_analyze_show_roleplays_and_logs_carry_no_pii(run_cli: Run) -
     stored = run_cli("-v", "ingest", CALL)
     assert stored.returncode == 0, stored.stderr
     _assert_clean(stored.stdout + stored.stderr, "ingest and its -v log")
-    for args in (("show", "kestrel-pii-01"), ("show", "kestrel-pii-01", "--json"), ("roleplays", "--json"),
-                 ("roleplays", "--markdown")):
+    outputs = {}
+    for args in (("show", "kestrel-pii-01"), ("show", "kestrel-pii-01", "--json"), ("roleplays", "--json")):
         shown = run_cli(*args)
         assert shown.returncode == 0, (args, shown.stderr)
         _assert_clean(shown.stdout, " ".join(args))
-    report = run_cli("show", "kestrel-pii-01").stdout
-    assert "[CARD]" in report or "[PHONE]" in report or "Kestrel Foods" in report
-    shown_json = run_cli("show", "kestrel-pii-01", "--json").stdout
+        outputs[args[-1]] = shown.stdout
     for text in PLACEHOLDERS + STAYS:
-        assert text in shown_json, text
+        assert text in outputs["--json"], text
+    assert "Kestrel Foods / onboarding paperwork" in outputs["kestrel-pii-01"]
