@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -46,13 +46,18 @@ class _LoadedSpacyEngine(SlimSpacyNlpEngine):
         self._model_name = model_name
 
     def load(self) -> None:
-        self.nlp = {LANGUAGE: load_spacy(self._model_name)}
+        # Presidio declares the attribute as None until loaded; it holds {language: pipeline}.
+        self.nlp = {LANGUAGE: load_spacy(self._model_name)}  # type: ignore[assignment]
 
     def process_text(self, text: str, language: str) -> NlpArtifacts:
         return next(iter(self.process_batch([text], language)))[1]
 
+    # `texts: Any`: Presidio's NlpEngine and SlimSpacyNlpEngine declare it differently.
     def process_batch(self, texts: Any, language: str, batch_size: int = PIPE_BATCH, n_process: int = 1,
-                      as_tuples: bool = False) -> Iterator[Any]:
+                      as_tuples: bool = False, **kwargs: Any,
+                      ) -> Generator[tuple[str, NlpArtifacts], Any, None]:
+        if as_tuples:
+            raise ValueError("texts with context tuples are not used here")
         nlp = self.nlp[language]  # type: ignore[index]
         disable = [p for p in _UNUSED_PIPES if p in nlp.pipe_names]
         for doc in nlp.pipe((str(t) for t in texts), batch_size=batch_size, disable=disable):
