@@ -110,6 +110,24 @@ class Settings(BaseSettings):
     inprocess_workers: int = Field(2, ge=1, description="Threads that run the pipeline inside `serve` "
                                    "when no broker is configured.")
 
+    # PII redaction (issue 12): applied once when a call is loaded, before anything is stored or shown.
+    redact_enabled: bool = Field(True, description="Replace card, SSN, phone, account numbers, emails and "
+                                 "street addresses with typed placeholders ([CARD], ...) when a call is "
+                                 "loaded.")
+    redact_entities: list[str] = Field(
+        ["CARD", "SSN", "PHONE", "EMAIL", "ADDRESS", "ACCOUNT"],
+        description="Entity types to redact (JSON list); names of people are never among them.")
+    redact_score_threshold: float = Field(
+        0.5, ge=0, le=1, description="Lowest detection score redacted: 0.5 also takes long digit strings "
+        "nothing names; 0.7 keeps only findings with a cue word, a checksum or an unambiguous form.")
+    redact_allow_list: list[str] = Field(
+        default_factory=list, description="Regular expressions (JSON list, case-insensitive); a finding "
+        "inside a match stays, e.g. product names or 'ticket (number )?[0-9-]+'.")
+    redact_keep_original_audio: bool = Field(
+        False, description="Keep the unredacted recording next to its redacted copy (default: delete it).")
+    redact_buyer_names_in_roleplays: bool = Field(
+        False, description="Replace buyer names with [BUYER] in role-play exports.")
+
     @field_validator("language", "vad_min_silence_ms", "broker_url", "result_backend_url", "playbook_path",
                      mode="before")
     @classmethod

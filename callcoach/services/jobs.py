@@ -74,6 +74,8 @@ FINAL_STATUSES = frozenset({"done", "failed"})
 # The heartbeat renews a claim this many times per lease: one missed beat does not lose it.
 HEARTBEATS_PER_LEASE = 3
 META_FILE = "meta.json"
+# The recording as it may be played back, PII silenced; lossless, so the rest is the original.
+REDACTED_AUDIO = "redacted.flac"
 # Client-supplied call ids become directory names: keep them to a safe alphabet.
 _SAFE_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:")
 
@@ -332,6 +334,8 @@ def _transcribe(settings: Settings, job: Job) -> StageOutput:
             transcript, meta=dataclasses.replace(transcript.meta, call_id=job.call_id)
         )
 
+    playback = _redacted_recording(settings, input_path, transcript)
+
     def store(session: Session) -> None:
         # The transcript is stored with an empty analysis: the next stage, on any machine, reads it
         # back from the database. Re-running this stage replaces it.
@@ -340,7 +344,22 @@ def _transcribe(settings: Settings, job: Job) -> StageOutput:
             session, call_id=job.call_id, rep=transcript.meta.rep, deal_id=transcript.meta.deal_id
         )
 
-    return StageOutput(store)
+    def drop_original() -> None:
+        input_path.unlink(missing_ok=True)
+
+    keep = playback is None or settings.redact_keep_original_audio
+    return StageOutput(store, None if keep else drop_original)
+
+
+def _redacted_recording(settings: Settings, input_path: Path, transcript: Transcript) -> Path | None:
+    """The playback copy of an uploaded recording with its PII spans silenced (issue 12), beside the
+    upload; None for transcript files or with redaction off. The original goes once the transcript
+    is committed, unless settings.redact_keep_original_audio."""
+    if transcript.source != "audio" or not settings.redact_enabled:
+        return None
+    import redact
+
+    return redact.redact_recording(input_path, input_path.with_name(REDACTED_AUDIO), transcript)
 
 
 def _analyze(settings: Settings, job: Job) -> StageOutput:

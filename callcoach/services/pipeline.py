@@ -24,6 +24,7 @@ def load_transcript(path: Path, *, meta_path: Path | None = None, meta: CallMeta
                     settings: Settings | None = None, progress: Progress | None = None) -> Transcript:
     """Read `path` (recording or transcript) into a speaker-attributed transcript with sides."""
     import ingest
+    import redact
     import transcribe
 
     settings = settings or get_settings()
@@ -38,7 +39,9 @@ def load_transcript(path: Path, *, meta_path: Path | None = None, meta: CallMeta
         transcript = source
     if any(u.side == "unknown" for u in transcript.utterances):
         transcript = transcribe.assign_sides(transcript)
-    return transcript
+    # PII redaction (issue 12) here, the one place every door loads a call, before anything is
+    # stored, analyzed, logged or printed. Sides are assigned first: their cues read the words.
+    return redact.redact_transcript(transcript, redact.RedactionOptions.from_settings(settings))
 
 
 def analyze_transcript(transcript: Transcript, *, history: Sequence[StoredCall] = (),
