@@ -59,6 +59,26 @@ class Metric:
             return f"{value:.0%}"
         return f"{value:.2f}" if abs(value) < 3 and value != int(value) else f"{value:.0f}"
 
+    def format_pair(self, value: float, reference: float) -> tuple[str, str]:
+        """Both values with their unit, at the least precision (up to 3 decimals) that tells them
+        apart: "2.2 against 2.15", never "2.20 worse than 2.20"."""
+        for digits in range(0, 4):
+            a, b = self._shown(value, digits), self._shown(reference, digits)
+            if a != b:
+                return a, b
+        return a, b
+
+    def _shown(self, value: float, digits: int) -> str:
+        if self.name == "talk_ratio":
+            text = f"{100 * value:.{digits}f}%"
+        else:
+            text = f"{value:.{digits}f}"
+            if self.unit.startswith("/"):
+                text += self.unit
+            elif self.unit:
+                text += f" {self.unit}"
+        return text
+
     def shortfall(self, value: float, reference: float) -> float:
         """How far `value` is on the worse side of `reference` (0 when not worse)."""
         gap = reference - value if self.direction == "higher_is_better" else value - reference

@@ -79,14 +79,16 @@ def _scoped_meta(key: ApiKey, meta: dict[str, Any]) -> dict[str, Any]:
     meta = dict(meta)
     if key.role == "rep":
         if meta.get("rep") not in (None, key.rep):
-            raise HTTPException(status.HTTP_403_FORBIDDEN, f"a rep key may submit only {key.rep!r}'s calls")
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN, f"a rep key may submit only the calls of rep {key.rep}"
+            )
         meta["rep"] = key.rep
         if key.team is not None:
             meta["team"] = key.team
     elif key.role == "manager":
         if meta.get("team") not in (None, key.team):
             raise HTTPException(
-                status.HTTP_403_FORBIDDEN, f"a manager key may submit only team {key.team!r}'s calls"
+                status.HTTP_403_FORBIDDEN, f"a manager key may submit only team {key.team}'s calls"
             )
         meta["team"] = key.team
     if meta.get("team") is not None and not isinstance(meta["team"], str):
