@@ -23,7 +23,8 @@ from coaching.evidence import SELECTORS
 
 from .generated_calls import generated_calls
 
-pytestmark = pytest.mark.slow  # runs the signal models over every call
+# Runs the signal models over 39 calls: minutes on a shared 2-core machine.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(2400)]
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_CALLS = ROOT.parent / "shared" / "calls"
