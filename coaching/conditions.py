@@ -42,7 +42,7 @@ _TIME_SLACK_S = 0.05
 _PAIN_CUES = re.compile(
     r"\b(cost|costs|costing|lose|losing|lost|manual|manually|slow|delay|delays|late|"
     r"error|errors|mistake|duplicate|duplicates|problem|problems|issue|issues|pain|painful|"
-    r"struggle|struggling|frustrat\w*|waste|wasting|churn|risk|fines?|penalt\w*|"
+    r"struggle|struggling|frustrat\w*|waste|wasting|churn|risk|fined|fines|penalt\w*|"
     r"overtime|backlog|complain\w*|miss|missed|missing|broken|hard|killing|write off|wrote off|"
     r"denials?|audit finding|by hand|spreadsheets?|chasing|re-?keying|copying)\b",
     re.I,
