@@ -139,7 +139,9 @@ def alerts(
         out.print(f"   calls: {calls}", highlight=False)
         for e in a["evidence"][:3]:
             out.print(
-                f"   > {e.get('speaker')} ({e.get('call_id')} {clock(float(e.get('start', 0)))}): "
+                f"   > {e.get('speaker')} ({e.get('call_id')}"
+                f"{', ' + str(e['call_date']) if e.get('call_date') else ''}"
+                f" at {clock(float(e.get('start', 0)))}): "
                 f'"{e.get("text")}"',
                 highlight=False,
             )
