@@ -48,7 +48,8 @@ def test_api_openapi_documents_422_as_error_public(admin_client: tuple[TestClien
 def test_api_calls_are_listed_newest_call_date_first(settings: Settings) -> None:
     settings = settings.model_copy(update={"reconcile_interval_s": 3600.0})
     # Submitted oldest-call-last: the list must follow the calls' dates, not the submissions.
-    for call_id, day in (("late-call", "2026-03-20"), ("early-call", "2026-03-02"), ("mid-call", "2026-03-10")):
+    submitted = (("late-call", "2026-03-20"), ("early-call", "2026-03-02"), ("mid-call", "2026-03-10"))
+    for call_id, day in submitted:
         doc = transcript_doc(call_id, "Dana Reyes", "Priya Shah", deal_id="acme")
         doc["started_at"] = f"{day}T15:00:00Z"
         _process(settings, doc, "east")
