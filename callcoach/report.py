@@ -34,7 +34,8 @@ _ITEM_SHOWN = frozenset({"category", "kind", "name", "text", "start", "end", "ev
 # signal decided, not what happened on the call; --json keeps them.
 _INTERNAL = frozenset({"similarity", "score", "scores", "smoothed", "cue", "method", "utterance_index",
                        "threshold", "series", "score_parts", "per_speaker", "talk_time_s", "link",
-                       "first_seen_at", "call_ids", "confirmed", "due_text", "buyer_confirmed", "clarity"})
+                       "first_seen_at", "call_ids", "due_text", "amounts", "clarity", "early", "late",
+                       "call_score", "buyer_utterances"})
 # Signals in the order a coach reads them; anything else follows in name order.
 SIGNAL_ORDER = ("talk_ratio", "longest_monologue_s", "discovery", "sentiment", "next_step",
                 "multithreading", "objections")
