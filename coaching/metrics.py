@@ -39,6 +39,10 @@ def as_number(value: Any) -> float | None:
     return None
 
 
+# Below this, a fraction of a unit matters when a value is read (2.2 vs 2 open questions).
+_SMALL = 10
+
+
 @dataclass(frozen=True, slots=True)
 class Metric:
     name: str
@@ -69,10 +73,17 @@ class Metric:
         return a, b
 
     def _shown(self, value: float, digits: int) -> str:
+        # A whole number reads as one ("0 open questions"); a small mean keeps one decimal ("2.2"
+        # questions, where "2" would hide a fifth of a question per call), a large one does not
+        # ("86/100"). Halves round up, as people do (2.15 -> 2.2), not to the float below.
+        scaled = 100 * value if self.name == "talk_ratio" else value
+        if scaled != round(scaled) and abs(scaled) < _SMALL:
+            digits = max(digits, 1)
+        rounded = f"{scaled + (5e-9 if scaled >= 0 else -5e-9):.{digits}f}"
         if self.name == "talk_ratio":
-            text = f"{100 * value:.{digits}f}%"
+            text = f"{rounded}%"
         else:
-            text = f"{value:.{digits}f}"
+            text = rounded
             if self.unit.startswith("/"):
                 text += self.unit
             elif self.unit:
