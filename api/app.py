@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 
 from api import errors
 from api.metrics import Metrics, MetricsMiddleware
 from api.routes import calls, coaching, health
+from api.schemas import ErrorPublic
 from callcoach.services.dispatch import Dispatcher, embedded_dispatcher
 from callcoach.settings import Settings, get_settings
 
@@ -62,7 +64,9 @@ def create_app(settings: Settings | None = None, dispatcher: Dispatcher | None =
     app.state.metrics = Metrics(settings)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     errors.install(app)
-    app.include_router(calls.router)
-    app.include_router(coaching.router)
-    app.include_router(health.router)
+    # 422 answers carry ErrorPublic (detail: a string) like every other error (api.errors).
+    invalid: dict[int | str, dict[str, Any]] = {422: {"model": ErrorPublic, "description": "Invalid request"}}
+    app.include_router(calls.router, responses=invalid)
+    app.include_router(coaching.router, responses=invalid)
+    app.include_router(health.router, responses=invalid)
     return app

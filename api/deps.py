@@ -75,7 +75,8 @@ def require_role(*roles: Role) -> Callable[[ApiKey], ApiKey]:
         if key.role not in roles:
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN,
-                f"a {key.role} key may not do this; it needs one of: {', '.join(roles)}",
+                f"{'an' if key.role[:1] in 'aeiou' else 'a'} {key.role} key may not do this; "
+                f"it needs one of: {', '.join(roles)}",
             )
         return key
 

@@ -27,9 +27,47 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 err = Console(stderr=True)
 log = logging.getLogger("callcoach.cli")
 
+def _plain_help_types() -> None:
+    """Help that names what to type, not Python types: typer 0.29 prints every parameter's annotation
+    ("--json <bool>", "files... <list[Path]>"); a flag takes no value and a list is its items."""
+    from typer.core import TyperArgument, TyperOption
+
+    def patched(original: Any) -> Any:
+        def display_type_rich(self: Any, ctx: Any) -> str | None:
+            if getattr(self, "is_flag", False):
+                return None
+            shown = original(self, ctx)
+            if shown and shown.startswith("<list[") and "]>" in shown:
+                return "<" + shown[len("<list["):shown.index("]>")].lower() + ">..."
+            return shown
+
+        return display_type_rich
+
+    for cls in (TyperOption, TyperArgument):
+        if not getattr(cls.display_type_rich, "_plain", False):
+            cls.display_type_rich = patched(cls.display_type_rich)  # type: ignore[method-assign]
+            cls.display_type_rich._plain = True  # type: ignore[attr-defined]
+
+
+_plain_help_types()
+
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log debug details (and tracebacks).")]
 MetaOption = Annotated[Path | None, typer.Option("--meta", help="Call metadata JSON (CONTRACT section 2).")]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON on stdout instead of a report.")]
+FullFlag = Annotated[bool, typer.Option("--full",
+                                        help="Show the whole transcript, not its first utterances.")]
+
+
+def _warn_unmatched_rep(analysis: dict[str, Any], source: Path | str) -> None:
+    """One warning line when the call's rep (from --meta) names nobody who speaks in the call: the
+    rep's talk ratio, questions and coaching would then be about nobody."""
+    rep = analysis.get("rep")
+    names = [str(s.get("name")) for s in analysis.get("speakers") or [] if isinstance(s, dict)]
+    if not rep or not names or rep in names:
+        return
+    near = next((n for n in names if n.casefold() == str(rep).casefold()), None)
+    hint = f"did you mean {near!r}?" if near else f"speakers are {', '.join(map(repr, names))}"
+    sys.stderr.write(f"warning: {source}: rep {rep!r} matches no speaker in the call; {hint}\n")
 
 
 def _fail(exc: CallcoachError) -> typer.Exit:
@@ -75,6 +113,7 @@ def analyze(
                                               "or a transcript (.json, .vtt, .srt).")],
     meta: MetaOption = None,
     as_json: JsonFlag = False,
+    full: FullFlag = False,
 ) -> None:
     """Analyze one call and print the analysis (readable report, or JSON with --json)."""
     from callcoach.cli.progress import stage_progress
@@ -90,12 +129,13 @@ def analyze(
         raise _fail(exc) from None
     except Exception as exc:  # noqa: BLE001 - see _unexpected
         raise _unexpected(file, exc) from None
+    _warn_unmatched_rep(analysis, meta or file)
     if as_json:
         sys.stdout.write(json.dumps(analysis, ensure_ascii=False) + "\n")
     else:
         from callcoach.cli.report import render_report
 
-        render_report(analysis, Console())
+        render_report(analysis, Console(), full=full)
 
 
 @app.command()
@@ -133,48 +173,112 @@ def ingest(
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
             exit_code = max(exit_code, _unexpected(file, exc).exit_code)
             continue
+        _warn_unmatched_rep(stored.analysis, meta or file)
         turns = len(stored.analysis.get("transcript") or [])
         sys.stdout.write(f"stored {stored.call_id}\t{turns} utterances\t{file}\n")
     if exit_code:
         raise typer.Exit(code=exit_code)
 
 
+def _score(analysis: dict[str, Any], *path: str) -> float | None:
+    x: Any = analysis.get("signals") or {}
+    for k in path:
+        x = x.get(k) if isinstance(x, dict) else None
+    return float(x) if isinstance(x, int | float) and not isinstance(x, bool) else None
+
+
 def _summary(call: StoredCall) -> dict[str, Any]:
     a = call.analysis
+    coached = a.get("coaching") if isinstance(a.get("coaching"), dict) else {}
     return {"call_id": call.call_id, "title": a.get("title"), "rep": call.rep, "deal_id": call.deal_id,
             "started_at": call.started_at.isoformat() if call.started_at else None,
-            "duration_s": a.get("duration_s"), "speakers": len(a.get("speakers") or [])}
+            "duration_s": a.get("duration_s"), "speakers": len(a.get("speakers") or []),
+            "scores": {"discovery": _score(a, "discovery", "score"),
+                       "rep_talk_share": _score(a, "talk_ratio", "rep"),
+                       "next_step_clarity": _score(a, "next_step", "clarity"),
+                       "buyer_sentiment_drift": _score(a, "sentiment", "drift")},
+            "prompts": len((coached or {}).get("prompts") or [])}
+
+
+def _day(value: str | None, option: str) -> Any:
+    """A --since/--until day (YYYY-MM-DD) as an aware datetime at UTC midnight."""
+    from datetime import UTC, datetime
+
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=UTC) if len(value) == 10 else \
+            datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise _fail(InputError(f"{option} {value!r}: expected a day as YYYY-MM-DD")) from None
+
+
+def _fmt(value: float | None, pattern: str) -> str:
+    return "" if value is None else pattern.format(value)
 
 
 @app.command("calls")
 def list_stored_calls(
-    rep: Annotated[str | None, typer.Option("--rep", help="Only this rep's calls.")] = None,
+    rep: Annotated[str | None, typer.Option("--rep", help="Only this rep's calls (exact name).")] = None,
     deal: Annotated[str | None, typer.Option("--deal", help="Only this deal's calls.")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many calls.")] = 50,
+    search: Annotated[str | None, typer.Option(
+        "--search", "-s", help="Only calls whose id, title, rep or deal holds this text (any case).")] = None,
+    since: Annotated[str | None, typer.Option("--since", metavar="YYYY-MM-DD",
+                                              help="Only calls on or after this day.")] = None,
+    until: Annotated[str | None, typer.Option("--until", metavar="YYYY-MM-DD",
+                                              help="Only calls before this day.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Calls per page.")] = 50,
+    page: Annotated[int, typer.Option("--page", min=1, help="Which page of --limit calls (1 = newest).")] = 1,
+    offset: Annotated[int | None, typer.Option("--offset", min=0, help="Skip this many calls "
+                                                                        "(instead of --page).")] = None,
+    oldest_first: Annotated[bool, typer.Option("--oldest-first", help="Oldest call first.")] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """List stored calls, oldest first."""
+    """List stored calls, newest call first (by the call's date), with their main scores."""
     from callcoach import storage
     from callcoach.cli.report import clock
 
     settings = get_settings()
+    skip = offset if offset is not None else (page - 1) * limit
+    filters = {"rep": rep, "deal_id": deal, "since": _day(since, "--since"), "until": _day(until, "--until"),
+               "search": search}
     try:
         with storage.session_scope(settings) as session:
-            calls = storage.list_calls(session, rep=rep, deal_id=deal, limit=limit)
-            total = storage.count_calls(session, rep=rep, deal_id=deal)
+            calls = storage.list_calls(session, **filters, limit=limit, offset=skip,
+                                       newest_first=not oldest_first)
+            total = storage.count_calls(session, **filters)
+            near: list[str] = []
+            if total == 0 and rep:
+                # "dana reyes" for "Dana Reyes": say which name the calls are stored under.
+                near = sorted({c.rep for c in storage.list_calls(session, search=rep, limit=200)
+                               if c.rep and c.rep.casefold() == rep.casefold()})
     except CallcoachError as exc:
         raise _fail(exc) from None
     rows = [_summary(c) for c in calls]
     if as_json:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
         return
-    table = Table(title=f"{len(rows)} of {total} stored calls", title_justify="left", show_edge=False)
+    if near:
+        sys.stderr.write(f"no calls for rep {rep!r}; calls are stored under {', '.join(map(repr, near))} "
+                         "(--rep is exact; --search ignores case)\n")
+    if not rows:
+        Console().print(f"No stored calls match ({total} in all with these filters).", highlight=False)
+        return
+    shown = f"{skip + 1}-{skip + len(rows)}"
+    order = "oldest first" if oldest_first else "newest first"
+    more = f"; next: --page {skip // limit + 2}" if skip + len(rows) < total and offset is None else ""
+    table = Table(title=f"calls {shown} of {total} ({order}{more})", title_justify="left", show_edge=False)
     for col in ("call_id", "date", "rep", "deal", "length"):
         table.add_column(col, no_wrap=True)
+    for col in ("discovery", "rep talk", "next step", "prompts"):
+        table.add_column(col, justify="right", no_wrap=True)
     table.add_column("title", ratio=1)
     for r in rows:
+        sc = r["scores"]
         table.add_row(r["call_id"], (r["started_at"] or "")[:10], r["rep"] or "", r["deal_id"] or "",
-                      clock(r["duration_s"]), r["title"] or "")
+                      clock(r["duration_s"]), _fmt(sc["discovery"], "{:.0f}/100"),
+                      _fmt(sc["rep_talk_share"], "{:.0%}"), _fmt(sc["next_step_clarity"], "{:.0f}/3"),
+                      str(r["prompts"]), r["title"] or "")
     Console().print(table)
 
 
@@ -182,6 +286,7 @@ def list_stored_calls(
 def show(
     call_id: Annotated[str, typer.Argument(help="The call_id of a stored call.")],
     as_json: JsonFlag = False,
+    full: FullFlag = False,
 ) -> None:
     """Show a stored call's analysis (readable report, or JSON with --json)."""
     from callcoach import storage
@@ -199,7 +304,7 @@ def show(
     else:
         from callcoach.cli.report import render_report
 
-        render_report(call.analysis, Console())
+        render_report(call.analysis, Console(), full=full)
 
 
 # Command groups owned by other stages register themselves on `app` (keep this import last).

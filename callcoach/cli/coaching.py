@@ -139,7 +139,9 @@ def alerts(
         out.print(f"   calls: {calls}", highlight=False)
         for e in a["evidence"][:3]:
             out.print(
-                f"   > {e.get('speaker')} ({e.get('call_id')} {clock(float(e.get('start', 0)))}): "
+                f"   > {e.get('speaker')} ({e.get('call_id')}"
+                f"{', ' + str(e['call_date']) if e.get('call_date') else ''}"
+                f" at {clock(float(e.get('start', 0)))}): "
                 f'"{e.get("text")}"',
                 highlight=False,
             )
@@ -151,12 +153,16 @@ def roleplays(
     as_json: JsonOpt = False,
     markdown: Annotated[bool, typer.Option("--markdown", help="Print a Markdown handout.")] = False,
     roster: RosterOpt = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Scenarios per page.")] = 12,
+    page: Annotated[int, typer.Option("--page", min=1, help="Which page of --limit scenarios.")] = 1,
 ) -> None:
     """Role-play scenarios clustered from buyer objections and pains across stored calls
-    (Markdown by default; with --roster each context names the rep's team and segment)."""
+    (Markdown by default; with --roster each context names the rep's team and segment).
+    Objection categories take turns, so a page never loses a whole category; the handout says how
+    many scenarios are on other pages."""
     from callcoach.errors import InputError
     from callcoach.services.coaching import roleplays as build
-    from coaching.roleplay import roleplays_markdown
+    from coaching.roleplay import page_of, roleplays_markdown
 
     try:
         if as_json and markdown:
@@ -164,10 +170,13 @@ def roleplays(
         scenarios = build(get_settings(), roster=_roster(roster))
     except CallcoachError as exc:
         raise _fail(exc) from None
+    shown = page_of(scenarios, limit=limit, offset=(page - 1) * limit)
     if as_json:
-        _print_json({"scenarios": scenarios})
+        _print_json(shown)
     else:
-        sys.stdout.write(roleplays_markdown(scenarios) + "\n")
+        sys.stdout.write(
+            roleplays_markdown(shown["scenarios"], total=shown["total"], offset=shown["offset"]) + "\n"
+        )
 
 
 @app.command()
@@ -184,13 +193,8 @@ def outcomes(as_json: JsonOpt = False, roster: RosterOpt = None) -> None:
         return
     out = Console()
     o = result["overall"]
-    out.print(
-        f"[bold]Outcomes[/bold]: {o['prompts']} prompt(s) issued, {o['judged']} with enough later calls; "
-        f"improved {o['improved']}, worsened {o['worsened']}, no clear change {o['no_clear_change']}, "
-        f"too early {o['too_early']}.",
-        highlight=False,
-    )
-    out.print(f"[dim]{result['method']}[/dim]", highlight=False)
+    out.print(f"[bold]Outcomes[/bold]: {_buckets(o)}; mean effect {o['mean_effect']}.", highlight=False)
+    out.print(f"[dim]Effect size: {result['effect_size']}. {result['method']}.[/dim]", highlight=False)
     for title, groups in [
         ("Per rep", result["per_rep"]),
         ("Per team", result["per_team"]),
@@ -201,9 +205,23 @@ def outcomes(as_json: JsonOpt = False, roster: RosterOpt = None) -> None:
         out.print(f"\n[bold]{title}[/bold]")
         for name, by_metric in groups.items():
             a = by_metric["all"]
-            g = "n/a" if a["mean_effect_size_g"] is None else f"{a['mean_effect_size_g']:+.2f}"
             out.print(
-                f"  {name}: {a['prompts']} prompt(s), improved {a['improved']}, worsened {a['worsened']}, "
-                f"too early {a['too_early']}, mean g {g}, {a['calls_after']} later call(s)",
+                f"  {name}: {_buckets(a)}; mean effect {a['mean_effect']}; "
+                f"{a['calls_after']} later call(s) compared",
                 highlight=False,
             )
+
+
+# Words for each outcome bucket; every prompt is in exactly one, so the parts add up.
+_BUCKET_WORDS = (
+    ("improved", "improved"),
+    ("worsened", "worsened"),
+    ("no_clear_change", "no clear change"),
+    ("too_early", "too early (under 2 later calls)"),
+    ("no_data", "not measurable (metric missing on the call)"),
+)
+
+
+def _buckets(summary: dict[str, Any]) -> str:
+    parts = [f"{summary[k]} {words}" for k, words in _BUCKET_WORDS if summary.get(k)]
+    return f"{summary['prompts']} prompt(s): " + (" + ".join(parts) if parts else "none yet")

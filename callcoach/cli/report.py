@@ -8,6 +8,7 @@ signals evolve, so known signals get a tailored line and anything else is shown 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 from rich.console import Console, Group, RenderableType
@@ -29,6 +30,12 @@ _READABLE_KEYS = frozenset({"text", "category", "name", "title", "message"})
 MAX_ITEM_FIELDS = 4
 # Fields of a list item that its line already shows, or that explain the method rather than the call.
 _ITEM_SHOWN = frozenset({"category", "kind", "name", "text", "start", "end", "evidence", "speaker", "method"})
+# Model internals (similarity to examples, classifier scores, parser cues, indices): they explain how a
+# signal decided, not what happened on the call; --json keeps them.
+_INTERNAL = frozenset({"similarity", "score", "scores", "smoothed", "cue", "method", "utterance_index",
+                       "threshold", "series", "score_parts", "per_speaker", "talk_time_s", "link",
+                       "first_seen_at", "call_ids", "due_text", "amounts", "clarity", "early", "late",
+                       "call_score", "buyer_utterances"})
 # Signals in the order a coach reads them; anything else follows in name order.
 SIGNAL_ORDER = ("talk_ratio", "longest_monologue_s", "discovery", "sentiment", "next_step",
                 "multithreading", "objections")
@@ -52,6 +59,22 @@ def _clip(text: Any, limit: int = MAX_QUOTE_CHARS) -> str:
     return s if len(s) <= limit else s[: limit - 1].rstrip() + "…"
 
 
+def human_date(value: Any, *, with_time: bool = True) -> str | None:
+    """'Tue 10 Mar 2026, 15:00 UTC' for an ISO timestamp (the time left out at midnight or when
+    `with_time` is false); None when `value` is not one."""
+    if not isinstance(value, str | datetime):
+        return None
+    try:
+        when = value if isinstance(value, datetime) else datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    day = f"{when:%a} {when.day} {when:%b %Y}"
+    if not with_time or (when.hour, when.minute) == (0, 0):
+        return day
+    zone = when.tzname() or ""
+    return f"{day}, {when:%H:%M}" + (f" {zone}" if zone else "")
+
+
 def _value(v: Any) -> str:
     if isinstance(v, bool):
         return "yes" if v else "no"
@@ -59,6 +82,8 @@ def _value(v: Any) -> str:
         return "—"
     if isinstance(v, float):
         return f"{v:.2f}"
+    if isinstance(v, str) and len(v) >= 10 and v[4:5] == "-" and (shown := human_date(v)):
+        return shown
     return str(v)
 
 
@@ -74,12 +99,16 @@ def _is_quote(item: Any) -> bool:
     return isinstance(item, Mapping) and "text" in item and "start" in item
 
 
-def quotes(evidence: Any, indent: str = "    ") -> list[Text]:
-    """Evidence quotes as lines: time, speaker, the words."""
+def quotes(evidence: Any, indent: str = "    ", *, call_id: Any = None) -> list[Text]:
+    """Evidence quotes as lines: time, speaker, the words; a quote from another call than
+    `call_id` (an alert's window) first names that call and its date."""
     items = [e for e in evidence if _is_quote(e)] if isinstance(evidence, list) else []
     lines = []
     for e in items[:MAX_QUOTES]:
         line = Text(indent)
+        if e.get("call_id") and e.get("call_id") != call_id:
+            when = human_date(e.get("call_date"), with_time=False)
+            line.append(f"[{e['call_id']}{', ' + when if when else ''}] ", style="dim")
         line.append(f"{clock(e.get('start'))} ", style="dim")
         if e.get("speaker"):
             line.append(f"{e['speaker']}: ", style="bold")
@@ -93,7 +122,7 @@ def quotes(evidence: Any, indent: str = "    ") -> list[Text]:
 def _header(a: Mapping[str, Any]) -> RenderableType:
     title = Text(str(a.get("title") or a.get("call_id") or "call"), style="bold")
     facts = [("call", a.get("call_id")), ("rep", a.get("rep")), ("deal", a.get("deal_id")),
-             ("started", a.get("started_at")), ("duration", clock(a.get("duration_s")))]
+             ("started", human_date(a.get("started_at"))), ("duration", clock(a.get("duration_s")))]
     line = Text("  ·  ".join(f"{k} {v}" for k, v in facts if v not in (None, "", "?")), style="dim")
     return Panel(Group(title, line), expand=False)
 
@@ -131,8 +160,12 @@ def _doubt(s: Mapping[str, Any]) -> Text:
 
 # Tailored one-line summaries of the signals whose CONTRACT shape is known.
 def _talk_ratio(v: Mapping[str, Any]) -> str | None:
-    rep = v.get("rep")
-    return f"rep talks {100 * float(rep):.0f}% of the time" if isinstance(rep, int | float) else None
+    shares = [(side, float(v[side])) for side in ("rep", "buyer", "unknown")
+              if isinstance(v.get(side), int | float) and not (side == "unknown" and not v[side])]
+    if not shares:
+        return None
+    # The CONTRACT ratio is a share of the talk time (silence excluded), so it says so.
+    return "share of talk time: " + ", ".join(f"{side} {100 * x:.0f}%" for side, x in shares)
 
 
 def _discovery(v: Mapping[str, Any]) -> str | None:
@@ -173,12 +206,35 @@ def _multithreading(v: Mapping[str, Any]) -> str | None:
     return f"{head}; stakeholders: {names}" if names else head
 
 
+def _dynamics(v: Mapping[str, Any]) -> str | None:
+    def num(*path: str) -> float | None:
+        x: Any = v
+        for k in path:
+            x = x.get(k) if isinstance(x, Mapping) else None
+        return float(x) if isinstance(x, int | float) and not isinstance(x, bool) else None
+
+    parts = []
+    if (x := num("interactivity", "switches_per_min")) is not None:
+        parts.append(f"interactivity {x:.1f} speaker changes/min")
+    if (x := num("patience", "mean_pause_s")) is not None:
+        parts.append(f"patience {x:.1f} s pause before the rep replies")
+    if (x := num("question_rate", "per_min")) is not None:
+        parts.append(f"{x:.1f} rep questions/min")
+    if (x := num("filler_rate", "rep_per_min")) is not None:
+        parts.append(f"{x:.1f} rep fillers/min")
+    if (x := num("longest_buyer_story", "seconds")) is not None:
+        parts.append(f"longest buyer story {clock(x)}")
+    return ", ".join(parts) or None
+
+
 SUMMARIES: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
     "talk_ratio": _talk_ratio, "discovery": _discovery, "sentiment": _sentiment,
-    "next_step": _next_step, "multithreading": _multithreading,
+    "next_step": _next_step, "multithreading": _multithreading, "dynamics": _dynamics,
 }
 # Fields a tailored summary already says (not repeated in the generic detail line).
-_SUMMARISED = {"talk_ratio": {"rep"},
+_SUMMARISED = {"talk_ratio": {"rep", "buyer", "unknown"},
+               "dynamics": {"interactivity", "patience", "question_rate", "filler_rate",
+                            "longest_buyer_story", "longest_monologue"},
                "discovery": {"questions", "open_questions", "quantified_pains", "score"},
                "sentiment": {"direction", "drift"}, "next_step": {"present", "dated", "owned", "text"},
                "multithreading": {"buyer_participants", "stakeholders"}}
@@ -195,7 +251,7 @@ def _list_item(item: Any) -> list[Text]:
         line.append(f"{': ' if head else ''}“{_clip(item['text'])}”", style="italic")
     if "start" in item:
         line.append(f" at {clock(item['start'])}", style="dim")
-    rest = [(k, v) for k, v in item.items() if k not in _ITEM_SHOWN and v is not None
+    rest = [(k, v) for k, v in item.items() if k not in _ITEM_SHOWN and k not in _INTERNAL and v is not None
             and not isinstance(v, list | dict)]
     if rest:
         line.append("  " + "  ".join(f"{_label(k)} {_value(v)}" for k, v in rest[:MAX_ITEM_FIELDS]),
@@ -215,14 +271,14 @@ def _signal(name: str, value: Any) -> list[Text]:
     summary = SUMMARIES.get(name, lambda v: None)(value)
     skip = _SUMMARISED.get(name, set()) if summary else set()
     detail = [f"{_label(k)} {_value(v)}" for k, v in value.items()
-              if k not in skip and k not in {"evidence", "method"} and v is not None
+              if k not in skip and k not in _INTERNAL and k != "evidence" and v is not None
               and not isinstance(v, list | dict)]
     title.append(summary or "")
     if detail:
         title.append(("  " if summary else "") + "  ".join(detail), style="dim" if summary else "")
     lines = [title]
     for k, v in value.items():
-        if k in skip or k == "evidence" or not isinstance(v, list):
+        if k in skip or k in _INTERNAL or k == "evidence" or not isinstance(v, list):
             continue
         if v and all(_is_quote(e) for e in v):
             lines.append(Text(f"    {_label(k)}:", style="dim"))
@@ -232,8 +288,6 @@ def _signal(name: str, value: Any) -> list[Text]:
             lines.extend(line for item in v[:MAX_LIST_ITEMS] for line in _list_item(item))
             if len(v) > MAX_LIST_ITEMS:
                 lines.append(Text(f"    +{len(v) - MAX_LIST_ITEMS} more", style="dim"))
-        elif v:  # numeric series and the like: their size is what a reader can use here
-            lines.append(Text(f"    {_label(k)}: {len(v)} values (see --json)", style="dim"))
     lines.extend(quotes(value.get("evidence")))
     return lines
 
@@ -263,7 +317,7 @@ def _coaching(a: Mapping[str, Any]) -> RenderableType | None:
         line = Text("  ! ", style=SEVERITY_STYLE.get(sev, ""))
         line.append(f"[{sev or 'alert'}] {x.get('kind') or ''} ", style=SEVERITY_STYLE.get(sev, "bold"))
         line.append(str(x.get("message") or ""))
-        lines.extend([line, *quotes(x.get("evidence"))])
+        lines.extend([line, *quotes(x.get("evidence"), call_id=a.get("call_id"))])
     for p in prompts:
         line = Text("  → ")
         if p.get("signal"):
@@ -272,37 +326,46 @@ def _coaching(a: Mapping[str, Any]) -> RenderableType | None:
         lines.append(line)
         if p.get("practice"):
             lines.append(Text(f"    practice: {p['practice']}", style="green"))
+        if p.get("evidence_condition"):
+            lines.append(Text(f"    quoted: {p['evidence_condition']}", style="dim"))
         lines.extend(quotes(p.get("evidence")))
+        if p.get("next_call_line"):
+            lines.append(Text(f"    next call: {p['next_call_line']}", style="cyan"))
     return Group(*lines)
 
 
-def _excerpt(a: Mapping[str, Any]) -> RenderableType | None:
+def _excerpt(a: Mapping[str, Any], *, full: bool = False) -> RenderableType | None:
     turns = [u for u in a.get("transcript") or [] if isinstance(u, Mapping)]
     if not turns:
         return None
-    lines = [Text(f"Transcript (first {min(len(turns), EXCERPT_UTTERANCES)} of {len(turns)} utterances)",
-                  style="bold underline")]
-    for u in turns[:EXCERPT_UTTERANCES]:
+    shown = turns if full else turns[:EXCERPT_UTTERANCES]
+    head = (f"Transcript ({len(turns)} utterances)" if len(shown) == len(turns)
+            else f"Transcript (first {len(shown)} of {len(turns)} utterances)")
+    lines = [Text(head, style="bold underline")]
+    for u in shown:
         side = str(u.get("side") or "unknown")
         line = Text(f"  {clock(u.get('start'))} ", style="dim")
         line.append(f"{u.get('speaker') or '?'}", style=f"bold {SIDE_STYLE.get(side, 'white')}")
-        line.append(f": {_clip(u.get('text'))}")
+        # The whole transcript is read in full; the excerpt only helps find the moment.
+        line.append(f": {' '.join(str(u.get('text') or '').split()) if full else _clip(u.get('text'))}")
         lines.append(line)
-    if len(turns) > EXCERPT_UTTERANCES:
-        lines.append(Text(f"  … {len(turns) - EXCERPT_UTTERANCES} more", style="dim"))
+    if len(turns) > len(shown):
+        lines.append(Text(f"  … {len(turns) - len(shown)} more (--full shows the whole transcript)",
+                          style="dim"))
     return Group(*lines)
 
 
-def report_parts(analysis: Mapping[str, Any]) -> Iterable[RenderableType]:
-    """The report's sections in reading order, skipping those the analysis has nothing for."""
+def report_parts(analysis: Mapping[str, Any], *, full: bool = False) -> Iterable[RenderableType]:
+    """The report's sections in reading order, skipping those the analysis has nothing for;
+    `full` shows the whole transcript instead of its first utterances."""
     for part in (_header(analysis), _speakers(analysis), _signals(analysis), _coaching(analysis),
-                 _excerpt(analysis)):
+                 _excerpt(analysis, full=full)):
         if part is not None:
             yield part
 
 
-def render_report(analysis: Mapping[str, Any], console: Console) -> None:
-    """Print the readable report of one call analysis."""
-    for part in report_parts(analysis):
+def render_report(analysis: Mapping[str, Any], console: Console, *, full: bool = False) -> None:
+    """Print the readable report of one call analysis (`full`: the whole transcript)."""
+    for part in report_parts(analysis, full=full):
         console.print(part)
         console.print()

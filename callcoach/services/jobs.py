@@ -609,7 +609,7 @@ def list_call_views(
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[CallView], int]:
-    """Calls matching every given filter, newest submission first, and how many match in all.
+    """Calls matching every given filter, newest call date first, and how many match in all.
 
     `since`/`until` bound the call's start time; `team` is the call's team (see callcoach.services.access)."""
     from sqlalchemy import func
@@ -630,5 +630,8 @@ def list_call_views(
         conds.append(JobRow.status == status)
     stmt = stmt.where(*conds)
     total = session.scalar(select(func.count()).select_from(stmt.with_only_columns(JobRow.id).subquery()))
-    rows = session.execute(stmt.order_by(JobRow.id.desc()).limit(limit).offset(offset)).all()
+    # Newest call first by the call's own date (a call uploaded late still sits where it happened);
+    # calls not analysed yet (no date) after those, newest submission first.
+    order = (call_row.started_at.desc().nulls_last(), JobRow.id.desc())
+    rows = session.execute(stmt.order_by(*order).limit(limit).offset(offset)).all()
     return [_to_view(r[0], r[1], r[2], None) for r in rows], int(total or 0)

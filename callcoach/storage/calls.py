@@ -191,7 +191,12 @@ def get_transcript(session: Session, call_id: str) -> Transcript | None:
 
 
 def _filtered(stmt: Select[Any], *, rep: str | None, deal_id: str | None, since: datetime | None,
-              until: datetime | None) -> Select[Any]:
+              until: datetime | None, search: str | None = None) -> Select[Any]:
+    if search:
+        # Case-insensitive substring of the call id, title, rep or deal (LIKE wildcards taken literally).
+        pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(or_(*(col.ilike(pattern, escape="\\") for col in
+                                (CallRow.call_id, CallRow.title, CallRow.rep, CallRow.deal_id))))
     if rep is not None:
         stmt = stmt.where(CallRow.rep == rep)
     if deal_id is not None:
@@ -206,18 +211,23 @@ def _filtered(stmt: Select[Any], *, rep: str | None, deal_id: str | None, since:
 @translated("listing calls")
 def list_calls(session: Session, *, rep: str | None = None, deal_id: str | None = None,
                since: datetime | None = None, until: datetime | None = None, limit: int = 50,
-               offset: int = 0) -> list[StoredCall]:
-    """Stored calls matching every given filter, oldest first (calls with no start time last)."""
-    stmt = _filtered(select(CallRow), rep=rep, deal_id=deal_id, since=since, until=until)
-    stmt = stmt.order_by(CallRow.started_at.asc().nulls_last(), CallRow.id).limit(limit).offset(offset)
+               offset: int = 0, search: str | None = None, newest_first: bool = False) -> list[StoredCall]:
+    """Stored calls matching every given filter, oldest first (or newest first) by call date;
+    calls with no start time last either way."""
+    stmt = _filtered(select(CallRow), rep=rep, deal_id=deal_id, since=since, until=until, search=search)
+    order = (CallRow.started_at.desc().nulls_last(), CallRow.id.desc()) if newest_first else (
+        CallRow.started_at.asc().nulls_last(), CallRow.id)
+    stmt = stmt.order_by(*order).limit(limit).offset(offset)
     return [_to_stored(r) for r in session.scalars(_with_summary(stmt))]
 
 
 @translated("counting calls")
 def count_calls(session: Session, *, rep: str | None = None, deal_id: str | None = None,
-                since: datetime | None = None, until: datetime | None = None) -> int:
+                since: datetime | None = None, until: datetime | None = None,
+                search: str | None = None) -> int:
     """How many calls ``list_calls`` would page through with the same filters."""
-    stmt = _filtered(select(func.count(CallRow.id)), rep=rep, deal_id=deal_id, since=since, until=until)
+    stmt = _filtered(select(func.count(CallRow.id)), rep=rep, deal_id=deal_id, since=since, until=until,
+                     search=search)
     return int(session.scalar(stmt) or 0)
 
 
