@@ -99,20 +99,13 @@ def _side(call: CallView, q: dict[str, Any]) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _closed_question_in(text: str) -> bool:
+    import signals
     from callcoach.errors import ModelUnavailable
-    from callcoach.nlp import load_spacy
-    from signals.questions import classify_sentence
-    from signals.text import sentences
 
     try:
-        nlp = load_spacy()
+        return signals.closed_question_in(text)
     except ModelUnavailable:  # no parser: the CONTRACT's opening-verb rule on "?" sentences
         return _closed_by_opener(text)
-    for sent in sentences(nlp(text)):
-        kind = classify_sentence(sent)
-        if kind is not None and not kind[1]:
-            return True
-    return False
 
 
 _CLOSED_START = re.compile(
