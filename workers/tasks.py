@@ -30,6 +30,8 @@ BUSY_SLACK_S = 1.0
 # Celery request header counting transient-error retries apart from "busy" ones: waiting for
 # another worker's claim is not a failure and must not use up the outage budget.
 TRANSIENT_HEADER = "callcoach_transient_retries"
+# Request header carrying the claim a failed attempt held, so its retry can take it over.
+TOKEN_HEADER = "callcoach_resume_token"
 
 
 def backoff_s(retries: int, settings: Settings) -> float:
@@ -37,11 +39,16 @@ def backoff_s(retries: int, settings: Settings) -> float:
     return float(min(settings.task_retry_backoff_max_s, RETRY_BACKOFF_BASE_S * (2 ** min(retries, 30))))
 
 
-def _transient_retries(task: Task) -> int:
+def _header(task: Task, name: str) -> Any:
+    # Celery puts custom message headers on the request itself (and, depending on the version,
+    # in request.headers too).
     headers = getattr(task.request, "headers", None) or {}
-    value = headers.get(TRANSIENT_HEADER, getattr(task.request, TRANSIENT_HEADER, 0))
+    return headers.get(name, getattr(task.request, name, None))
+
+
+def _transient_retries(task: Task) -> int:
     try:
-        return int(value or 0)
+        return int(_header(task, TRANSIENT_HEADER) or 0)
     except (TypeError, ValueError):
         return 0
 
@@ -63,7 +70,8 @@ def _send_next(stage: str, call_id: str) -> None:
 def _run(task: Task, stage: jobs.Stage, call_id: str) -> str:
     settings = get_settings()
     try:
-        result = jobs.run_stage(settings, stage, call_id)
+        resume = _header(task, TOKEN_HEADER)
+        result = jobs.run_stage(settings, stage, call_id, resume_token=str(resume) if resume else None)
     except jobs.TransientError as exc:
         done = _transient_retries(task)
         if done >= settings.task_retry_max:
@@ -76,9 +84,8 @@ def _run(task: Task, stage: jobs.Stage, call_id: str) -> str:
             return "failed"
         countdown = backoff_s(done, settings)
         log.warning("call %s: %s: %s; retry %d in %.0f s", call_id, stage, exc, done + 1, countdown)
-        raise task.retry(
-            exc=exc, countdown=countdown, max_retries=None, headers={TRANSIENT_HEADER: done + 1}
-        ) from exc
+        headers = {TRANSIENT_HEADER: done + 1, TOKEN_HEADER: exc.token}
+        raise task.retry(exc=exc, countdown=countdown, max_retries=None, headers=headers) from exc
     if result.outcome == "busy":
         raise task.retry(
             countdown=result.retry_after_s + BUSY_SLACK_S,

@@ -78,10 +78,12 @@ class InProcessDispatcher:
             log.info("call %s: webhooks: %d delivered, %d failed", call_id, delivered, failed)
 
     def _run_stage(self, stage: jobs.Stage, call_id: str) -> None:
+        resume: str | None = None
         for attempt in range(self.settings.task_retry_max + 1):
             try:
-                result = jobs.run_stage(self.settings, stage, call_id)
+                result = jobs.run_stage(self.settings, stage, call_id, resume_token=resume)
             except jobs.TransientError as exc:
+                resume = exc.token
                 wait = min(self.settings.task_retry_backoff_max_s, INPROCESS_RETRY_BASE_S * 2**attempt)
                 log.warning("call %s: %s: %s; retrying in %.0f s", call_id, stage, exc, wait)
                 if self._closed.wait(wait):

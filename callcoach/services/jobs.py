@@ -116,7 +116,16 @@ class StageOutput:
 
 
 class TransientError(CallcoachError):
-    """A stage hit an error that a retry may cure (database or broker unreachable)."""
+    """A stage hit an error that a retry may cure (database or broker unreachable).
+
+    `token` is the claim the stage held, when it had one: the retry passes it back
+    (``run_stage(resume_token=...)``) to take its own claim over at once. The release may not have
+    reached the database, and waiting for the lease to run out would cost up to ``job_lease_s``
+    after the database is back."""
+
+    def __init__(self, message: str, *, token: str | None = None) -> None:
+        super().__init__(message)
+        self.token = token
 
 
 # --------------------------------------------------------------------------------------------
@@ -229,7 +238,9 @@ def _lock_lease(session: Session, call_id: str) -> JobLeaseRow | None:
     ).one_or_none()
 
 
-def _claim(settings: Settings, stage: Stage, call_id: str, token: str) -> StageResult | Job:
+def _claim(
+    settings: Settings, stage: Stage, call_id: str, token: str, resume_token: str | None = None
+) -> StageResult | Job:
     now = utcnow()
     with session_scope(settings) as session:
         lease = _lock_lease(session, call_id)
@@ -241,7 +252,8 @@ def _claim(settings: Settings, stage: Stage, call_id: str, token: str) -> StageR
         if lease is None:  # a job recorded by another door (CLI): give it a lease row now
             lease = JobLeaseRow(call_id=call_id, stage=stage, claims=0, sent_at=now)
             session.add(lease)
-        if lease.lease_until is not None and lease.lease_until > now:
+        ours = resume_token is not None and lease.token == resume_token
+        if lease.lease_until is not None and lease.lease_until > now and not ours:
             return StageResult(
                 call_id,
                 stage,
@@ -404,14 +416,17 @@ _WORK: dict[Stage, Callable[[Settings, Job], StageOutput]] = {
 }
 
 
-def run_stage(settings: Settings, stage: Stage, call_id: str) -> StageResult:
+def run_stage(
+    settings: Settings, stage: Stage, call_id: str, *, resume_token: str | None = None
+) -> StageResult:
     """Claim, run and complete one stage of one call. Never raises for bad input (the call is failed
-    and the result says so); raises TransientError when a retry may help."""
+    and the result says so); raises TransientError when a retry may help (pass its `token` back as
+    `resume_token`: the retry may take over the claim the failed attempt could not release)."""
     token = uuid.uuid4().hex
     try:
-        claimed = _claim(settings, stage, call_id, token)
+        claimed = _claim(settings, stage, call_id, token, resume_token)
     except StorageError as exc:
-        raise TransientError(f"call {call_id}: claiming {stage}: {exc}") from exc
+        raise TransientError(f"call {call_id}: claiming {stage}: {exc}", token=resume_token) from exc
     if isinstance(claimed, StageResult):
         return claimed
     job = claimed
@@ -438,7 +453,7 @@ def run_stage(settings: Settings, stage: Stage, call_id: str) -> StageResult:
         # If the database is still away, the claim runs out on its own.
         with contextlib.suppress(StorageError):
             _release(settings, call_id, token)
-        raise TransientError(f"call {call_id}: {stage}: {exc}") from exc
+        raise TransientError(f"call {call_id}: {stage}: {exc}", token=token) from exc
     except Exception as exc:  # noqa: BLE001 - any other error fails the call with its reason, not a loop
         reason = f"{stage} failed: {type(exc).__name__}: {exc}"
         log.exception("call %s: %s", call_id, reason)
