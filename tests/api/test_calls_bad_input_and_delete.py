@@ -193,3 +193,11 @@ def test_metrics_off_by_default_token_when_set_and_known_methods_only(app_settin
         body = c.get("/metrics", headers={"Authorization": "Bearer s3cret"}).text
     assert "MADEUP" not in body
     assert 'method="other"' in body
+
+
+def test_access_log_lines_carry_no_names() -> None:
+    from api.logs import scrub_path
+
+    assert scrub_path("/v1/calls?rep=Dana%20Reyes&limit=5") == "/v1/calls?rep=-&limit=-"
+    assert scrub_path("/v1/reps/Dana%20Reyes/coaching") == "/v1/reps/-/coaching"
+    assert scrub_path("/v1/calls/call-1") == "/v1/calls/call-1"

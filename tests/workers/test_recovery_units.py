@@ -212,3 +212,48 @@ def test_duplicate_call_id_race_answers_conflict_never_storage_error(
         t.join(timeout=60)
     dispose_engines()
     assert sorted(outcomes) == ["409"] * 11 + ["ok"], outcomes
+
+
+def test_coach_task_queues_delivery_apart_and_a_failed_send_is_left_to_the_reconciler(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import workers.dispatch as dispatch
+    import workers.tasks as tasks
+
+    sent: list[tuple[str, str]] = []
+    monkeypatch.setattr(dispatch, "send_task", lambda stage, cid, settings=None: sent.append((stage, cid)))
+    task = SimpleNamespace(request=SimpleNamespace(headers=None))
+
+    coached = jobs.StageResult("c1", "coach", "done", deliver_alerts=True)
+    monkeypatch.setattr(tasks.jobs, "run_stage", lambda *a, **k: coached)
+    assert tasks._run(task, "coach", "c1") == "done"  # type: ignore[arg-type]
+    assert sent == [("deliver", "c1")]  # on the deliver queue, not run in this worker
+
+    def broker_down(stage: str, cid: str, settings: object = None) -> None:
+        raise ConnectionError("redis unreachable")
+
+    monkeypatch.setattr(dispatch, "send_task", broker_down)
+    analyzed = jobs.StageResult("c1", "analyze", "done", next_stage="coach")
+    monkeypatch.setattr(tasks.jobs, "run_stage", lambda *a, **k: analyzed)
+    # The stage is committed: the task succeeds, and the call (waiting, with no message) is the
+    # reconciler's to send within reconcile_unseen_after_s.
+    assert tasks._run(task, "analyze", "c1") == "done"  # type: ignore[arg-type]
+
+
+def test_storage_errors_name_no_database_and_hide_parameters(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    from callcoach.errors import StorageError
+
+    settings = Settings(
+        data_dir=tmp_path, database_url="postgresql://secret_user:pw@127.0.0.1:1/secret_db"
+    )
+    with pytest.raises(StorageError) as caught, session_scope(settings) as s:
+        s.execute(text("SELECT 1"))
+    message = str(caught.value)
+    assert "secret_user" not in message and "secret_db" not in message and "postgresql" not in message
+    sqlite = Settings(data_dir=tmp_path / "d", database_url="")
+    with pytest.raises(StorageError) as caught, session_scope(sqlite) as s:
+        s.execute(text("INSERT INTO no_such_table VALUES (:v)"), {"v": "utterance text"})
+    assert "utterance text" not in str(caught.value) and "utterance text" not in repr(caught.value.__cause__)
+    dispose_engines()
