@@ -91,6 +91,25 @@ class MetaIn(BaseModel):
         return v
 
     @model_validator(mode="after")
+    def _no_nul_in_extras(self) -> MetaIn:
+        # Extra fields are kept with the call (JSON in the database, where NUL cannot be stored).
+        def walk(value: object, where: str) -> None:
+            if isinstance(value, str) and "\x00" in value:
+                raise ValueError(f"{where} must not contain a NUL character")
+            if isinstance(value, dict):
+                for k, v in value.items():
+                    walk(str(k), where)
+                    walk(v, f"{where}.{k}")
+            elif isinstance(value, list):
+                for i, v in enumerate(value):
+                    walk(v, f"{where}[{i}]")
+
+        for key, value in (self.model_extra or {}).items():
+            walk(key, "a field name")
+            walk(value, key)
+        return self
+
+    @model_validator(mode="after")
     def _team_is_a_name(self) -> MetaIn:
         # `team` is not a CONTRACT field (the API's meta carries it): checked, and kept as an extra.
         team = (self.model_extra or {}).get("team")

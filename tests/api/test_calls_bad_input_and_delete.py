@@ -71,6 +71,7 @@ BAD = {
     "deal id of 5000": ({"deal_id": "d" * 5000}, None, "deal_id"),
     "call id path": ({"call_id": "../../etc/passwd"}, None, "call_id"),
     "NUL in text": ({}, "price\x00 is fine", "NUL"),
+    "NUL in an extra field": ({"notes": {"crm": ["a\x00b"]}}, None, "notes.crm[0]"),
 }
 
 
