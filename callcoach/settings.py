@@ -77,8 +77,13 @@ class Settings(BaseSettings):
     webhook_backoff_s: float = Field(0.5, gt=0, description="First wait between webhook attempts "
                                      "(doubles each time, capped at webhook_backoff_max_s).")
     webhook_backoff_max_s: float = Field(30.0, gt=0, description="Longest wait between webhook attempts.")
-    webhook_timeout_s: float = Field(10.0, gt=0, description="Per-request timeout of a webhook POST; Slack "
-                                     "answers within 3 s, 10 s tolerates a slow relay.")
+    webhook_timeout_s: float = Field(5.0, gt=0, description="Read timeout of a webhook POST: Slack answers "
+                                     "within 3 s; an endpoint that accepts and never answers costs this "
+                                     "per attempt, on the delivery queue only.")
+    webhook_connect_timeout_s: float = Field(3.0, gt=0, description="Connect timeout of a webhook POST.")
+    webhook_allowed_hosts: list[str] = Field(
+        default_factory=list, description="Webhook hosts allowed although they resolve to a private, "
+        "loopback or link-local address (an internal relay); every other target must be public http(s).")
 
     roleplays_identified_for_enablement: bool = Field(
         False, description="Show enablement keys role-plays with call ids, deals, reps and buyer names; "
@@ -99,14 +104,29 @@ class Settings(BaseSettings):
     job_max_attempts: int = Field(
         5, ge=1, description="Claims of one stage before the call is failed: a recording that kills every "
         "worker (out of memory) must not loop forever.")
-    reconcile_interval_s: float = Field(60.0, gt=0, description="How often workers (and `serve` in-process) "
+    reconcile_interval_s: float = Field(15.0, gt=0, description="How often workers (and `serve` in-process) "
                                         "look for stuck calls.")
+    reconcile_unseen_after_s: float = Field(
+        30.0, gt=0, description="A call waiting for a stage this long whose task is in no broker queue "
+        "(nor delivered to a live worker) lost its message (a Redis restart, a failed send): it is sent "
+        "again. Above the time a sent message takes to show up in Redis.")
     reconcile_queued_after_s: float = Field(
         900.0, gt=0, description="A call waiting for a stage, unclaimed, this long has its task sent again "
         "(a message lost with a Redis restart). Generous so a normal backlog is not re-sent.")
-    task_retry_max: int = Field(8, ge=0, description="Retries of a task after a transient error (database "
-                                "or broker unreachable), with exponential backoff.")
-    task_retry_backoff_max_s: float = Field(300.0, gt=0, description="Longest wait between two retries.")
+    task_retry_max: int = Field(40, ge=0, description="Retries of a task after a transient error (database "
+                                "unreachable), with exponential backoff: 40 retries at most 30 s apart ride "
+                                "out about 18 minutes of outage before the call is failed.")
+    task_retry_backoff_max_s: float = Field(30.0, gt=0, description="Longest wait between two retries: a "
+                                            "call resumes at most this long after the database is back.")
+    keep_uploads: bool = Field(False, description="Keep uploaded recordings and transcripts after their "
+                               "call is processed (owner-only permissions); by default they are deleted "
+                               "once the call is done or failed.")
+    metrics: Literal["off", "token", "bind"] = Field(
+        "off", description="/metrics: off (404), token (needs `Authorization: Bearer <metrics_token>`) or "
+        "bind (served by `serve` on metrics_bind only, e.g. an internal interface, not on the API port).")
+    metrics_token: str = Field("", description="The bearer token /metrics wants when metrics=token.")
+    metrics_bind: str = Field("127.0.0.1:9464", description="host:port the metrics server listens on "
+                              "when metrics=bind.")
     inprocess_workers: int = Field(2, ge=1, description="Threads that run the pipeline inside `serve` "
                                    "when no broker is configured.")
 

@@ -15,6 +15,16 @@ from callcoach.settings import Settings, get_settings
 
 log = logging.getLogger("callcoach.workers")
 
+# Publishing rides out a broker restart of a few seconds (0.5 + 1 + 1.5 + 2 + 2 s of waits); past
+# that the caller logs and the reconciler sends the task once the broker is back (the call's
+# state is committed before any send, and a call with no message is noticed within a minute).
+SEND_RETRY_POLICY: dict[str, float] = {
+    "max_retries": 5,
+    "interval_start": 0.5,
+    "interval_step": 0.5,
+    "interval_max": 2.0,
+}
+
 __all__ = ["CeleryDispatcher", "Dispatcher", "InProcessDispatcher", "dispatcher_for", "send_task"]
 
 
@@ -41,7 +51,12 @@ def send_task(stage: str, call_id: str, settings: Settings | None = None) -> Non
         raise RuntimeError("no broker configured (CALLCOACH_BROKER_URL) to send a task to")
     producer = _producer(settings.broker_url, settings.broker_namespace, settings.broker_visibility_timeout_s)
     producer.send_task(
-        TASK_NAMES[stage], args=[call_id], queue=STAGE_QUEUE[stage], routing_key=STAGE_QUEUE[stage]
+        TASK_NAMES[stage],
+        args=[call_id],
+        queue=STAGE_QUEUE[stage],
+        routing_key=STAGE_QUEUE[stage],
+        retry=True,
+        retry_policy=SEND_RETRY_POLICY,
     )
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 
 from api.deps import CurrentKey, DispatcherDep, SessionDep, SettingsDep, require_role
@@ -120,7 +120,7 @@ async def submit_call(
     The owner is the server's decision (callcoach.services.access.decide_owner): a rep submits their own
     calls, a manager their team's reps' calls, and a deal id stays with the team that created it."""
     incoming = jobs.uploads_dir(settings) / ".incoming" / uuid.uuid4().hex
-    incoming.mkdir(parents=True)
+    incoming.mkdir(mode=jobs.UPLOAD_DIR_MODE, parents=True)
     final = None
     try:
         upload = await receive_upload(request, incoming, max_bytes=settings.upload_max_bytes)
@@ -138,7 +138,7 @@ async def submit_call(
             message = str(exc).replace(str(meta_path), "meta").replace(str(upload.path), "file")
             raise type(exc)(message) from None
         final = jobs.uploads_dir(settings) / call_id / incoming.name
-        final.parent.mkdir(parents=True, exist_ok=True)
+        final.parent.mkdir(mode=jobs.UPLOAD_DIR_MODE, parents=True, exist_ok=True)
         incoming.rename(final)
         job = await run_in_threadpool(
             jobs.submit_call,
@@ -186,6 +186,26 @@ def read_call(call_id: str, session: SessionDep, key: CurrentKey) -> CallPublic:
         redacted=visibility == "redacted",
         analysis=analysis,
     )
+
+
+@router.delete(
+    "/{call_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={**_ERRORS, 422: {"model": ErrorPublic}},
+    summary="Delete a call",
+)
+def delete_call(
+    call_id: str,
+    settings: SettingsDep,
+    key: Annotated[ApiKey, Depends(require_role("manager", "admin", "rep", "enablement"))],
+) -> Response:
+    """Remove a call everywhere: its job, transcript, analysis, uploaded files, the coaching prompts
+    issued on it and the alerts that quote it. An admin, or the manager of the call's team; 404 for
+    a call the key cannot see, 403 for one it can see but not delete."""
+    from callcoach.services import retention
+
+    retention.delete_call(settings, call_id, key=key)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("", response_model=CallListPublic, responses=_ERRORS, summary="List calls")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 
 from api.deps import CurrentKey, SessionDep, SettingsDep, require_role
 from api.schemas import (
@@ -21,7 +21,7 @@ from api.schemas import (
 from callcoach.services import access
 from callcoach.services import coaching as coaching_service
 from callcoach.services.access import ApiKey
-from callcoach.services.coaching_stage import add_webhook, roster_from_teams
+from callcoach.services.coaching_stage import add_webhook, delete_webhook, list_webhooks, roster_from_teams
 
 router = APIRouter(prefix="/v1", tags=["coaching"])
 _ERRORS: dict[int | str, dict[str, Any]] = {401: {"model": ErrorPublic}, 403: {"model": ErrorPublic}}
@@ -122,3 +122,25 @@ def create_webhook(
 ) -> WebhookPublic:
     """Alerts (every team's) are POSTed to this URL as they open: admin only."""
     return WebhookPublic.model_validate(add_webhook(settings, str(body.url)))
+
+
+@router.get("/webhooks", response_model=list[WebhookPublic], responses=_ERRORS, summary="List webhooks")
+def get_webhooks(
+    settings: SettingsDep, key: Annotated[ApiKey, Depends(require_role("admin"))]
+) -> list[WebhookPublic]:
+    """Every registered webhook (admin only); `configured` ones come from CALLCOACH_WEBHOOK_URLS."""
+    return [WebhookPublic.model_validate(w) for w in list_webhooks(settings)]
+
+
+@router.delete(
+    "/webhooks/{webhook_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={**_ERRORS, 404: {"model": ErrorPublic}, 409: {"model": ErrorPublic}},
+    summary="Delete a webhook",
+)
+def remove_webhook(
+    webhook_id: int, settings: SettingsDep, key: Annotated[ApiKey, Depends(require_role("admin"))]
+) -> Response:
+    """Stop POSTing alerts to this webhook and forget its deliveries (admin only)."""
+    delete_webhook(settings, webhook_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

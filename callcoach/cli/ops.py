@@ -1,4 +1,5 @@
-"""CLI commands for operations: worker, serve, reconcile, keys (registered on callcoach.cli.app)."""
+"""CLI commands for operations: worker, serve, reconcile, keys, delete, webhooks (registered on
+callcoach.cli.app)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ app.add_typer(keys_app, name="keys")
 @app.command()
 def worker(
     queues: Annotated[
-        str, typer.Option("--queues", "-Q", help="Comma-separated queues: transcribe, analyze.")
+        str,
+        typer.Option("--queues", "-Q", help="Queues: transcribe, analyze, deliver (webhooks)."),
     ] = "transcribe,analyze",
     concurrency: Annotated[int, typer.Option("--concurrency", "-c", min=1, help="Worker processes.")] = 1,
     loglevel: Annotated[str, typer.Option("--loglevel", help="Celery log level.")] = "INFO",
@@ -64,6 +66,7 @@ def serve(
     import uvicorn
 
     from api.app import create_app
+    from api.logs import access_log_config
     from workers.dispatch import dispatcher_for
 
     settings = get_settings()
@@ -73,7 +76,12 @@ def serve(
         init_db(settings)
     except CallcoachError as exc:
         raise _fail(exc) from None
-    uvicorn.run(create_app(settings, dispatcher_for(settings)), host=host, port=port, log_level="info")
+    app = create_app(settings, dispatcher_for(settings))
+    if settings.metrics == "bind":
+        from api.metrics import serve_on_bind
+
+        serve_on_bind(settings, app.state.metrics)
+    uvicorn.run(app, host=host, port=port, log_level="info", log_config=access_log_config())
 
 
 @app.command()
@@ -82,8 +90,12 @@ def reconcile() -> None:
     from callcoach.services import jobs
 
     settings = get_settings()
+    in_broker = None
     if settings.broker_url:
+        from workers.app import held_by_broker
         from workers.dispatch import send_task
+
+        in_broker = held_by_broker
 
         def send(stage: str, call_id: str) -> None:
             send_task(stage, call_id, settings)
@@ -94,9 +106,13 @@ def reconcile() -> None:
             result = jobs.run_stage(settings, stage, call_id)  # type: ignore[arg-type]
             if result.outcome == "done" and result.next_stage is not None:
                 send(result.next_stage, call_id)
+            elif result.outcome == "done" and result.deliver_alerts:
+                from callcoach.services import coaching as coaching_service
+
+                coaching_service.deliver_alerts(settings)
 
     try:
-        sent = jobs.reconcile(settings, send)
+        sent = jobs.reconcile(settings, send, in_broker=in_broker)
     except CallcoachError as exc:
         raise _fail(exc) from None
     for call_id, stage in sent:
@@ -140,3 +156,62 @@ def keys_revoke(
     except CallcoachError as exc:
         raise _fail(exc) from None
     sys.stderr.write(f"revoked {n} key(s)\n")
+
+
+@app.command("delete")
+def delete_call(
+    call_id: Annotated[str, typer.Argument(help="The call to remove everywhere.")],
+) -> None:
+    """Delete a call: its rows, uploaded files, coaching prompts and the alerts that quote it."""
+    from callcoach.services import retention
+
+    try:
+        deleted = retention.delete_call(get_settings(), call_id)
+    except CallcoachError as exc:
+        raise _fail(exc) from None
+    sys.stderr.write(
+        f"deleted {deleted.call_id} ({deleted.alerts} alert(s), {deleted.prompts} prompt(s), "
+        f"files {'removed' if deleted.files else 'none'})\n"
+    )
+
+
+webhooks_app = typer.Typer(no_args_is_help=True, help="Webhooks that receive manager alerts.")
+app.add_typer(webhooks_app, name="webhooks")
+
+
+@webhooks_app.command("add")
+def webhooks_add(url: Annotated[str, typer.Argument(help="Public http(s) URL for alerts.")]) -> None:
+    """Register a webhook (public http(s) only, unless CALLCOACH_WEBHOOK_ALLOWED_HOSTS names it)."""
+    from callcoach.services.coaching_stage import add_webhook
+
+    try:
+        hook = add_webhook(get_settings(), url)
+    except CallcoachError as exc:
+        raise _fail(exc) from None
+    typer.echo(f"{hook['id']}\t{hook['url']}")
+
+
+@webhooks_app.command("list")
+def webhooks_list() -> None:
+    """Every registered webhook: id, url, active, and whether the settings configure it."""
+    from callcoach.services.coaching_stage import list_webhooks
+
+    try:
+        hooks = list_webhooks(get_settings())
+    except CallcoachError as exc:
+        raise _fail(exc) from None
+    for h in hooks:
+        flags = ",".join(f for f, on in (("active", h["active"]), ("configured", h["configured"])) if on)
+        typer.echo(f"{h['id']}\t{h['url']}\t{flags or '-'}")
+
+
+@webhooks_app.command("delete")
+def webhooks_delete(webhook_id: Annotated[int, typer.Argument(help="The webhook's id.")]) -> None:
+    """Stop sending alerts to a webhook and forget its deliveries."""
+    from callcoach.services.coaching_stage import delete_webhook
+
+    try:
+        delete_webhook(get_settings(), webhook_id)
+    except CallcoachError as exc:
+        raise _fail(exc) from None
+    sys.stderr.write(f"deleted webhook {webhook_id}\n")

@@ -26,7 +26,13 @@ from sqlalchemy.orm import Session
 import coaching
 from callcoach.domain import StoredCall
 from callcoach.errors import NotFound, StorageError
-from callcoach.services.webhooks import post_with_retries, slack_payload
+from callcoach.services.webhooks import (
+    DeliveryResult,
+    WebhookTargetRefused,
+    check_target,
+    post_with_retries,
+    slack_payload,
+)
 from callcoach.settings import Settings
 from callcoach.storage import get_call, list_calls, session_scope
 from callcoach.storage.coaching_models import (
@@ -233,15 +239,22 @@ def deliver_alerts(settings: Settings) -> tuple[int, int]:
     for hid, url, aid, alert in todo:
         key = idempotency_key(hid, aid, "opened")
         _ensure_delivery_row(settings, hid, aid, key)
-        result = post_with_retries(
-            url,
-            slack_payload(alert, alert_id=aid),
-            idempotency_key=key,
-            attempts=settings.webhook_attempts,
-            backoff_s=settings.webhook_backoff_s,
-            backoff_max_s=settings.webhook_backoff_max_s,
-            timeout_s=settings.webhook_timeout_s,
-        )
+        try:
+            # Checked again at delivery: the name may resolve elsewhere than at registration.
+            check_target(url, settings.webhook_allowed_hosts, require_resolved=True)
+        except WebhookTargetRefused as exc:
+            result = DeliveryResult(False, 0, None, f"target refused: {exc}")
+        else:
+            result = post_with_retries(
+                url,
+                slack_payload(alert, alert_id=aid),
+                idempotency_key=key,
+                attempts=settings.webhook_attempts,
+                backoff_s=settings.webhook_backoff_s,
+                backoff_max_s=settings.webhook_backoff_max_s,
+                timeout_s=settings.webhook_timeout_s,
+                connect_timeout_s=settings.webhook_connect_timeout_s,
+            )
         with session_scope(settings) as session:
             row = session.scalars(
                 select(WebhookDeliveryRow).where(WebhookDeliveryRow.idempotency_key == key)

@@ -4,8 +4,9 @@ service does not offer (a thin adapter over ``callcoach.services.coaching``).
 The per-call prompts and alerts are already in the analysis (``pipeline.analyze_transcript``). The
 coach stage runs the coaching service's ``refresh`` (records the prompts issued on the call,
 recomputes and deduplicates manager alerts; one refresh started after a call was ready covers it)
-and, once the stage is committed, its ``deliver_alerts`` (one delivery per webhook, alert and event,
-keyed for idempotency): running the stage twice opens no second alert and sends no second delivery.
+and, once the stage is committed, the door queues ``deliver_alerts`` apart (one delivery per webhook,
+alert and event, keyed for idempotency): running the stage twice opens no second alert and sends no
+second delivery.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from callcoach.settings import Settings
@@ -74,13 +75,10 @@ def coach_call_stage(
     else:
         log.info("call %s: covered by a coaching refresh started after it was ready", call_id)
 
-    def deliver() -> None:
-        delivered, failed = coaching_service.deliver_alerts(settings)
-        if delivered or failed:
-            log.info("call %s: webhooks: %d delivered, %d failed", call_id, delivered, failed)
-
     # The coaching service commits its own rows; the stage's own transaction only moves the status.
-    return (lambda session: None), deliver
+    # Delivery is not done here: the door queues it (``StageResult.deliver_alerts``) on its own
+    # queue, so a webhook endpoint that never answers holds no pipeline worker.
+    return (lambda session: None), None
 
 
 def roster_from_teams(session: Session) -> dict[str, Any]:
@@ -92,7 +90,11 @@ def roster_from_teams(session: Session) -> dict[str, Any]:
 
 
 def add_webhook(settings: Settings, url: str) -> dict[str, Any]:
-    """Register (or re-activate) a webhook that receives alerts; returns it."""
+    """Register (or re-activate) a webhook that receives alerts; returns it. A target that is not
+    public http(s) is refused (``webhooks.check_target``) unless the admin allowed its host."""
+    from callcoach.services.webhooks import check_target
+
+    check_target(url, settings.webhook_allowed_hosts)
     with session_scope(settings) as session:
         row = session.scalars(select(WebhookRow).where(WebhookRow.url == url)).one_or_none()
         if row is None:
@@ -101,3 +103,31 @@ def add_webhook(settings: Settings, url: str) -> dict[str, Any]:
         row.active = True
         session.flush()
         return {"id": row.id, "url": row.url, "active": row.active}
+
+
+def list_webhooks(settings: Settings) -> list[dict[str, Any]]:
+    """Every registered webhook, oldest first, and whether it comes from the settings."""
+    configured = set(settings.webhook_urls)
+    with session_scope(settings) as session:
+        return [
+            {"id": r.id, "url": r.url, "active": r.active, "configured": r.url in configured}
+            for r in session.scalars(select(WebhookRow).order_by(WebhookRow.id))
+        ]
+
+
+def delete_webhook(settings: Settings, webhook_id: int) -> None:
+    """Remove a webhook and its delivery records. NotFound for an unknown id; Conflict for one that
+    CALLCOACH_WEBHOOK_URLS names (it would be registered again at the next delivery)."""
+    from callcoach.errors import Conflict, NotFound
+    from callcoach.storage.coaching_models import WebhookDeliveryRow
+
+    with session_scope(settings) as session:
+        row = session.get(WebhookRow, webhook_id)
+        if row is None:
+            raise NotFound(f"webhook {webhook_id} not found")
+        if row.url in settings.webhook_urls:
+            raise Conflict(
+                f"webhook {webhook_id} comes from CALLCOACH_WEBHOOK_URLS; remove it there and restart"
+            )
+        session.execute(delete(WebhookDeliveryRow).where(WebhookDeliveryRow.webhook_id == webhook_id))
+        session.delete(row)

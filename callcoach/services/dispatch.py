@@ -37,7 +37,13 @@ class InProcessDispatcher:
         self._pool = ThreadPoolExecutor(
             max_workers=settings.inprocess_workers, thread_name_prefix="callcoach"
         )
+        # Alert delivery waits on other people's endpoints: its own thread, never a stage's.
+        self._deliveries = ThreadPoolExecutor(max_workers=1, thread_name_prefix="callcoach-deliver")
         self._closed = threading.Event()
+        # (stage, call id) sent and not finished: the reconciler's "broker view" in this process,
+        # so after a restart of `serve` the calls it was holding are sent again within a minute.
+        self._pending: set[tuple[str, str]] = set()
+        self._pending_lock = threading.Lock()
         self._reconciler = threading.Thread(
             target=self._reconcile_loop, name="callcoach-reconciler", daemon=True
         )
@@ -45,13 +51,39 @@ class InProcessDispatcher:
 
     def send(self, stage: jobs.Stage, call_id: str) -> None:
         if not self._closed.is_set():
+            with self._pending_lock:
+                self._pending.add((stage, call_id))
             self._pool.submit(self._run, stage, call_id)
 
+    def held(self) -> set[tuple[str, str]]:
+        with self._pending_lock:
+            return set(self._pending)
+
     def _run(self, stage: jobs.Stage, call_id: str) -> None:
+        try:
+            self._run_stage(stage, call_id)
+        finally:
+            with self._pending_lock:
+                self._pending.discard((stage, call_id))
+
+    def _deliver(self, call_id: str) -> None:
+        from callcoach.services import coaching as coaching_service
+
+        try:
+            delivered, failed = coaching_service.deliver_alerts(self.settings)
+        except Exception:  # noqa: BLE001 - undelivered rows stay for the next delivery run
+            log.exception("call %s: alert delivery failed", call_id)
+            return
+        if delivered or failed:
+            log.info("call %s: webhooks: %d delivered, %d failed", call_id, delivered, failed)
+
+    def _run_stage(self, stage: jobs.Stage, call_id: str) -> None:
+        resume: str | None = None
         for attempt in range(self.settings.task_retry_max + 1):
             try:
-                result = jobs.run_stage(self.settings, stage, call_id)
+                result = jobs.run_stage(self.settings, stage, call_id, resume_token=resume)
             except jobs.TransientError as exc:
+                resume = exc.token
                 wait = min(self.settings.task_retry_backoff_max_s, INPROCESS_RETRY_BASE_S * 2**attempt)
                 log.warning("call %s: %s: %s; retrying in %.0f s", call_id, stage, exc, wait)
                 if self._closed.wait(wait):
@@ -66,6 +98,8 @@ class InProcessDispatcher:
                 timer.start()
             elif result.outcome == "done" and result.next_stage is not None:
                 self.send(result.next_stage, call_id)
+            elif result.outcome == "done" and result.deliver_alerts and not self._closed.is_set():
+                self._deliveries.submit(self._deliver, call_id)
             return
         try:
             jobs.fail_call(self.settings, call_id, f"{stage}: gave up after retries")
@@ -75,13 +109,14 @@ class InProcessDispatcher:
     def _reconcile_loop(self) -> None:
         while not self._closed.wait(self.settings.reconcile_interval_s):
             try:
-                jobs.reconcile(self.settings, self.send)
+                jobs.reconcile(self.settings, self.send, in_broker=self.held)
             except Exception:  # noqa: BLE001 - the next round tries again
                 log.exception("reconciler round failed")
 
     def close(self) -> None:
         self._closed.set()
         self._pool.shutdown(wait=True, cancel_futures=False)
+        self._deliveries.shutdown(wait=True, cancel_futures=False)
 
 
 def embedded_dispatcher(settings: Settings) -> Dispatcher:

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from callcoach.domain import CallMeta, Transcript
@@ -76,6 +77,9 @@ HEARTBEATS_PER_LEASE = 3
 META_FILE = "meta.json"
 # The recording as it may be played back, PII silenced; lossless, so the rest is the original.
 REDACTED_AUDIO = "redacted.flac"
+# Uploads hold customer conversations: readable by the service's user only.
+UPLOAD_FILE_MODE = 0o600
+UPLOAD_DIR_MODE = 0o700
 # Client-supplied call ids become directory names: keep them to a safe alphabet.
 _SAFE_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:")
 
@@ -100,6 +104,9 @@ class StageResult:
     next_stage: Stage | None = None
     retry_after_s: float = 0.0
     reason: str | None = None
+    # The coach stage recorded alerts: the door queues their delivery (never run inline: a slow
+    # webhook endpoint must not hold a pipeline worker).
+    deliver_alerts: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +119,16 @@ class StageOutput:
 
 
 class TransientError(CallcoachError):
-    """A stage hit an error that a retry may cure (database or broker unreachable)."""
+    """A stage hit an error that a retry may cure (database or broker unreachable).
+
+    `token` is the claim the stage held, when it had one: the retry passes it back
+    (``run_stage(resume_token=...)``) to take its own claim over at once. The release may not have
+    reached the database, and waiting for the lease to run out would cost up to ``job_lease_s``
+    after the database is back."""
+
+    def __init__(self, message: str, *, token: str | None = None) -> None:
+        super().__init__(message)
+        self.token = token
 
 
 # --------------------------------------------------------------------------------------------
@@ -140,13 +156,15 @@ def check_call_id(call_id: str) -> str:
 def submission_dir(settings: Settings, call_id: str) -> Path:
     """A fresh directory for one submission of a call (never shared, so cleanup is safe)."""
     path = uploads_dir(settings) / check_call_id(call_id) / uuid.uuid4().hex[:12]
-    path.mkdir(parents=True, exist_ok=False)
+    path.mkdir(mode=UPLOAD_DIR_MODE, parents=True, exist_ok=False)
+    path.chmod(UPLOAD_DIR_MODE)
     return path
 
 
 def write_meta(directory: Path, meta: dict[str, Any]) -> Path:
     path = directory / META_FILE
     path.write_text(json.dumps(meta, ensure_ascii=False, default=str), encoding="utf-8")
+    path.chmod(UPLOAD_FILE_MODE)
     return path
 
 
@@ -168,20 +186,36 @@ def submit_call(
     (``dispatch``). Raises CallExists when the id is taken, Forbidden/Conflict for a rep, team or
     deal the key may not use. `meta`, when given, is written beside the input with the decided rep
     and team before the commit, so the stages read the owner the server chose."""
-    with session_scope(settings) as session:
-        if get_job(session, call_id) is not None:
-            raise CallExists(f"call_id {call_id!r} is already in use; choose another call_id")
-        owner = access.decide_owner(session, key, rep=rep, team=team, deal_id=deal_id)
-        if meta is not None:
-            pinned = {k: v for k, v in (("rep", owner.rep), ("team", owner.team)) if v is not None}
-            write_meta(input_path.parent, {**meta, **pinned, "call_id": call_id})
-        job = upsert_job(session, call_id, status="queued", input_path=str(input_path))
-        access.record_call_scope(
-            session, call_id=call_id, owner=owner, deal_id=deal_id, submitted_by=key.id if key else None
-        )
-        session.add(JobLeaseRow(call_id=call_id, stage="transcribe", claims=0, sent_at=utcnow()))
+    try:
+        with session_scope(settings) as session:
+            if get_job(session, call_id) is not None:
+                raise CallExists(_taken(call_id))
+            owner = access.decide_owner(session, key, rep=rep, team=team, deal_id=deal_id)
+            if meta is not None:
+                pinned = {k: v for k, v in (("rep", owner.rep), ("team", owner.team)) if v is not None}
+                write_meta(input_path.parent, {**meta, **pinned, "call_id": call_id})
+            job = upsert_job(session, call_id, status="queued", input_path=str(input_path))
+            access.record_call_scope(
+                session, call_id=call_id, owner=owner, deal_id=deal_id, submitted_by=key.id if key else None
+            )
+            session.add(JobLeaseRow(call_id=call_id, stage="transcribe", claims=0, sent_at=utcnow()))
+    except StorageError as exc:
+        # Two submissions of one id both passed the check above; the unique key let one commit.
+        # The loser is told what a sequential loser is told (409), not "database failed" (503).
+        if isinstance(exc.__cause__, IntegrityError) and _job_exists(settings, call_id):
+            raise CallExists(_taken(call_id)) from None
+        raise
     log.info("call %s queued (%s)", call_id, input_path.name)
     return job
+
+
+def _taken(call_id: str) -> str:
+    return f"call_id {call_id!r} is already in use; choose another call_id"
+
+
+def _job_exists(settings: Settings, call_id: str) -> bool:
+    with session_scope(settings) as session:
+        return get_job(session, call_id) is not None
 
 
 def discard_submission(directory: Path) -> None:
@@ -207,7 +241,9 @@ def _lock_lease(session: Session, call_id: str) -> JobLeaseRow | None:
     ).one_or_none()
 
 
-def _claim(settings: Settings, stage: Stage, call_id: str, token: str) -> StageResult | Job:
+def _claim(
+    settings: Settings, stage: Stage, call_id: str, token: str, resume_token: str | None = None
+) -> StageResult | Job:
     now = utcnow()
     with session_scope(settings) as session:
         lease = _lock_lease(session, call_id)
@@ -219,7 +255,8 @@ def _claim(settings: Settings, stage: Stage, call_id: str, token: str) -> StageR
         if lease is None:  # a job recorded by another door (CLI): give it a lease row now
             lease = JobLeaseRow(call_id=call_id, stage=stage, claims=0, sent_at=now)
             session.add(lease)
-        if lease.lease_until is not None and lease.lease_until > now:
+        ours = resume_token is not None and lease.token == resume_token
+        if lease.lease_until is not None and lease.lease_until > now and not ours:
             return StageResult(
                 call_id,
                 stage,
@@ -400,14 +437,17 @@ _WORK: dict[Stage, Callable[[Settings, Job], StageOutput]] = {
 }
 
 
-def run_stage(settings: Settings, stage: Stage, call_id: str) -> StageResult:
+def run_stage(
+    settings: Settings, stage: Stage, call_id: str, *, resume_token: str | None = None
+) -> StageResult:
     """Claim, run and complete one stage of one call. Never raises for bad input (the call is failed
-    and the result says so); raises TransientError when a retry may help."""
+    and the result says so); raises TransientError when a retry may help (pass its `token` back as
+    `resume_token`: the retry may take over the claim the failed attempt could not release)."""
     token = uuid.uuid4().hex
     try:
-        claimed = _claim(settings, stage, call_id, token)
+        claimed = _claim(settings, stage, call_id, token, resume_token)
     except StorageError as exc:
-        raise TransientError(f"call {call_id}: claiming {stage}: {exc}") from exc
+        raise TransientError(f"call {call_id}: claiming {stage}: {exc}", token=resume_token) from exc
     if isinstance(claimed, StageResult):
         return claimed
     job = claimed
@@ -427,19 +467,23 @@ def run_stage(settings: Settings, stage: Stage, call_id: str) -> StageResult:
             str(exc).replace(str(Path(job.input_path or "").parent) + "/", "") if job.input_path else str(exc)
         )
         _fail(settings, call_id, token, reason)
+        _discard_upload(settings, job)
         log.info("call %s failed: %s", call_id, reason)
         return StageResult(call_id, stage, "failed", reason=reason)
     except StorageError as exc:
         # If the database is still away, the claim runs out on its own.
         with contextlib.suppress(StorageError):
             _release(settings, call_id, token)
-        raise TransientError(f"call {call_id}: {stage}: {exc}") from exc
+        raise TransientError(f"call {call_id}: {stage}: {exc}", token=token) from exc
     except Exception as exc:  # noqa: BLE001 - any other error fails the call with its reason, not a loop
         reason = f"{stage} failed: {type(exc).__name__}: {exc}"
         log.exception("call %s: %s", call_id, reason)
         _fail(settings, call_id, token, reason)
+        _discard_upload(settings, job)
         return StageResult(call_id, stage, "failed", reason=reason)
-    return StageResult(call_id, stage, "done", next_stage=NEXT_STAGE[stage])
+    if stage == "coach":
+        _discard_upload(settings, job)
+    return StageResult(call_id, stage, "done", next_stage=NEXT_STAGE[stage], deliver_alerts=stage == "coach")
 
 
 def _after_commit(call_id: str, stage: Stage, effect: Callable[[], None]) -> None:
@@ -451,6 +495,20 @@ def _after_commit(call_id: str, stage: Stage, effect: Callable[[], None]) -> Non
         log.exception("call %s: %s: side effect after commit failed", call_id, stage)
 
 
+def _discard_upload(settings: Settings, job: Job) -> None:
+    """Delete a processed call's upload (unless settings.keep_uploads): the transcript and analysis
+    are in the database, and a recording of a customer must not outlive its use."""
+    if settings.keep_uploads or not job.input_path:
+        return
+    directory = Path(job.input_path).parent
+    uploads = uploads_dir(settings).resolve()
+    # Only ever a submission directory under the uploads volume (a CLI-recorded job may name a
+    # user's own file, which is not ours to delete).
+    if directory.resolve().parent.parent != uploads:
+        return
+    discard_submission(directory)
+
+
 def fail_call(settings: Settings, call_id: str, reason: str) -> None:
     """Mark a call failed whatever claim it holds (retries exhausted)."""
     _fail(settings, call_id, None, reason)
@@ -460,10 +518,15 @@ def fail_call(settings: Settings, call_id: str, reason: str) -> None:
 # Reconciliation
 
 
-def find_stuck(settings: Settings, *, now: datetime | None = None) -> list[tuple[str, Stage]]:
-    """Calls not finished whose claim ran out, or that waited unclaimed past the timeout."""
+def find_stuck(
+    settings: Settings, *, now: datetime | None = None, waited_s: float | None = None
+) -> list[tuple[str, Stage]]:
+    """Calls not finished whose claim ran out, or that waited unclaimed longer than `waited_s`
+    (default ``reconcile_queued_after_s``)."""
     now = now or utcnow()
-    waited = now - timedelta(seconds=settings.reconcile_queued_after_s)
+    waited = now - timedelta(
+        seconds=settings.reconcile_queued_after_s if waited_s is None else waited_s
+    )
     with session_scope(settings) as session:
         rows = session.execute(
             select(JobRow.call_id, JobRow.status)
@@ -480,11 +543,16 @@ def find_stuck(settings: Settings, *, now: datetime | None = None) -> list[tuple
     return [(cid, STATUS_STAGE[status]) for cid, status in rows]
 
 
-def resend(settings: Settings, call_id: str, *, now: datetime | None = None) -> Stage | None:
+def resend(
+    settings: Settings, call_id: str, *, now: datetime | None = None, waited_s: float | None = None
+) -> Stage | None:
     """Mark a stuck call's task as sent again (returns the stage to send), re-checking under the
-    lock that it is still stuck; None when it moved on meanwhile."""
+    lock that it is still stuck (claim run out, or unclaimed for `waited_s`); None when it moved
+    on meanwhile."""
     now = now or utcnow()
-    waited = now - timedelta(seconds=settings.reconcile_queued_after_s)
+    waited = now - timedelta(
+        seconds=settings.reconcile_queued_after_s if waited_s is None else waited_s
+    )
     with session_scope(settings) as session:
         lease = _lock_lease(session, call_id)
         job = get_job(session, call_id)
@@ -498,11 +566,45 @@ def resend(settings: Settings, call_id: str, *, now: datetime | None = None) -> 
         return STATUS_STAGE[job.status]
 
 
-def reconcile(settings: Settings, send: Callable[[Stage, str], None]) -> list[tuple[str, Stage]]:
-    """Send again the task of every stuck call; returns what was sent."""
+# What the broker holds: (stage, call id) of every task waiting or being worked on, or None when
+# it cannot be read (the reconciler then only trusts the long timeout).
+BrokerView = Callable[[], "set[tuple[str, str]] | None"]
+
+
+def find_lost(settings: Settings, in_broker: BrokerView) -> list[tuple[str, Stage]]:
+    """Calls waiting unclaimed for ``reconcile_unseen_after_s`` whose task the broker does not
+    hold: their message is lost (Redis restarted without persistence, a send that failed).
+
+    The database is read before the broker: a message sent after that read belongs to a call
+    whose `sent_at` moved, which `resend` re-checks under the lock, so it is not sent twice."""
+    waiting = find_stuck(settings, waited_s=settings.reconcile_unseen_after_s)
+    if not waiting:
+        return []
+    held = in_broker()
+    if held is None:
+        return []
+    return [(cid, stage) for cid, stage in waiting if (stage, cid) not in held]
+
+
+def reconcile(
+    settings: Settings, send: Callable[[Stage, str], None], *, in_broker: BrokerView | None = None
+) -> list[tuple[str, Stage]]:
+    """Send again the task of every stuck call; returns what was sent.
+
+    Stuck: its claim ran out (a worker died), it waited past ``reconcile_queued_after_s``, or
+    (with `in_broker`) it waited past ``reconcile_unseen_after_s`` with no message in the broker.
+    A repeat is harmless: a stage claims the call before working (``run_stage``)."""
     sent: list[tuple[str, Stage]] = []
-    for call_id, _ in find_stuck(settings):
-        stage = resend(settings, call_id)
+    candidates: list[tuple[str, float | None]] = [(cid, None) for cid, _ in find_stuck(settings)]
+    if in_broker is not None:
+        seen = {cid for cid, _ in candidates}
+        candidates += [
+            (cid, settings.reconcile_unseen_after_s)
+            for cid, _ in find_lost(settings, in_broker)
+            if cid not in seen
+        ]
+    for call_id, waited_s in candidates:
+        stage = resend(settings, call_id, waited_s=waited_s)
         if stage is None:
             continue
         try:

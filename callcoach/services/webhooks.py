@@ -6,11 +6,19 @@ the notification fallback, ``blocks`` the formatted message. Every POST carries 
 response was lost can drop the duplicate. Transient failures (connection errors, timeouts,
 408/425/429 and 5xx answers) are retried with exponential backoff (tenacity); other 4xx
 answers are final. Recording the outcome (exactly once) is the service's job.
+
+Targets are checked (:func:`check_target`) when registered and again before each delivery (a name
+may resolve elsewhere later): http(s) only, and every address the host resolves to must be public
+(not private, loopback, link-local, reserved or multicast: no cloud metadata service, no internal
+admin port) unless the host is in ``webhook_allowed_hosts``. Redirects are not followed.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+import socket
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +31,7 @@ from tenacity import (
     wait_exponential,
 )
 
+from callcoach.errors import InputError
 from coaching.types import Alert, clock
 
 log = logging.getLogger("callcoach.coaching")
@@ -32,6 +41,48 @@ RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 _SEVERITY_ICON = {"high": ":red_circle:", "medium": ":large_orange_circle:", "low": ":white_circle:"}
 # Slack limits a section's text to 3000 characters; quotes are cut well before that.
 _MAX_QUOTE_CHARS = 280
+
+
+class WebhookTargetRefused(InputError):
+    """A webhook URL that is not public http(s) (and its host not allowed by the admin)."""
+
+
+def _addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    try:
+        return [ipaddress.ip_address(host.strip("[]"))]
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError, OSError):
+        return []
+    return [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
+
+
+def check_target(url: str, allowed_hosts: Iterable[str] = (), *, require_resolved: bool = False) -> str:
+    """`url` if alerts may be POSTed to it, else WebhookTargetRefused with the reason.
+
+    A name that does not resolve (yet) is accepted at registration and refused at delivery
+    (`require_resolved`): the check that matters is the one before the POST."""
+    parsed = httpx.URL(url)
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise WebhookTargetRefused(f"webhook url {url[:100]!r}: only http(s) URLs with a host are accepted")
+    host = parsed.host.lower()
+    if host in {h.lower() for h in allowed_hosts}:
+        return url
+    addresses = _addresses(host)
+    if not addresses:
+        if require_resolved:
+            raise WebhookTargetRefused(f"webhook host {host!r} does not resolve")
+        return url
+    for address in addresses:
+        mapped = getattr(address, "ipv4_mapped", None)
+        if not (mapped or address).is_global or address.is_multicast:
+            raise WebhookTargetRefused(
+                f"webhook host {host!r} resolves to {address}, a private, loopback or link-local "
+                "address; an admin may allow the host (CALLCOACH_WEBHOOK_ALLOWED_HOSTS)"
+            )
+    return url
 
 
 class TransientWebhookError(Exception):
@@ -87,16 +138,21 @@ def post_with_retries(
     backoff_s: float,
     backoff_max_s: float,
     timeout_s: float,
+    connect_timeout_s: float | None = None,
     client: httpx.Client | None = None,
 ) -> DeliveryResult:
-    """POST `payload` to `url`, retrying transient failures; never raises for HTTP outcomes."""
+    """POST `payload` to `url`, retrying transient failures; never raises for HTTP outcomes.
+
+    `timeout_s` bounds each read and write, `connect_timeout_s` the connection: an endpoint that
+    accepts and never answers costs `timeout_s` per attempt, not minutes."""
     headers = {
         "Idempotency-Key": idempotency_key,
         "Content-Type": "application/json",
         "User-Agent": "callcoach-alerts/1",
     }
     own = client is None
-    http = client or httpx.Client(timeout=timeout_s)
+    timeout = httpx.Timeout(timeout_s, connect=connect_timeout_s or timeout_s)
+    http = client or httpx.Client(timeout=timeout, follow_redirects=False)
     tries = 0
     last_code: int | None = None
 
@@ -104,7 +160,7 @@ def post_with_retries(
         nonlocal tries, last_code
         tries += 1
         try:
-            r = http.post(url, json=payload, headers=headers, timeout=timeout_s)
+            r = http.post(url, json=payload, headers=headers, timeout=timeout)
         except httpx.TransportError as exc:
             raise TransientWebhookError(f"{type(exc).__name__}: {exc}") from exc
         last_code = r.status_code

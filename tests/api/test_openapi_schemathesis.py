@@ -45,6 +45,9 @@ def test_openapi_covers_every_endpoint(api_schema: schemathesis.BaseSchema) -> N
         ("GET", "/v1/roleplays"),
         ("GET", "/v1/outcomes"),
         ("POST", "/v1/webhooks"),
+        ("GET", "/v1/webhooks"),
+        ("DELETE", "/v1/webhooks/{webhook_id}"),
+        ("DELETE", "/v1/calls/{call_id}"),
         ("GET", "/healthz"),
         ("GET", "/metrics"),
     }

@@ -84,6 +84,8 @@ def _with_hooks(settings: Settings, *urls: str) -> Settings:
             "webhook_backoff_s": 0.01,
             "webhook_backoff_max_s": 0.05,
             "webhook_attempts": 4,
+            # The receiver is on loopback, which a webhook may target only when the admin allows it.
+            "webhook_allowed_hosts": ["127.0.0.1"],
         }
     )
 
