@@ -24,6 +24,10 @@ from callcoach.services.access import ApiKey
 from callcoach.services.coaching_stage import add_webhook, roster_from_teams
 
 router = APIRouter(prefix="/v1", tags=["coaching"])
+# Largest page of alerts or scenarios one request may ask for.
+MAX_PAGE = 200
+# Scenarios per page by default: as many as the unpaged list used to show in all.
+ROLEPLAY_PAGE = 12
 _ERRORS: dict[int | str, dict[str, Any]] = {401: {"model": ErrorPublic}, 403: {"model": ErrorPublic}}
 
 
@@ -38,18 +42,25 @@ def list_alerts(
             alias="status", pattern="^(open|resolved|all)$", description="open (default), resolved or all."
         ),
     ] = "open",
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Alerts per page, newest first.")] = (
+        coaching_service.ALERT_PAGE
+    ),
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> AlertListPublic:
     """Alerts on reps and deals: a rep's own (and their deals'), a manager's team's, all for admin.
-    A deal's alerts show only to a team that owns every call of that deal."""
+    A deal's alerts show only to a team that owns every call of that deal. Paged, newest first."""
     wanted = None if status_ == "all" else status_
     roster = roster_from_teams(session)
     scope = access.read_scope(session, key)
     # Give the connection back before the coaching service opens its own: holding two per request
     # drains the pool under concurrent requests.
     session.commit()
-    rows = coaching_service.list_alerts(settings, status=wanted, roster=roster)
+    # The scope filters in the query (the same rule as scope.allows_alert), so a page is a page.
+    rows = coaching_service.list_alerts(
+        settings, status=wanted, roster=roster, reps=scope.reps, deals=scope.deals, limit=limit, offset=offset
+    )
     visible = [r for r in rows if scope.allows_alert(r["subject_type"], r["subject"])]
-    return AlertListPublic(items=[AlertPublic.model_validate(r) for r in visible])
+    return AlertListPublic(items=[AlertPublic.model_validate(r) for r in visible], limit=limit, offset=offset)
 
 
 @router.get(
@@ -71,16 +82,27 @@ def rep_coaching(rep: str, session: SessionDep, settings: SettingsDep, key: Curr
 
 
 @router.get("/roleplays", response_model=RoleplayListPublic, responses=_ERRORS, summary="Role-play scenarios")
-def list_roleplays(session: SessionDep, settings: SettingsDep, key: CurrentKey) -> RoleplayListPublic:
+def list_roleplays(
+    session: SessionDep,
+    settings: SettingsDep,
+    key: CurrentKey,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Scenarios per page, biggest first.")] = (
+        ROLEPLAY_PAGE
+    ),
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> RoleplayListPublic:
     """Practice scenarios mined from buyer objections and pains: a rep's and a manager's from their
     team's calls (a rep of no team: their own), enablement's from every team's calls with names, reps,
-    deals and calls removed (unless settings.roleplays_identified_for_enablement), admin's from all."""
+    deals and calls removed (unless settings.roleplays_identified_for_enablement), admin's from all.
+    Read from the catalogue the coach stage maintains, a page at a time, biggest scenario first."""
     scope = access.read_scope(
         session, key, enablement_identified=settings.roleplays_identified_for_enablement
     )
     session.commit()
-    items = coaching_service.roleplays(settings, call_ids=scope.call_ids, deidentify=scope.deidentify)
-    return RoleplayListPublic(items=items)
+    items, total = coaching_service.roleplay_page(
+        settings, call_ids=scope.call_ids, deidentify=scope.deidentify, limit=limit, offset=offset
+    )
+    return RoleplayListPublic(items=items, total=total, limit=limit, offset=offset)
 
 
 def _team_outcomes(report: dict[str, Any], team: str | None, reps: set[str]) -> dict[str, Any]:

@@ -60,10 +60,12 @@ def coach(
     roster: RosterOpt = None,
 ) -> None:
     """A rep's current coaching plan: prompts for the latest call, recurring focus, alerts, outcomes."""
-    from callcoach.services.coaching import coach_plan
+    from callcoach.services.coaching import catch_up, coach_plan
 
     try:
-        plan = coach_plan(get_settings(), rep, roster=_roster(roster))
+        settings = get_settings()
+        # Calls stored by a door that ran no coach stage (ingest) join the aggregates first.
+        plan = coach_plan(settings, rep, roster=_roster(roster), report=catch_up(settings))
     except CallcoachError as exc:
         raise _fail(exc) from None
     if as_json:
@@ -151,17 +153,22 @@ def roleplays(
     as_json: JsonOpt = False,
     markdown: Annotated[bool, typer.Option("--markdown", help="Print a Markdown handout.")] = False,
     roster: RosterOpt = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Scenarios per page, biggest first.")] = 12,
+    offset: Annotated[int, typer.Option("--offset", min=0, help="Scenarios to skip.")] = 0,
 ) -> None:
     """Role-play scenarios clustered from buyer objections and pains across stored calls
     (Markdown by default; with --roster each context names the rep's team and segment)."""
     from callcoach.errors import InputError
+    from callcoach.services.coaching import catch_up
     from callcoach.services.coaching import roleplays as build
     from coaching.roleplay import roleplays_markdown
 
     try:
         if as_json and markdown:
             raise InputError("--json and --markdown exclude each other: pick one")
-        scenarios = build(get_settings(), roster=_roster(roster))
+        settings = get_settings()
+        catch_up(settings)
+        scenarios = build(settings, roster=_roster(roster), limit=limit, offset=offset)
     except CallcoachError as exc:
         raise _fail(exc) from None
     if as_json:
