@@ -38,6 +38,9 @@ from coaching.roleplay import (
 # Scenarios in one page of the catalogue unless the reader asks for another size: the number
 # build_roleplays returned in all (MAX_SCENARIOS), so a default page reads as the old list did.
 DEFAULT_PAGE = 12
+# Statements a scenario shows (context, variants, responses): its most recent ones. A scenario
+# heard on hundreds of calls would otherwise be a megabyte; a role-play needs a handful.
+SHOWN_STATEMENTS = 25
 
 
 def distance_for(kind: str) -> float:
@@ -53,10 +56,14 @@ def people_of(call: CallView) -> list[str]:
 
 def statement_records(call: CallView) -> list[dict[str, Any]]:
     """One record per buyer objection or pain of `call`, in the order build_roleplays reads them."""
+    from coaching.lines import key_phrase
+
     people = people_of(call)
     industry = call.extra.get("industry")
     out = []
     for st in _statements([call]):
+        # The scenario's name, should this statement open it: parsed once here, not on every read.
+        phrase = key_phrase(st.text, prefer=_OBJECTION_WORDS if st.category else None)
         out.append(
             {
                 "kind": st.kind,
@@ -73,6 +80,7 @@ def statement_records(call: CallView) -> list[dict[str, Any]]:
                 "rep": call.rep,
                 "industry": str(industry) if industry else None,
                 "people": people,
+                "phrase": phrase,
             }
         )
     return out
@@ -93,7 +101,8 @@ def nearest_cluster(
 
 
 def scenario_of_records(number: int, records: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """A scenario (as coaching.roleplay builds it) from one cluster's statement records."""
+    """A scenario (as coaching.roleplay builds it) from one cluster's statement records, in call order
+    (the cluster's SHOWN_STATEMENTS most recent ones when it has more)."""
     from coaching.lines import key_phrase
 
     kinds = Counter(r["kind"] for r in records)
@@ -113,7 +122,8 @@ def scenario_of_records(number: int, records: Sequence[dict[str, Any]]) -> dict[
     kind = kinds.most_common(1)[0][0]
     topic = categories.most_common(1)[0][0] if categories else None
     label = f"{kind.capitalize()} ({topic})" if topic else kind.capitalize()
-    name = f"{label}: {key_phrase(variants[0], prefer=_OBJECTION_WORDS if topic else None)}"
+    phrase = records[0].get("phrase") or key_phrase(variants[0], prefer=_OBJECTION_WORDS if topic else None)
+    name = f"{label}: {phrase}"
     return {
         "id": f"scenario-{number}",
         "name": name,

@@ -36,7 +36,7 @@ from callcoach.errors import NotFound, StorageError
 from callcoach.services.webhooks import post_with_retries, slack_payload
 from callcoach.settings import Settings
 from callcoach.storage import coaching as store
-from callcoach.storage import count_calls, get_call, history_for, list_calls, session_scope
+from callcoach.storage import count_calls, get_call, list_calls, session_scope
 from callcoach.storage.calls import HISTORY_LIMIT
 from callcoach.storage.coaching_models import (
     CoachingAlertRow,
@@ -45,7 +45,7 @@ from callcoach.storage.coaching_models import (
     WebhookRow,
 )
 from callcoach.storage.models import utcnow
-from coaching.calls import CallView, in_time_order, transcript_of_stored, view_of_stored
+from coaching.calls import CallView, in_time_order, view_of_stored
 from coaching.metrics import METRICS
 from coaching.outcomes import IssuedPrompt
 from coaching.roster import Roster
@@ -513,23 +513,24 @@ def coach_plan(
     """A rep's current coaching plan: prompts for their latest call (against their own baseline and
     their team's distribution), recurring focus areas, open alerts and how earlier prompts worked.
 
-    Reads only: the rep's latest call and its history (HISTORY_LIMIT calls of the rep and the
-    deal), the team's stored per-call metrics, the rep's stored alerts and prompts. Alerts are as
+    Reads only: the rep's most recent calls (HISTORY_LIMIT; the baseline, focus areas and outcomes
+    come from them), the team's stored per-call metrics (its most recent TEAM_DISTRIBUTION_CALLS
+    calls, with the rep's own), the rep's stored alerts and prompts. Alerts are as
     the coach stage left them; `report` is the refresh the caller ran first, if any."""
     from coaching.outcomes import track_outcomes
+    from coaching.prompts import practice_prompts
 
+    playbook = coaching.playbook_for(settings)
     with session_scope(settings) as session:
         n_calls = count_calls(session, rep=rep)
         if not n_calls:
             known = sorted(store.known_reps(session))
             raise NotFound(f"no stored calls for rep {rep!r}; reps with calls: {', '.join(known) or 'none'}")
-        latest = store.recent_calls(session, rep=rep, limit=1)[-1]
-        history = [c for c in history_for(session, _meta_of(latest)) if c.analysis]
-        latest_view = view_of_stored(latest)
-        history_views = [view_of_stored(c) for c in history]
-        team_values = _team_values(session, rep, roster, [*history_views, latest_view])
-        own_views = in_time_order([*(v for v in history_views if v.rep == rep), latest_view])
-        own_ids = {v.call_id for v in own_views}
+        history = [c for c in store.recent_calls(session, rep=rep, limit=HISTORY_LIMIT) if c.analysis]
+        latest = history[-1]
+        own_views = in_time_order(view_of_stored(c) for c in history)
+        team_values = _team_values(session, rep, roster, own_views)
+        own_ids = [v.call_id for v in own_views]
         issued = [
             IssuedPrompt(call_id=r.call_id, rep=r.rep, rule_id=r.rule_id, signal=r.signal, metric=r.metric)
             for r in session.scalars(
@@ -538,14 +539,18 @@ def coach_plan(
                 .order_by(CoachingPromptRow.id)
             )
         ]
-    result = coaching.coach_call(
-        transcript_of_stored(latest),
-        latest.analysis.get("signals") or {},
-        history=history,
-        settings=settings,
+    latest_view = next(v for v in own_views if v.call_id == latest.call_id)
+    # The latest call's prompts against the rep's own baseline and the team's stored distribution
+    # (coaching.coach_call would also recompute alerts: the plan shows the stored ones).
+    prompts = practice_prompts(
+        latest_view,
+        own_history=[v for v in own_views if v.call_id != latest.call_id],
+        team=[],
+        playbook=playbook,
         team_values=team_values,
     )
-    by_id = {c.call_id: c for c in [*history, latest]}
+    result = {"prompts": [p.to_contract() for p in prompts]}
+    by_id = {c.call_id: c for c in history}
     focus: Counter[str] = Counter()
     for v in own_views[-PLAN_RECENT_CALLS:]:
         for p in (by_id[v.call_id].analysis.get("coaching") or {}).get("prompts") or []:
@@ -569,12 +574,6 @@ def coach_plan(
             "resolved": len(report.resolved) if report else 0,
         },
     }
-
-
-def _meta_of(call: StoredCall) -> Any:
-    from callcoach.domain import CallMeta
-
-    return CallMeta(call_id=call.call_id, started_at=call.started_at, deal_id=call.deal_id, rep=call.rep)
 
 
 def issued_prompts(settings: Settings) -> list[IssuedPrompt]:
@@ -627,14 +626,16 @@ def roleplay_page(
     offset: int = 0,
 ) -> tuple[list[dict[str, Any]], int]:
     """(scenarios of one page, scenarios in all): see :func:`roleplays`."""
-    from coaching.catalogue import DEFAULT_PAGE, scenario_of_records
+    from coaching.catalogue import DEFAULT_PAGE, SHOWN_STATEMENTS, scenario_of_records
     from coaching.roleplay import MIN_NAME_PART
     from coaching.roleplay import deidentify as strip_identity
 
     size = DEFAULT_PAGE if limit is None else limit
     with session_scope(settings) as session:
         page, total = store.cluster_page(session, call_ids=call_ids, limit=size, offset=offset)
-        records = store.statements_of_clusters(session, page, call_ids=call_ids)
+        records = store.statements_of_clusters(
+            session, page, call_ids=call_ids, per_cluster=SHOWN_STATEMENTS
+        )
     scenarios = [
         scenario_of_records(offset + i + 1, records[cid]) for i, cid in enumerate(page) if records[cid]
     ]

@@ -265,17 +265,38 @@ def cluster_page(
 
 @translated("reading role-play statements")
 def statements_of_clusters(
-    session: Session, cluster_ids: Sequence[int], *, call_ids: Collection[str] | None
+    session: Session, cluster_ids: Sequence[int], *, call_ids: Collection[str] | None, per_cluster: int
 ) -> dict[int, list[dict[str, Any]]]:
-    """The statement records of each cluster, in call order (within `call_ids` when given)."""
+    """The `per_cluster` most recent statement records of each cluster, in call order (within
+    `call_ids` when given). One query: a window function ranks each cluster's statements."""
     if not cluster_ids:
         return {}
-    stmt = select(RoleplayStatementRow.cluster_id, RoleplayStatementRow.record).where(
-        RoleplayStatementRow.cluster_id.in_(cluster_ids)
+    recency = (
+        func.row_number()
+        .over(
+            partition_by=RoleplayStatementRow.cluster_id,
+            order_by=(
+                RoleplayStatementRow.call_started_at.desc().nulls_last(),
+                RoleplayStatementRow.id.desc(),
+            ),
+        )
+        .label("recency")
     )
+    inner = select(
+        RoleplayStatementRow.cluster_id,
+        RoleplayStatementRow.record,
+        RoleplayStatementRow.call_started_at,
+        RoleplayStatementRow.id,
+        recency,
+    ).where(RoleplayStatementRow.cluster_id.in_(cluster_ids))
     if call_ids is not None:
-        stmt = stmt.where(RoleplayStatementRow.call_id.in_(sorted(call_ids)))
-    stmt = stmt.order_by(RoleplayStatementRow.call_started_at.asc().nulls_last(), RoleplayStatementRow.id)
+        inner = inner.where(RoleplayStatementRow.call_id.in_(sorted(call_ids)))
+    ranked = inner.subquery()
+    stmt = (
+        select(ranked.c.cluster_id, ranked.c.record)
+        .where(ranked.c.recency <= per_cluster)
+        .order_by(ranked.c.call_started_at.asc().nulls_last(), ranked.c.id)
+    )
     out: dict[int, list[dict[str, Any]]] = {cid: [] for cid in cluster_ids}
     for cid, record in session.execute(stmt):
         out[cid].append(record)
