@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
@@ -9,7 +11,7 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from callcoach.services.access import ApiKey, Role, verify_key
+from callcoach.services.access import ApiKey, Role, hash_key, verify_key
 from callcoach.services.dispatch import Dispatcher
 from callcoach.settings import Settings
 from callcoach.storage import session_scope
@@ -45,8 +47,47 @@ def get_db(settings: SettingsDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_db)]
 
 
+# A verified key is trusted this long without reading the database again: every request of a
+# dashboard would otherwise spend a transaction on the same lookup. The price: a revoked key keeps
+# working in a process for at most this long after `callcoach keys revoke`.
+KEY_CACHE_TTL_S = 5.0
+# Keys remembered per process; beyond this the cache is emptied (a flood of distinct valid keys).
+KEY_CACHE_MAX = 10_000
+
+
+class KeyCache:
+    """Verified keys by their sha256, each for KEY_CACHE_TTL_S. Invalid keys are not remembered:
+    a key created a moment ago works at once."""
+
+    def __init__(self, ttl_s: float = KEY_CACHE_TTL_S, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl_s, self.clock = ttl_s, clock
+        self._keys: dict[str, tuple[float, ApiKey]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, digest: str) -> ApiKey | None:
+        hit = self._keys.get(digest)
+        if hit is None or hit[0] <= self.clock():
+            return None
+        return hit[1]
+
+    def put(self, digest: str, key: ApiKey) -> None:
+        with self._lock:
+            if len(self._keys) >= KEY_CACHE_MAX:
+                self._keys.clear()
+            self._keys[digest] = (self.clock() + self.ttl_s, key)
+
+
+def get_key_cache(request: Request) -> KeyCache:
+    cache: KeyCache | None = getattr(request.app.state, "key_cache", None)
+    if cache is None:
+        cache = request.app.state.key_cache = KeyCache()
+    return cache
+
+
 def get_current_key(
-    settings: SettingsDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    cache: Annotated[KeyCache, Depends(get_key_cache)],
 ) -> ApiKey:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise HTTPException(
@@ -54,10 +95,15 @@ def get_current_key(
             "missing API key: send 'Authorization: Bearer <key>'",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    # A session of its own, closed at once: an upload streams for minutes and must not hold a
-    # pooled connection meanwhile (200 concurrent uploads would drain the pool).
-    with session_scope(settings) as session:
-        key = verify_key(session, credentials.credentials)
+    digest = hash_key(credentials.credentials)
+    key = cache.get(digest)
+    if key is None:
+        # A session of its own, closed at once: an upload streams for minutes and must not hold a
+        # pooled connection meanwhile (200 concurrent uploads would drain the pool).
+        with session_scope(settings) as session:
+            key = verify_key(session, credentials.credentials)
+        if key is not None:
+            cache.put(digest, key)
     if key is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, "invalid or revoked API key", headers={"WWW-Authenticate": "Bearer"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated
 
@@ -55,25 +56,51 @@ def worker(
     )
 
 
+def default_workers() -> int:
+    """API worker processes by default: one per core (a request is CPU work in one process)."""
+    return max(1, os.cpu_count() or 1)
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-w", min=1, help="Worker processes (default: one per core)."),
+    ] = None,
+    access_log: Annotated[
+        bool, typer.Option("--access-log/--no-access-log", help="Log every request (off: it costs CPU).")
+    ] = False,
 ) -> None:
-    """Serve the HTTP API. Without CALLCOACH_BROKER_URL the pipeline runs inside this process."""
+    """Serve the HTTP API. Without CALLCOACH_BROKER_URL the pipeline runs inside this process (each
+    worker process runs its own in-process pipeline; calls are claimed in the database, so any
+    process may finish any call)."""
     import uvicorn
-
-    from api.app import create_app
-    from workers.dispatch import dispatcher_for
 
     settings = get_settings()
     try:
         from callcoach.storage import init_db
 
-        init_db(settings)
+        init_db(settings)  # once, before the workers start, so they do not all migrate at once
     except CallcoachError as exc:
         raise _fail(exc) from None
-    uvicorn.run(create_app(settings, dispatcher_for(settings)), host=host, port=port, log_level="info")
+    n = workers or default_workers()
+    if n == 1:
+        from callcoach.cli.asgi import create_app
+
+        uvicorn.run(create_app(), host=host, port=port, log_level="info", access_log=access_log)
+        return
+    # Several processes: uvicorn imports the factory in each (settings come from the environment).
+    uvicorn.run(
+        "callcoach.cli.asgi:create_app",
+        factory=True,
+        workers=n,
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=access_log,
+    )
 
 
 @app.command()
