@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import Annotated
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -15,6 +15,9 @@ from callcoach.services.access import ApiKey, Role, hash_key, verify_key
 from callcoach.services.dispatch import Dispatcher
 from callcoach.settings import Settings
 from callcoach.storage import session_scope
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 bearer = HTTPBearer(
     auto_error=False,
@@ -51,43 +54,54 @@ SessionDep = Annotated[Session, Depends(get_db)]
 # dashboard would otherwise spend a transaction on the same lookup. The price: a revoked key keeps
 # working in a process for at most this long after `callcoach keys revoke`.
 KEY_CACHE_TTL_S = 5.0
-# Keys remembered per process; beyond this the cache is emptied (a flood of distinct valid keys).
-KEY_CACHE_MAX = 10_000
+# Entries remembered per process; beyond this a cache is emptied (a flood of distinct keys).
+CACHE_MAX_ENTRIES = 10_000
 
 
-class KeyCache:
-    """Verified keys by their sha256, each for KEY_CACHE_TTL_S. Invalid keys are not remembered:
-    a key created a moment ago works at once."""
+class TTLCache(Generic[K, V]):
+    """Values kept for `ttl_s` seconds each, per process (thread-safe; misses are not remembered)."""
 
     def __init__(self, ttl_s: float = KEY_CACHE_TTL_S, clock: Callable[[], float] = time.monotonic) -> None:
         self.ttl_s, self.clock = ttl_s, clock
-        self._keys: dict[str, tuple[float, ApiKey]] = {}
+        self._items: dict[K, tuple[float, V]] = {}
         self._lock = threading.Lock()
 
-    def get(self, digest: str) -> ApiKey | None:
-        hit = self._keys.get(digest)
+    def get(self, key: K) -> V | None:
+        hit = self._items.get(key)
         if hit is None or hit[0] <= self.clock():
             return None
         return hit[1]
 
-    def put(self, digest: str, key: ApiKey) -> None:
+    def put(self, key: K, value: V) -> None:
         with self._lock:
-            if len(self._keys) >= KEY_CACHE_MAX:
-                self._keys.clear()
-            self._keys[digest] = (self.clock() + self.ttl_s, key)
+            if len(self._items) >= CACHE_MAX_ENTRIES:
+                self._items.clear()
+            self._items[key] = (self.clock() + self.ttl_s, value)
 
 
-def get_key_cache(request: Request) -> KeyCache:
-    cache: KeyCache | None = getattr(request.app.state, "key_cache", None)
+def _app_cache(request: Request, name: str) -> TTLCache[Any, Any]:
+    cache: TTLCache[Any, Any] | None = getattr(request.app.state, name, None)
     if cache is None:
-        cache = request.app.state.key_cache = KeyCache()
+        cache = TTLCache()
+        setattr(request.app.state, name, cache)
     return cache
+
+
+def get_key_cache(request: Request) -> TTLCache[str, ApiKey]:
+    """Verified keys by their sha256. Invalid keys are not remembered: a new key works at once."""
+    return _app_cache(request, "key_cache")
+
+
+def get_scope_cache(request: Request) -> TTLCache[Any, Any]:
+    """Read scopes (access.read_scope) by key, for as long as the key itself is trusted: a call
+    stored a moment ago joins a manager's alert and role-play scope within KEY_CACHE_TTL_S."""
+    return _app_cache(request, "scope_cache")
 
 
 def get_current_key(
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-    cache: Annotated[KeyCache, Depends(get_key_cache)],
+    cache: Annotated[TTLCache[str, ApiKey], Depends(get_key_cache)],
 ) -> ApiKey:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise HTTPException(

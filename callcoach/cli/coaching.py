@@ -16,7 +16,6 @@ from rich.console import Console
 from callcoach.cli import _fail, app
 from callcoach.errors import CallcoachError
 from callcoach.settings import get_settings
-from coaching.types import clock
 
 RosterOpt = Annotated[
     Path | None,
@@ -40,6 +39,8 @@ def _print_json(obj: Any) -> None:
 
 
 def _print_prompt(out: Console, i: int, p: dict[str, Any]) -> None:
+    from coaching.types import clock
+
     out.print(f"[bold]{i}. {p.get('behavior') or p['signal']}[/bold]  (priority {p.get('priority')})")
     out.print(f"   {p['message']}", highlight=False)
     for e in p.get("evidence") or []:
@@ -127,6 +128,8 @@ def alerts(
             }
         )
         return
+    from coaching.types import clock
+
     out = Console()
     if not rows:
         out.print("No open alerts.")

@@ -61,8 +61,8 @@ PLAN_RECENT_CALLS = 10
 # percentile estimated from 1,000 calls moves by about 1.5 percentile points (binomial standard
 # error), far less than one call's noise; more calls only add reading time.
 TEAM_DISTRIBUTION_CALLS = 1000
-# Alerts a page of the alert feed shows unless the reader asks for another size.
-ALERT_PAGE = 100
+# Alerts a page of the alert feed shows unless the reader asks for another size (as /v1/calls).
+ALERT_PAGE = 50
 
 
 @dataclass

@@ -12,7 +12,7 @@ stage twice opens no second alert and sends no second delivery.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any
 
@@ -55,11 +55,17 @@ def coach_call_stage(
     return (lambda session: None), deliver
 
 
-def roster_from_teams(session: Session) -> dict[str, Any]:
-    """The coaching service's Roster (rep -> entry) built from the access roster (rep -> team)."""
+def roster_from_teams(session: Session, *, reps: Collection[str] | None = None) -> dict[str, Any]:
+    """The coaching service's Roster (rep -> entry) built from the access roster (rep -> team);
+    only `reps`' entries when given (a page of alerts needs a few, not the whole roster)."""
     from coaching.roster import RosterEntry
 
-    rows = session.scalars(select(TeamMemberRow))
+    stmt = select(TeamMemberRow)
+    if reps is not None:
+        if not reps:
+            return {}
+        stmt = stmt.where(TeamMemberRow.rep.in_(sorted(reps)))
+    rows = session.scalars(stmt)
     return {r.rep: RosterEntry.model_validate({"rep": r.rep, "team": r.team}) for r in rows}
 
 
