@@ -24,6 +24,7 @@ import logging
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -616,6 +617,32 @@ def roleplays(
     )[0]
 
 
+def _scoped_page(
+    rows: Sequence[tuple[int, int, str, str, Any]], size: int, offset: int
+) -> tuple[list[int], int, list[int]]:
+    """(page of cluster ids, clusters in all, statement ids shown newest first per cluster) from the
+    scope's statements, ranked as store.cluster_page ranks the whole catalogue."""
+    from coaching.catalogue import SHOWN_STATEMENTS
+
+    groups: dict[int, list[tuple[int, int, str, str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(row[1], []).append(row)
+
+    def rank(cid: int) -> tuple[int, int, int, int]:
+        members = groups[cid]
+        objection = any(m[2] == "objection" for m in members)
+        return (-len({m[3] for m in members}), -len(members), -int(objection), cid)
+
+    page = sorted(groups, key=rank)[offset : offset + size]
+    epoch = datetime.min.replace(tzinfo=UTC)
+    shown = [
+        m[0]
+        for cid in page
+        for m in sorted(groups[cid], key=lambda m: (m[4] or epoch, m[0]), reverse=True)[:SHOWN_STATEMENTS]
+    ]
+    return page, len(groups), shown
+
+
 def roleplay_page(
     settings: Settings,
     *,
@@ -632,10 +659,20 @@ def roleplay_page(
 
     size = DEFAULT_PAGE if limit is None else limit
     with session_scope(settings) as session:
-        page, total = store.cluster_page(session, call_ids=call_ids, limit=size, offset=offset)
-        records = store.statements_of_clusters(
-            session, page, call_ids=call_ids, per_cluster=SHOWN_STATEMENTS
-        )
+        if call_ids is None:
+            page, total = store.cluster_page(session, limit=size, offset=offset)
+            shown = [
+                sid
+                for cid in page
+                for sid in store.latest_statement_ids(session, cid, limit=SHOWN_STATEMENTS)
+            ]
+        else:
+            page, total, shown = _scoped_page(store.statements_of_calls(session, call_ids), size, offset)
+        by_id = store.statement_records(session, shown)
+    records: dict[int, list[dict[str, Any]]] = {cid: [] for cid in page}
+    for sid in shown:  # call order: ids were ranked newest first within each cluster
+        cid, record = by_id[sid]
+        records[cid].insert(0, record)
     scenarios = [
         scenario_of_records(offset + i + 1, records[cid]) for i, cid in enumerate(page) if records[cid]
     ]

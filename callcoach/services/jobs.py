@@ -620,6 +620,9 @@ def list_call_views(
     if status is not None:
         conds.append(JobRow.status == status)
     stmt = stmt.where(*conds)
-    total = session.scalar(select(func.count()).select_from(stmt.with_only_columns(JobRow.id).subquery()))
+    if conds:
+        total = session.scalar(select(func.count()).select_from(stmt.with_only_columns(JobRow.id).subquery()))
+    else:  # the outer joins are one-to-one: every job is one row (no join to count through)
+        total = session.scalar(select(func.count(JobRow.id)))
     rows = session.execute(stmt.order_by(JobRow.id.desc()).limit(limit).offset(offset)).all()
     return [_to_view(r) for r in rows], int(total or 0)

@@ -7,12 +7,12 @@ Every read here is an indexed lookup or bounded by a limit: none scans the whole
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import case, delete, func, or_, select, tuple_
+from sqlalchemy import delete, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from callcoach.domain import StoredCall
@@ -217,45 +217,17 @@ def recount_clusters(session: Session, cluster_ids: Collection[int]) -> None:
 
 
 @translated("paging role-play scenarios")
-def cluster_page(
-    session: Session, *, call_ids: Collection[str] | None, limit: int, offset: int
-) -> tuple[list[int], int]:
-    """A page of cluster ids, biggest first (distinct calls, then statements, then objections
-    before pains, then oldest), and how many clusters there are in all; within `call_ids` when
-    given (the reader's scope), counting only the statements of those calls."""
-    is_objection = func.max(case((RoleplayStatementRow.kind == "objection", 1), else_=0))
-    if call_ids is None:
-        total = int(session.scalar(select(func.count(RoleplayClusterRow.id))) or 0)
-        stmt = (
-            select(RoleplayClusterRow.id)
-            .order_by(
-                RoleplayClusterRow.n_calls.desc(),
-                RoleplayClusterRow.size.desc(),
-                (RoleplayClusterRow.kind == "objection").desc(),
-                RoleplayClusterRow.id,
-            )
-            .limit(limit)
-            .offset(offset)
-        )
-        return list(session.scalars(stmt)), total
-    if not call_ids:
-        return [], 0
-    scoped = (
-        select(
-            RoleplayStatementRow.cluster_id.label("cluster_id"),
-            func.count(RoleplayStatementRow.call_id.distinct()).label("n_calls"),
-            func.count(RoleplayStatementRow.id).label("size"),
-            is_objection.label("objection"),
-        )
-        .where(RoleplayStatementRow.call_id.in_(sorted(call_ids)))
-        .group_by(RoleplayStatementRow.cluster_id)
-        .subquery()
-    )
-    total = int(session.scalar(select(func.count()).select_from(scoped)) or 0)
+def cluster_page(session: Session, *, limit: int, offset: int) -> tuple[list[int], int]:
+    """A page of cluster ids, biggest first (distinct calls, then statements, then objections before
+    pains, then oldest), from the counters the coach stage keeps; and how many clusters there are."""
+    total = int(session.scalar(select(func.count(RoleplayClusterRow.id))) or 0)
     stmt = (
-        select(scoped.c.cluster_id)
+        select(RoleplayClusterRow.id)
         .order_by(
-            scoped.c.n_calls.desc(), scoped.c.size.desc(), scoped.c.objection.desc(), scoped.c.cluster_id
+            RoleplayClusterRow.n_calls.desc(),
+            RoleplayClusterRow.size.desc(),
+            (RoleplayClusterRow.kind == "objection").desc(),
+            RoleplayClusterRow.id,
         )
         .limit(limit)
         .offset(offset)
@@ -264,43 +236,42 @@ def cluster_page(
 
 
 @translated("reading role-play statements")
-def statements_of_clusters(
-    session: Session, cluster_ids: Sequence[int], *, call_ids: Collection[str] | None, per_cluster: int
-) -> dict[int, list[dict[str, Any]]]:
-    """The `per_cluster` most recent statement records of each cluster, in call order (within
-    `call_ids` when given). One query: a window function ranks each cluster's statements."""
-    if not cluster_ids:
-        return {}
-    recency = (
-        func.row_number()
-        .over(
-            partition_by=RoleplayStatementRow.cluster_id,
-            order_by=(
-                RoleplayStatementRow.call_started_at.desc().nulls_last(),
-                RoleplayStatementRow.id.desc(),
-            ),
-        )
-        .label("recency")
-    )
-    inner = select(
-        RoleplayStatementRow.cluster_id,
-        RoleplayStatementRow.record,
-        RoleplayStatementRow.call_started_at,
-        RoleplayStatementRow.id,
-        recency,
-    ).where(RoleplayStatementRow.cluster_id.in_(cluster_ids))
-    if call_ids is not None:
-        inner = inner.where(RoleplayStatementRow.call_id.in_(sorted(call_ids)))
-    ranked = inner.subquery()
+def latest_statement_ids(session: Session, cluster_id: int, *, limit: int) -> list[int]:
+    """The ids of a cluster's `limit` most recent statements (an index range scan)."""
     stmt = (
-        select(ranked.c.cluster_id, ranked.c.record)
-        .where(ranked.c.recency <= per_cluster)
-        .order_by(ranked.c.call_started_at.asc().nulls_last(), ranked.c.id)
+        select(RoleplayStatementRow.id)
+        .where(RoleplayStatementRow.cluster_id == cluster_id)
+        .order_by(RoleplayStatementRow.call_started_at.desc(), RoleplayStatementRow.id.desc())
+        .limit(limit)
     )
-    out: dict[int, list[dict[str, Any]]] = {cid: [] for cid in cluster_ids}
-    for cid, record in session.execute(stmt):
-        out[cid].append(record)
-    return out
+    return list(session.scalars(stmt))
+
+
+@translated("reading role-play statements")
+def statements_of_calls(session: Session, call_ids: Collection[str]) -> list[tuple[int, int, str, str, Any]]:
+    """(statement id, cluster id, kind, call id, call start) of the statements of `call_ids`
+    (an index lookup per call: a reader's scope costs what the scope holds, not the library)."""
+    if not call_ids:
+        return []
+    stmt = select(
+        RoleplayStatementRow.id,
+        RoleplayStatementRow.cluster_id,
+        RoleplayStatementRow.kind,
+        RoleplayStatementRow.call_id,
+        RoleplayStatementRow.call_started_at,
+    ).where(RoleplayStatementRow.call_id.in_(sorted(call_ids)))
+    return [tuple(r) for r in session.execute(stmt)]  # type: ignore[misc]
+
+
+@translated("reading role-play statements")
+def statement_records(session: Session, ids: Collection[int]) -> dict[int, tuple[int, dict[str, Any]]]:
+    """statement id -> (cluster id, record)."""
+    if not ids:
+        return {}
+    stmt = select(
+        RoleplayStatementRow.id, RoleplayStatementRow.cluster_id, RoleplayStatementRow.record
+    ).where(RoleplayStatementRow.id.in_(sorted(ids)))
+    return {sid: (cid, record) for sid, cid, record in session.execute(stmt)}
 
 
 # ------------------------------------------------------------------------------------------

@@ -141,6 +141,8 @@ class CallMetricsRow(Base):
     """Every coaching metric of one coached call, keyed by call id (re-coaching replaces it)."""
 
     __tablename__ = "call_metrics"
+    # A team's (or everyone's) most recent calls: the distribution a plan reads.
+    __table_args__ = (Index("ix_call_metrics_started_at", "started_at"),)
 
     call_id: Mapped[str] = mapped_column(String(ID_LEN), primary_key=True)
     rep: Mapped[str | None] = mapped_column(String(NAME_LEN), index=True)

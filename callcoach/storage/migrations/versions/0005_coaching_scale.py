@@ -38,6 +38,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_call_metrics_rep", "call_metrics", ["rep"])
     op.create_index("ix_call_metrics_deal_id", "call_metrics", ["deal_id"])
+    op.create_index("ix_call_metrics_started_at", "call_metrics", ["started_at"])
 
     op.create_table(
         "roleplay_clusters",
