@@ -182,29 +182,30 @@ def _catalogue(session: Session, calls: Sequence[StoredCall]) -> None:
     """Put the buyer statements of `calls` into the role-play catalogue (replacing earlier ones)."""
     from coaching.catalogue import nearest_cluster, statement_records
 
-    touched: set[int] = set()
     pending: list[tuple[StoredCall, dict[str, Any]]] = []
     for call in calls:
-        touched |= store.remove_call_statements(session, call.call_id)
+        store.remove_call_statements(session, call.call_id)
         pending += [(call, r) for r in statement_records(view_of_stored(call))]
-    if pending:
-        from callcoach.nlp import embed
+    if not pending:
+        return
+    from callcoach.nlp import embed
 
-        vectors = embed([r["text"] for _, r in pending])
-        for (call, record), vector in zip(pending, vectors, strict=True):
-            clusters = store.clusters_of_group(session, record["kind"], record["category"])
-            touched.add(
-                store.add_statement(
-                    session,
-                    call_id=call.call_id,
-                    call_started_at=call.started_at,
-                    record=record,
-                    vector=vector,
-                    cluster_id=nearest_cluster(vector, clusters, record["kind"]),
-                )
-            )
-            session.flush()
-    store.recount_clusters(session, touched)
+    vectors = embed([r["text"] for _, r in pending])
+    counted: set[tuple[str, int]] = set()  # (call, cluster) pairs already counted as a call
+    for (call, record), vector in zip(pending, vectors, strict=True):
+        clusters = store.clusters_of_group(session, record["kind"], record["category"])
+        chosen = nearest_cluster(vector, clusters, record["kind"])
+        cluster_id = store.add_statement(
+            session,
+            call_id=call.call_id,
+            call_started_at=call.started_at,
+            record=record,
+            vector=vector,
+            cluster_id=chosen,
+            new_call=(call.call_id, chosen or -1) not in counted,
+        )
+        counted.add((call.call_id, cluster_id))
+        session.flush()
 
 
 def record_call(session: Session, call: StoredCall) -> int:

@@ -135,23 +135,29 @@ def clusters_of_group(session: Session, kind: str, category: str | None) -> list
 
 
 @translated("removing a call's role-play statements")
-def remove_call_statements(session: Session, call_id: str) -> set[int]:
-    """Take a call's statements out of the catalogue (re-coaching replaces them); returns the
-    clusters they left, with their vector sums already reduced."""
+def remove_call_statements(session: Session, call_id: str) -> None:
+    """Take a call's statements out of the catalogue (re-coaching replaces them): their clusters'
+    vector sums and counters go down; a cluster left empty is dropped."""
     rows = session.execute(
         select(RoleplayStatementRow.cluster_id, RoleplayStatementRow.embedding).where(
             RoleplayStatementRow.call_id == call_id
         )
     ).all()
     if not rows:
-        return set()
-    touched: dict[int, np.ndarray] = {}
+        return
+    touched: dict[int, tuple[np.ndarray, int]] = {}
     for cluster_id, blob in rows:
-        touched[cluster_id] = touched.get(cluster_id, 0) + from_bytes(blob)
+        total, n = touched.get(cluster_id, (np.zeros_like(from_bytes(blob)), 0))
+        touched[cluster_id] = (total + from_bytes(blob), n + 1)
     session.execute(delete(RoleplayStatementRow).where(RoleplayStatementRow.call_id == call_id))
     for cluster in session.scalars(select(RoleplayClusterRow).where(RoleplayClusterRow.id.in_(touched))):
-        cluster.vec_sum = to_bytes(from_bytes(cluster.vec_sum) - touched[cluster.id])
-    return set(touched)
+        removed, n = touched[cluster.id]
+        cluster.size, cluster.n_calls = cluster.size - n, cluster.n_calls - 1
+        if cluster.size <= 0:
+            session.delete(cluster)
+        else:
+            cluster.vec_sum = to_bytes(from_bytes(cluster.vec_sum) - removed)
+    session.flush()
 
 
 @translated("adding a role-play statement")
@@ -163,11 +169,13 @@ def add_statement(
     record: dict[str, Any],
     vector: np.ndarray,
     cluster_id: int | None,
+    new_call: bool,
 ) -> int:
-    """Store one statement in `cluster_id` (None: a new cluster); returns the cluster id."""
+    """Store one statement in `cluster_id` (None: a new cluster); returns the cluster id.
+    `new_call`: the first statement of this call in that cluster (it counts one more call)."""
     if cluster_id is None:
         cluster = RoleplayClusterRow(
-            kind=record["kind"], category=record["category"], vec_sum=to_bytes(vector), size=0, n_calls=0
+            kind=record["kind"], category=record["category"], vec_sum=to_bytes(vector), size=1, n_calls=1
         )
         session.add(cluster)
         session.flush()
@@ -176,6 +184,8 @@ def add_statement(
         cluster = session.get(RoleplayClusterRow, cluster_id)
         assert cluster is not None
         cluster.vec_sum = to_bytes(from_bytes(cluster.vec_sum) + vector)
+        cluster.size += 1
+        cluster.n_calls += int(new_call)
     session.add(
         RoleplayStatementRow(
             call_id=call_id,
@@ -188,32 +198,6 @@ def add_statement(
         )
     )
     return cluster_id
-
-
-@translated("counting role-play clusters")
-def recount_clusters(session: Session, cluster_ids: Collection[int]) -> None:
-    """Bring the size and distinct-call count of `cluster_ids` up to date; drop empty clusters."""
-    if not cluster_ids:
-        return
-    session.flush()
-    counts = {
-        cid: (n, calls)
-        for cid, n, calls in session.execute(
-            select(
-                RoleplayStatementRow.cluster_id,
-                func.count(RoleplayStatementRow.id),
-                func.count(RoleplayStatementRow.call_id.distinct()),
-            )
-            .where(RoleplayStatementRow.cluster_id.in_(cluster_ids))
-            .group_by(RoleplayStatementRow.cluster_id)
-        )
-    }
-    for cluster in session.scalars(select(RoleplayClusterRow).where(RoleplayClusterRow.id.in_(cluster_ids))):
-        n, calls = counts.get(cluster.id, (0, 0))
-        if n == 0:
-            session.delete(cluster)
-        else:
-            cluster.size, cluster.n_calls = n, calls
 
 
 @translated("paging role-play scenarios")
