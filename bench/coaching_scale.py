@@ -9,7 +9,9 @@ For each size a fresh database is seeded (``bench/seed.py``, no models), then:
   prompts, role-play statements with their embedding, that rep's and deal's alerts). Median per call.
 - **reads**: ``GET /v1/roleplays``, ``/v1/alerts`` and ``/v1/reps/{rep}/coaching`` through the app
   in-process (one client, sequential, so the figure is the cost of one request), with an admin key
-  and with a manager key (scoped reads). Median of `--requests`.
+  and with a manager key (scoped reads). Median of `--requests`. The plan is measured twice: as a
+  dashboard reads it again (the process keeps a plan until a call of the rep or team is coached)
+  and cold (``rep_coaching_cold``: that kept plan dropped before each request).
 
 Ratios are against the smallest size, printed per line. A loaded machine moves every figure;
 the sizes run one after the other, so compare the ratios, and rerun when the load changed.
@@ -147,9 +149,13 @@ def run_size(kind: str, size: int, args: argparse.Namespace) -> dict[str, Any]:
                     out[f"{name}_{role}_ms"] = round(
                         median_ms(lambda p=path, h=h: client.get(p, headers=h), args.requests), 1
                     )
-                    out[f"{name}_{role}_items"] = (
-                        len(r.json().get("items", [])) if "items" in r.json() else None
-                    )
+                    if name == "rep_coaching":  # the plan computed afresh: no plan kept from before
+
+                        def cold(p: str = path, h: dict[str, str] = h) -> None:
+                            coaching_service._PLANS.clear()
+                            client.get(p, headers=h)
+
+                        out[f"{name}_cold_{role}_ms"] = round(median_ms(cold, args.requests), 1)
         return out
 
 

@@ -19,8 +19,10 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
+import threading
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
@@ -483,6 +485,60 @@ def resolve_alert(settings: Settings, alert_id: int, note: str = "resolved by a 
         return _alert_json(row)
 
 
+# Plans kept per process, each with the stamp of what it was computed from (see coach_plan).
+PLAN_CACHE_SIZE = 1024
+_PLANS: dict[Any, tuple[Any, dict[str, Any]]] = {}
+_PLAN_LOCK = threading.Lock()
+
+
+def _plan_core(
+    session: Session, rep: str, roster: Roster | None, playbook: coaching.Playbook
+) -> dict[str, Any]:
+    """The computed part of a plan: latest call, its prompts, recurring focus and outcomes."""
+    from coaching.outcomes import track_outcomes
+    from coaching.prompts import practice_prompts
+
+    history = [c for c in store.recent_calls(session, rep=rep, limit=HISTORY_LIMIT) if c.analysis]
+    latest = history[-1]
+    own_views = in_time_order(view_of_stored(c) for c in history)
+    team_values = _team_values(session, rep, roster, own_views)
+    own_ids = [v.call_id for v in own_views]
+    issued = [
+        IssuedPrompt(call_id=r.call_id, rep=r.rep, rule_id=r.rule_id, signal=r.signal, metric=r.metric)
+        for r in session.scalars(
+            select(CoachingPromptRow)
+            .where(CoachingPromptRow.rep == rep, CoachingPromptRow.call_id.in_(own_ids))
+            .order_by(CoachingPromptRow.id)
+        )
+    ]
+    latest_view = next(v for v in own_views if v.call_id == latest.call_id)
+    # The latest call's prompts against the rep's own baseline and the team's stored distribution
+    # (coaching.coach_call would also recompute alerts: the plan shows the stored ones).
+    prompts = practice_prompts(
+        latest_view,
+        own_history=[v for v in own_views if v.call_id != latest.call_id],
+        team=[],
+        playbook=playbook,
+        team_values=team_values,
+    )
+    by_id = {c.call_id: c for c in history}
+    focus: Counter[str] = Counter()
+    for v in own_views[-PLAN_RECENT_CALLS:]:
+        for p in (by_id[v.call_id].analysis.get("coaching") or {}).get("prompts") or []:
+            focus[p.get("behavior") or p.get("signal")] += 1
+    out = track_outcomes(issued, own_views, roster)
+    return {
+        "latest_call": {
+            "call_id": latest.call_id,
+            "title": latest.analysis.get("title"),
+            "started_at": latest.started_at.isoformat() if latest.started_at else None,
+        },
+        "prompts": [p.to_contract() for p in prompts],
+        "recurring_focus": [{"behavior": b, "calls": n} for b, n in focus.most_common() if n > 1],
+        "outcomes": out["per_rep"].get(rep, {}),
+    }
+
+
 def _team_reps(rep: str, roster: Roster | None) -> set[str] | None:
     """The reps of `rep`'s team (from the roster), or None (everyone) when the roster does not say."""
     team = roster[rep].team if roster and rep in roster else None
@@ -518,59 +574,37 @@ def coach_plan(
     Reads only: the rep's most recent calls (HISTORY_LIMIT; the baseline, focus areas and outcomes
     come from them), the team's stored per-call metrics (its most recent TEAM_DISTRIBUTION_CALLS
     calls, with the rep's own), the rep's stored alerts and prompts. Alerts are as
-    the coach stage left them; `report` is the refresh the caller ran first, if any."""
-    from coaching.outcomes import track_outcomes
-    from coaching.prompts import practice_prompts
+    the coach stage left them; `report` is the refresh the caller ran first, if any.
 
+    The computed part (prompts, focus, outcomes) is kept per process with a stamp of its inputs
+    (the rep's call count, the row count and latest update of the team's stored metrics): a plan
+    is recomputed when a call of the rep or the team was coached since, else reused."""
     playbook = coaching.playbook_for(settings)
+    team = _team_reps(rep, roster)
+    entry = roster[rep].model_dump_json() if roster and rep in roster else None
+    key = (settings.database_url, rep, None if team is None else frozenset(team), entry, id(playbook))
     with session_scope(settings) as session:
         n_calls = count_calls(session, rep=rep)
         if not n_calls:
             known = sorted(store.known_reps(session))
             raise NotFound(f"no stored calls for rep {rep!r}; reps with calls: {', '.join(known) or 'none'}")
-        history = [c for c in store.recent_calls(session, rep=rep, limit=HISTORY_LIMIT) if c.analysis]
-        latest = history[-1]
-        own_views = in_time_order(view_of_stored(c) for c in history)
-        team_values = _team_values(session, rep, roster, own_views)
-        own_ids = [v.call_id for v in own_views]
-        issued = [
-            IssuedPrompt(call_id=r.call_id, rep=r.rep, rule_id=r.rule_id, signal=r.signal, metric=r.metric)
-            for r in session.scalars(
-                select(CoachingPromptRow)
-                .where(CoachingPromptRow.rep == rep, CoachingPromptRow.call_id.in_(own_ids))
-                .order_by(CoachingPromptRow.id)
-            )
-        ]
-    latest_view = next(v for v in own_views if v.call_id == latest.call_id)
-    # The latest call's prompts against the rep's own baseline and the team's stored distribution
-    # (coaching.coach_call would also recompute alerts: the plan shows the stored ones).
-    prompts = practice_prompts(
-        latest_view,
-        own_history=[v for v in own_views if v.call_id != latest.call_id],
-        team=[],
-        playbook=playbook,
-        team_values=team_values,
-    )
-    result = {"prompts": [p.to_contract() for p in prompts]}
-    by_id = {c.call_id: c for c in history}
-    focus: Counter[str] = Counter()
-    for v in own_views[-PLAN_RECENT_CALLS:]:
-        for p in (by_id[v.call_id].analysis.get("coaching") or {}).get("prompts") or []:
-            focus[p.get("behavior") or p.get("signal")] += 1
-    out = track_outcomes(issued, own_views, roster)
+        # What the plan's prompts, focus and outcomes are computed from: the rep's calls and the
+        # stored metrics of the team. Unchanged since the last plan of this rep: reuse it.
+        stamp = (n_calls, store.metrics_stamp(session, reps=None if team is None else team | {rep}))
+        with _PLAN_LOCK:
+            hit = _PLANS.get(key)
+        core = hit[1] if hit is not None and hit[0] == stamp else _plan_core(session, rep, roster, playbook)
+    if hit is None or hit[0] != stamp:
+        with _PLAN_LOCK:
+            if len(_PLANS) >= PLAN_CACHE_SIZE:
+                _PLANS.clear()
+            _PLANS[key] = (stamp, core)
     return {
         "rep": rep,
         "roster": roster[rep].model_dump() if roster and rep in roster else None,
         "calls": n_calls,
-        "latest_call": {
-            "call_id": latest.call_id,
-            "title": latest.analysis.get("title"),
-            "started_at": latest.started_at.isoformat() if latest.started_at else None,
-        },
-        "prompts": result["prompts"],
-        "recurring_focus": [{"behavior": b, "calls": n} for b, n in focus.most_common() if n > 1],
+        **copy.deepcopy(core),
         "alerts": list_alerts(settings, rep=rep, roster=roster),
-        "outcomes": out["per_rep"].get(rep, {}),
         "refresh": {
             "opened": len(report.opened) if report else 0,
             "resolved": len(report.resolved) if report else 0,

@@ -118,6 +118,17 @@ def metric_rows(
     return [(cid, dict(values or {})) for cid, values in session.execute(stmt)]
 
 
+@translated("reading call metrics")
+def metrics_stamp(session: Session, *, reps: Collection[str] | None) -> tuple[int, Any]:
+    """(rows, latest update) of the stored metrics of `reps` (None: everyone): changes whenever a
+    call of theirs is coached, so it says whether something computed from them is still current."""
+    stmt = select(func.count(), func.max(CallMetricsRow.updated_at))
+    if reps is not None:
+        stmt = stmt.where(CallMetricsRow.rep.in_(sorted(reps)))
+    n, latest = session.execute(stmt).one()
+    return int(n or 0), latest
+
+
 # ------------------------------------------------------------------------------------------
 # Role-play catalogue
 
