@@ -58,7 +58,9 @@ eval-signals: install
 
 # Needs the local Redis and PostgreSQL; starts its own API server and workers on loopback.
 bench-api: install services
+	@command -v wrk >/dev/null || apt-get install -y wrk
 	$(PY) bench/api.py
+	$(PY) bench/coaching_scale.py
 
 # Regenerate the README's configuration table from callcoach.settings.Settings.
 readme: install

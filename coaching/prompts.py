@@ -11,7 +11,7 @@ generic advice this product replaces). At most `playbook.max_prompts`, highest p
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,8 +50,12 @@ def evaluate(
     own_history: Sequence[CallView],
     team: Sequence[CallView],
     playbook: Playbook,
+    team_values: Mapping[str, Sequence[float]] | None = None,
 ) -> RuleVerdict:
-    """Whether `rule` fires on `call`, against the rep's earlier calls and the team's calls."""
+    """Whether `rule` fires on `call`, against the rep's earlier calls and the team's calls.
+
+    `team_values` (metric name -> the team's values), when given, is the team's distribution in
+    place of reading `team`: the service reads it from stored per-call metrics."""
     m = metric(rule.metric)
     value = m.read(call)
     if value is None:
@@ -81,16 +85,19 @@ def evaluate(
             severity = max(severity, gap / m.normal_sd)
 
     cut = None
-    team_values = [v for c in team if (v := m.read(c)) is not None]
-    if cond.team_percentile is not None and len(team_values) >= playbook.team.min_calls:
-        cut = team_cut(m, team_values, cond.team_percentile)
+    if team_values is not None:
+        values = list(team_values.get(m.name, ()))
+    else:
+        values = [v for c in team if (v := m.read(c)) is not None]
+    if cond.team_percentile is not None and len(values) >= playbook.team.min_calls:
+        cut = team_cut(m, values, cond.team_percentile)
         hit = m.worse(value, cut)
         checks.append(hit)
         if hit:
             shown, cut_shown = m.format_pair(value, cut)
             reasons.append(
                 f"{m.label} on this call: {shown}, in the team's weakest "
-                f"{cond.team_percentile:.0f}% of {len(team_values)} calls (cut-off {cut_shown})"
+                f"{cond.team_percentile:.0f}% of {len(values)} calls (cut-off {cut_shown})"
             )
             severity = max(severity, m.shortfall(value, cut) / m.normal_sd)
 
@@ -161,14 +168,21 @@ def build_prompt(rule: Rule, verdict: RuleVerdict, call: CallView) -> CoachingPr
 
 
 def practice_prompts(
-    call: CallView, *, own_history: Sequence[CallView], team: Sequence[CallView], playbook: Playbook
+    call: CallView,
+    *,
+    own_history: Sequence[CallView],
+    team: Sequence[CallView],
+    playbook: Playbook,
+    team_values: Mapping[str, Sequence[float]] | None = None,
 ) -> list[CoachingPrompt]:
     """At most `playbook.max_prompts` prompts for `call`, highest priority (then severity) first.
 
     Two rules on the same metric yield one prompt (the higher priority one)."""
     fired: list[tuple[int, float, Rule, RuleVerdict]] = []
     for rule in playbook.rules:
-        v = evaluate(rule, call, own_history=own_history, team=team, playbook=playbook)
+        v = evaluate(
+            rule, call, own_history=own_history, team=team, playbook=playbook, team_values=team_values
+        )
         if v.fired:
             fired.append((rule.priority, v.severity, rule, v))
     fired.sort(key=lambda f: (f[0], f[1]), reverse=True)

@@ -16,7 +16,6 @@ from rich.console import Console
 from callcoach.cli import _fail, app
 from callcoach.errors import CallcoachError
 from callcoach.settings import get_settings
-from coaching.types import clock
 
 RosterOpt = Annotated[
     Path | None,
@@ -40,6 +39,8 @@ def _print_json(obj: Any) -> None:
 
 
 def _print_prompt(out: Console, i: int, p: dict[str, Any]) -> None:
+    from coaching.types import clock
+
     out.print(f"[bold]{i}. {p.get('behavior') or p['signal']}[/bold]  (priority {p.get('priority')})")
     out.print(f"   {p['message']}", highlight=False)
     for e in p.get("evidence") or []:
@@ -60,10 +61,12 @@ def coach(
     roster: RosterOpt = None,
 ) -> None:
     """A rep's current coaching plan: prompts for the latest call, recurring focus, alerts, outcomes."""
-    from callcoach.services.coaching import coach_plan
+    from callcoach.services.coaching import catch_up, coach_plan
 
     try:
-        plan = coach_plan(get_settings(), rep, roster=_roster(roster))
+        settings = get_settings()
+        # Calls stored by a door that ran no coach stage (ingest) join the aggregates first.
+        plan = coach_plan(settings, rep, roster=_roster(roster), report=catch_up(settings))
     except CallcoachError as exc:
         raise _fail(exc) from None
     if as_json:
@@ -125,6 +128,8 @@ def alerts(
             }
         )
         return
+    from coaching.types import clock
+
     out = Console()
     if not rows:
         out.print("No open alerts.")
@@ -153,30 +158,32 @@ def roleplays(
     as_json: JsonOpt = False,
     markdown: Annotated[bool, typer.Option("--markdown", help="Print a Markdown handout.")] = False,
     roster: RosterOpt = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="Scenarios per page.")] = 12,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Scenarios per page, biggest first.")] = 12,
     page: Annotated[int, typer.Option("--page", min=1, help="Which page of --limit scenarios.")] = 1,
+    offset: Annotated[int | None, typer.Option("--offset", min=0, help="Scenarios to skip "
+                                                                        "(instead of --page).")] = None,
 ) -> None:
     """Role-play scenarios clustered from buyer objections and pains across stored calls
-    (Markdown by default; with --roster each context names the rep's team and segment).
-    Objection categories take turns, so a page never loses a whole category; the handout says how
-    many scenarios are on other pages."""
+    (Markdown by default; with --roster each context names the rep's team and segment), one page at
+    a time, biggest first; the handout says how many scenarios are on other pages."""
     from callcoach.errors import InputError
-    from callcoach.services.coaching import roleplays as build
-    from coaching.roleplay import page_of, roleplays_markdown
+    from callcoach.services.coaching import catch_up, roleplay_page
+    from coaching.roleplay import roleplays_markdown
 
+    skip = offset if offset is not None else (page - 1) * limit
     try:
         if as_json and markdown:
             raise InputError("--json and --markdown exclude each other: pick one")
-        scenarios = build(get_settings(), roster=_roster(roster))
+        settings = get_settings()
+        catch_up(settings)
+        scenarios, total = roleplay_page(settings, roster=_roster(roster), limit=limit, offset=skip)
     except CallcoachError as exc:
         raise _fail(exc) from None
-    shown = page_of(scenarios, limit=limit, offset=(page - 1) * limit)
     if as_json:
-        _print_json(shown)
+        _print_json({"total": total, "offset": skip, "scenarios": scenarios,
+                     "omitted": max(0, total - len(scenarios))})
     else:
-        sys.stdout.write(
-            roleplays_markdown(shown["scenarios"], total=shown["total"], offset=shown["offset"]) + "\n"
-        )
+        sys.stdout.write(roleplays_markdown(scenarios, total=total, offset=skip) + "\n")
 
 
 @app.command()

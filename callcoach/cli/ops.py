@@ -3,13 +3,14 @@ callcoach.cli.app)."""
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated
 
 import typer
 
 from callcoach.cli import _fail, app
-from callcoach.errors import CallcoachError
+from callcoach.errors import CallcoachError, InputError
 from callcoach.settings import get_settings
 
 keys_app = typer.Typer(no_args_is_help=True, help="Create and revoke API keys.")
@@ -57,31 +58,64 @@ def worker(
     )
 
 
+def default_workers() -> int:
+    """API worker processes by default: one per core (a request is CPU work in one process)."""
+    return max(1, os.cpu_count() or 1)
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-w", min=1, help="Worker processes (default: one per core)."),
+    ] = None,
+    access_log: Annotated[
+        bool, typer.Option("--access-log/--no-access-log", help="Log every request (off: it costs CPU).")
+    ] = False,
 ) -> None:
-    """Serve the HTTP API. Without CALLCOACH_BROKER_URL the pipeline runs inside this process."""
+    """Serve the HTTP API. Without CALLCOACH_BROKER_URL the pipeline runs inside this process (each
+    worker process runs its own in-process pipeline; calls are claimed in the database, so any
+    process may finish any call)."""
     import uvicorn
-
-    from api.app import create_app
-    from api.logs import access_log_config
-    from workers.dispatch import dispatcher_for
 
     settings = get_settings()
     try:
         from callcoach.storage import init_db
 
-        init_db(settings)
+        init_db(settings)  # once, before the workers start, so they do not all migrate at once
     except CallcoachError as exc:
         raise _fail(exc) from None
-    app = create_app(settings, dispatcher_for(settings))
-    if settings.metrics == "bind":
-        from api.metrics import serve_on_bind
+    n = workers or default_workers()
+    if settings.metrics == "bind" and n > 1:
+        # Each worker process keeps its own registry: one port cannot show them all.
+        raise _fail(InputError("metrics=bind needs --workers 1 (each worker process has its own "
+                               "counters); use metrics=token with several workers"))
+    from api.logs import access_log_config
 
-        serve_on_bind(settings, app.state.metrics)
-    uvicorn.run(app, host=host, port=port, log_level="info", log_config=access_log_config())
+    if n == 1:
+        from callcoach.cli.asgi import create_app
+
+        app = create_app()
+        if settings.metrics == "bind":
+            from api.metrics import serve_on_bind
+
+            serve_on_bind(settings, app.state.metrics)
+        uvicorn.run(app, host=host, port=port, log_level="info", access_log=access_log,
+                    log_config=access_log_config())
+        return
+    # Several processes: uvicorn imports the factory in each (settings come from the environment).
+    uvicorn.run(
+        "callcoach.cli.asgi:create_app",
+        factory=True,
+        workers=n,
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=access_log,
+        log_config=access_log_config(),
+    )
 
 
 @app.command()

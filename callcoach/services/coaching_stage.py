@@ -2,78 +2,49 @@
 service does not offer (a thin adapter over ``callcoach.services.coaching``).
 
 The per-call prompts and alerts are already in the analysis (``pipeline.analyze_transcript``). The
-coach stage runs the coaching service's ``refresh`` (records the prompts issued on the call,
-recomputes and deduplicates manager alerts; one refresh started after a call was ready covers it)
-and, once the stage is committed, the door queues ``deliver_alerts`` apart (one delivery per webhook,
-alert and event, keyed for idempotency): running the stage twice opens no second alert and sends no
-second delivery.
+coach stage runs the coaching service's incremental ``refresh(call_id=...)``: it records the call's
+metrics, prompts and role-play statements and recomputes the alerts of that call's rep and deal
+only, so its cost does not grow with the library. Once the stage is committed, ``deliver_alerts``
+sends new alerts (one delivery per webhook, alert and event, keyed for idempotency): running the
+stage twice opens no second alert and sends no second delivery.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from collections.abc import Callable, Collection
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from callcoach.settings import Settings
 from callcoach.storage import session_scope
-from callcoach.storage.access_models import TeamMemberRow, WorkerMarkRow
+from callcoach.storage.access_models import TeamMemberRow
 from callcoach.storage.coaching_models import WebhookRow
-from callcoach.storage.models import utcnow
 
 log = logging.getLogger("callcoach.services.jobs")
 
-REFRESH_MARK = "coaching_refresh_started"
-# A refresh counts as covering a call only if it started this much after the call was ready:
-# worker machines' clocks may differ by up to this (NTP keeps them far closer).
-CLOCK_SKEW_MARGIN_S = 2.0
-
-
-def _claim_refresh(settings: Settings, ready_at: datetime) -> bool:
-    """Whether this call needs a refresh of its own: False when one started after it was ready.
-
-    The mark row is locked (a write first) so two workers never both decide to refresh for the
-    same calls; the margin absorbs clock skew between worker machines."""
-    with session_scope(settings) as session:
-        session.execute(
-            update(WorkerMarkRow).where(WorkerMarkRow.name == REFRESH_MARK).values(at=WorkerMarkRow.at)
-        )
-        mark = session.get(WorkerMarkRow, REFRESH_MARK, populate_existing=True)
-        if mark is not None and mark.at > ready_at + timedelta(seconds=CLOCK_SKEW_MARGIN_S):
-            return False
-        now = utcnow()
-        if mark is None:
-            session.add(WorkerMarkRow(name=REFRESH_MARK, at=now))
-        else:
-            mark.at = now
-    return True
-
 
 def coach_call_stage(
-    settings: Settings, call_id: str, *, ready_at: datetime
+    settings: Settings, call_id: str, *, ready_at: datetime | None = None
 ) -> tuple[Callable[[Session], None], Callable[[], None] | None]:
-    """(store, after_commit) for the coach stage of one call ready for coaching at `ready_at`.
+    """(store, after_commit) for the coach stage of one call.
 
-    The coaching service's refresh recomputes alerts over every call, so one refresh started after
-    a call was ready covers it: under a backlog, calls share refreshes instead of each running one
-    (the cost per call would otherwise grow with the number of stored calls)."""
+    `ready_at` (when the call was ready for coaching) is no longer needed: each call's refresh is
+    its own and bounded (it used to decide whether a full refresh started later covered the call)."""
     from callcoach.services import coaching as coaching_service
 
-    if _claim_refresh(settings, ready_at):
-        report = coaching_service.refresh(settings, deliver=False)
-        log.info(
-            "call %s: coaching refreshed (%d prompts recorded, %d alerts opened, %d resolved)",
-            call_id,
-            report.prompts_recorded,
-            len(report.opened),
-            len(report.resolved),
-        )
-    else:
-        log.info("call %s: covered by a coaching refresh started after it was ready", call_id)
+    del ready_at
+    report = coaching_service.refresh(settings, deliver=False, call_id=call_id)
+    log.info(
+        "call %s: coaching recorded (%d prompts, %d alerts opened, %d resolved)",
+        call_id,
+        report.prompts_recorded,
+        len(report.opened),
+        len(report.resolved),
+    )
 
     # The coaching service commits its own rows; the stage's own transaction only moves the status.
     # Delivery is not done here: the door queues it (``StageResult.deliver_alerts``) on its own
@@ -81,11 +52,17 @@ def coach_call_stage(
     return (lambda session: None), None
 
 
-def roster_from_teams(session: Session) -> dict[str, Any]:
-    """The coaching service's Roster (rep -> entry) built from the access roster (rep -> team)."""
+def roster_from_teams(session: Session, *, reps: Collection[str] | None = None) -> dict[str, Any]:
+    """The coaching service's Roster (rep -> entry) built from the access roster (rep -> team);
+    only `reps`' entries when given (a page of alerts needs a few, not the whole roster)."""
     from coaching.roster import RosterEntry
 
-    rows = session.scalars(select(TeamMemberRow))
+    stmt = select(TeamMemberRow)
+    if reps is not None:
+        if not reps:
+            return {}
+        stmt = stmt.where(TeamMemberRow.rep.in_(sorted(reps)))
+    rows = session.scalars(stmt)
     return {r.rep: RosterEntry.model_validate({"rep": r.rep, "team": r.team}) for r in rows}
 
 

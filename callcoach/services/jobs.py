@@ -661,9 +661,23 @@ def _views_query(*, with_analysis: bool) -> Any:
 
     rep = func.coalesce(CallRow.rep, CallAccessRow.rep)
     # Listings leave the analysis out: a page of 50 full analyses is megabytes nobody asked for.
+    # Columns, not entities: a page of rows needs no ORM identity map (issue 15).
     analysis_col = AnalysisRow.analysis if with_analysis else literal(None)
     stmt = (
-        select(JobRow, CallRow, CallAccessRow, analysis_col)
+        select(
+            JobRow.call_id,
+            JobRow.status,
+            JobRow.error,
+            rep.label("rep"),
+            CallAccessRow.team,
+            JobRow.created_at,
+            JobRow.updated_at,
+            CallRow.title,
+            CallRow.deal_id,
+            CallRow.started_at,
+            CallRow.duration_s,
+            analysis_col.label("analysis"),
+        )
         .outerjoin(CallRow, CallRow.call_id == JobRow.call_id)
         .outerjoin(CallAccessRow, CallAccessRow.call_id == JobRow.call_id)
     )
@@ -672,21 +686,21 @@ def _views_query(*, with_analysis: bool) -> Any:
     return stmt, rep, CallRow, CallAccessRow
 
 
-def _to_view(job: JobRow, call: Any, scope: Any, analysis: dict[str, Any] | None) -> CallView:
-    done = job.status == "done"
+def _to_view(row: Any) -> CallView:
+    done = row.status == "done"
     return CallView(
-        call_id=job.call_id,
-        status=job.status,
-        error=job.error,
-        rep=(call.rep if call is not None and call.rep else (scope.rep if scope is not None else None)),
-        team=scope.team if scope is not None else None,
-        created_at=job.created_at,
-        updated_at=job.updated_at,
-        title=call.title if call is not None else None,
-        deal_id=call.deal_id if call is not None else None,
-        started_at=call.started_at if call is not None else None,
-        duration_s=call.duration_s if call is not None and done else None,
-        analysis=dict(analysis) if done and analysis else None,
+        call_id=row.call_id,
+        status=row.status,
+        error=row.error,
+        rep=row.rep,
+        team=row.team,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        title=row.title,
+        deal_id=row.deal_id,
+        started_at=row.started_at,
+        duration_s=row.duration_s if done else None,
+        analysis=dict(row.analysis) if done and row.analysis else None,
     )
 
 
@@ -694,9 +708,7 @@ def read_call(session: Session, call_id: str) -> CallView | None:
     """One call's status, owner and analysis (the analysis only once the call is done)."""
     stmt, _, _, _ = _views_query(with_analysis=True)
     row = session.execute(stmt.where(JobRow.call_id == call_id)).first()
-    if row is None:
-        return None
-    return _to_view(row[0], row[1], row[2], row[3])
+    return _to_view(row) if row is not None else None
 
 
 def list_call_views(
@@ -731,9 +743,12 @@ def list_call_views(
     if status is not None:
         conds.append(JobRow.status == status)
     stmt = stmt.where(*conds)
-    total = session.scalar(select(func.count()).select_from(stmt.with_only_columns(JobRow.id).subquery()))
+    if conds:
+        total = session.scalar(select(func.count()).select_from(stmt.with_only_columns(JobRow.id).subquery()))
+    else:  # the outer joins are one-to-one: every job is one row (no join to count through)
+        total = session.scalar(select(func.count(JobRow.id)))
     # Newest call first by the call's own date (a call uploaded late still sits where it happened);
     # calls not analysed yet (no date) after those, newest submission first.
     order = (call_row.started_at.desc().nulls_last(), JobRow.id.desc())
     rows = session.execute(stmt.order_by(*order).limit(limit).offset(offset)).all()
-    return [_to_view(r[0], r[1], r[2], None) for r in rows], int(total or 0)
+    return [_to_view(r) for r in rows], int(total or 0)
