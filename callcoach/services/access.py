@@ -354,11 +354,3 @@ def listing_scope(key: ApiKey) -> tuple[str | None, str | None]:
         return None, key.team or ""
     return None, None
 
-
-def call_team_sql() -> Any:
-    """A SQL expression for a call's team, the rule of :func:`call_scope` and ``_call_teams``: the
-    team recorded at submission, else (a call stored by another door) its rep's roster team.
-    Use it in a query that outer-joins ``call_access`` on the call id and ``team_members`` on the rep."""
-    from sqlalchemy import case
-
-    return case((CallAccessRow.call_id.is_not(None), CallAccessRow.team), else_=TeamMemberRow.team)

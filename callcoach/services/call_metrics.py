@@ -5,8 +5,8 @@ package's metric registry, so a number here means what it means in coaching). :f
 it up to date before a read: one anti-join finds calls analysed since their row was written, so
 the team page reads 10,000 calls' numbers without parsing 10,000 analysis documents.
 
-Who sees what is ``callcoach.services.access``'s rule (``listing_scope``, ``call_team_sql``,
-``visibility``); nothing here decides access on its own.
+Who sees what is ``callcoach.services.access``'s rule (``listing_scope``, ``visibility``; a call's
+team is ``callcoach.storage.access.call_team_column``); nothing here decides access on its own.
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ from sqlalchemy.orm import Session
 
 from callcoach.services import access
 from callcoach.services.access import ApiKey
+from callcoach.storage.access import call_team_column
 from callcoach.storage.access_models import CallAccessRow, TeamMemberRow
-from callcoach.storage.models import AnalysisRow, CallRow, UtteranceRow
+from callcoach.storage.models import AnalysisRow, CallRow, JobRow, UtteranceRow
 from callcoach.storage.web_models import CallMetricsRow
 from coaching.calls import CallView
 from coaching.metrics import METRICS
@@ -172,10 +173,12 @@ def _like(text: str) -> str:
 def browse(session: Session, key: ApiKey, filters: CallFilters, *, limit: int, offset: int) -> CallPage:
     """The analysed calls `key` may list, newest call first, with their indicators."""
     sync(session)
-    team = access.call_team_sql()
+    team = call_team_column()
     rep = func.coalesce(CallRow.rep, CallAccessRow.rep)
+    # Calls with a job row: the ones the call page opens (jobs.read_call), whichever door stored them.
     base = (
         select(CallRow.id)
+        .join(JobRow, JobRow.call_id == CallRow.call_id)
         .outerjoin(CallAccessRow, CallAccessRow.call_id == CallRow.call_id)
         .outerjoin(TeamMemberRow, TeamMemberRow.rep == CallRow.rep)
         .outerjoin(CallMetricsRow, CallMetricsRow.call_pk == CallRow.id)
@@ -283,7 +286,7 @@ def team_trends(session: Session, team: str) -> TeamTrends:
     """Each rep of `team` with their latest TREND_CALLS calls' indicators, and the team's median and
     top quartile of the reps' averages over those calls (the reference lines of the team page)."""
     sync(session)
-    call_team = access.call_team_sql()
+    call_team = call_team_column()
     rank = (
         func.row_number()
         .over(partition_by=CallMetricsRow.rep, order_by=(CallMetricsRow.started_at.desc(), CallRow.id.desc()))

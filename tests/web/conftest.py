@@ -31,7 +31,7 @@ from callcoach.domain import CallMeta, StoredCall, Transcript, Utterance
 from callcoach.services import access, jobs
 from callcoach.services import coaching as coaching_service
 from callcoach.settings import Settings
-from callcoach.storage import dispose_engines, save_call, session_scope
+from callcoach.storage import dispose_engines, save_call, session_scope, upsert_job
 from tests.coaching.histories import declining_discovery_rep, steady_rep
 
 AUDIO = Path(__file__).parents[1] / "data" / "audio" / "mono_two_speakers.wav"
@@ -122,6 +122,7 @@ def _store(settings: Settings, calls: list[StoredCall]) -> None:
                 Utterance(u["speaker"], u["start"], u["end"], u["text"], u["side"]) for u in a["transcript"]
             )
             save_call(session, Transcript(meta, utts, a["duration_s"]), a)
+            upsert_job(session, c.call_id, status="done")
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Web pages: web_sessions, call_metrics, prompt_practice, roleplay_assignments, alert_acknowledgements.
 
 Revision ID: 0007_web
-Revises: 0004_call_deal
+Revises: 0005_call_extra
 Create Date: 2026-12-01
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007_web"
-down_revision: str | Sequence[str] | None = "0004_call_deal"
+down_revision: str | Sequence[str] | None = "0005_call_extra"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
