@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
+import web
 from api import errors
 from api.metrics import Metrics, MetricsMiddleware
 from api.routes import calls, coaching, health
@@ -53,6 +54,9 @@ def create_app(settings: Settings | None = None, dispatcher: Dispatcher | None =
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        # The docs pages are the web package's, from its own static files (FastAPI's load from a CDN).
+        docs_url=None,
+        redoc_url=None,
         openapi_tags=[
             {"name": "calls", "description": "Submit calls and read their analysis."},
             {"name": "coaching", "description": "Alerts, coaching plans, role-plays, outcomes and webhooks."},
@@ -69,4 +73,6 @@ def create_app(settings: Settings | None = None, dispatcher: Dispatcher | None =
     app.include_router(calls.router, responses=invalid)
     app.include_router(coaching.router, responses=invalid)
     app.include_router(health.router, responses=invalid)
+    app.include_router(web.router)
+    app.mount("/static", web.static_files(), name="static")
     return app

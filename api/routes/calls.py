@@ -222,13 +222,11 @@ def list_calls(
 ) -> CallListPublic:
     """Calls the key may see, newest first: a rep's own, a manager's team's, everyone's for
     enablement (summaries only) and admin."""
-    team = None
-    if key.role == "rep":
-        if rep not in (None, key.rep):
+    scope_rep, team = access.listing_scope(key)
+    if scope_rep is not None:
+        if rep not in (None, scope_rep):
             return CallListPublic(items=[], total=0, limit=limit, offset=offset)
-        rep = key.rep
-    elif key.role == "manager":
-        team = key.team
+        rep = scope_rep
     views, total = jobs.list_call_views(
         session,
         rep=rep,

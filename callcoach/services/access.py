@@ -218,6 +218,7 @@ def complete_call_scope(
     return CallScope(call_id, new_rep, team)
 
 
+
 def call_scope(session: Session, call_id: str) -> CallScope | None:
     owner = repo.call_owner(session, call_id)
     return CallScope(call_id, owner.rep, owner.team) if owner is not None else None
@@ -340,3 +341,16 @@ def read_scope(session: Session, key: ApiKey, *, enablement_identified: bool = F
         frozenset({c.deal_id for c in team_calls if c.deal_id} & team_pure),
         frozenset(c.call_id for c in team_calls),
     )
+
+
+def listing_scope(key: ApiKey) -> tuple[str | None, str | None]:
+    """The (rep, team) a call listing is limited to for `key` (None: no limit on that field).
+
+    A rep lists their own calls, a manager their team's; enablement lists every team's calls
+    (other teams' only as summaries, see :func:`visibility`), admin everything."""
+    if key.role == "rep":
+        return key.rep or "", None
+    if key.role == "manager":
+        return None, key.team or ""
+    return None, None
+

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
-from sqlalchemy import select, union
+from sqlalchemy import case, select, union
 from sqlalchemy.orm import Session
 
 from callcoach.storage.access_models import ApiKeyRow, CallAccessRow, TeamMemberRow
@@ -143,6 +143,13 @@ def save_call_owner(session: Session, owner: CallOwner) -> None:
         session.add(row)
     row.rep, row.team, row.deal_id = owner.rep, owner.team, owner.deal_id
     row.submitted_by = owner.submitted_by
+
+
+def call_team_column() -> Any:
+    """A call's team as a SQL expression, the rule of :func:`call_teams`: the team recorded at
+    submission, else (a call stored by another door) its rep's roster team. For queries that
+    outer-join ``call_access`` on the call id and ``team_members`` on the call's rep."""
+    return case((CallAccessRow.call_id.is_not(None), CallAccessRow.team), else_=TeamMemberRow.team)
 
 
 def _call_teams_query():  # type: ignore[no-untyped-def]
