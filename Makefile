@@ -46,7 +46,7 @@ services:
 	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start) || true
 
 lint: install
-	$(VENV)/bin/ruff check callcoach ingest transcribe signals coaching workers api web tests bench
+	$(VENV)/bin/ruff check callcoach ingest transcribe signals coaching workers api web redact tests bench
 	$(VENV)/bin/lint-imports
 
 test: install services browser
@@ -74,7 +74,7 @@ eval-signals: install
 
 # Needs the local Redis and PostgreSQL; starts its own API server and workers on loopback.
 bench-api: install services
-	@command -v wrk >/dev/null || apt-get install -y wrk
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) bench/api.py
 	$(PY) bench/coaching_scale.py
 
