@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response, status
 
 from api.deps import CurrentKey, SessionDep, SettingsDep, TTLCache, get_scope_cache, require_role
 from api.schemas import (
@@ -28,6 +28,8 @@ router = APIRouter(prefix="/v1", tags=["coaching"])
 MAX_PAGE = 200
 # Scenarios per page by default: as many as the unpaged list used to show in all.
 ROLEPLAY_PAGE = 12
+# Row ids are 32-bit integers in every database we run on: a larger id is a 422, not a driver error.
+MAX_ROW_ID = 2**31 - 1
 _ERRORS: dict[int | str, dict[str, Any]] = {401: {"model": ErrorPublic}, 403: {"model": ErrorPublic}}
 ScopeCache = Annotated[TTLCache[Any, access.ReadScope], Depends(get_scope_cache)]
 
@@ -183,7 +185,8 @@ def get_webhooks(
     summary="Delete a webhook",
 )
 def remove_webhook(
-    webhook_id: int, settings: SettingsDep, key: Annotated[ApiKey, Depends(require_role("admin"))]
+    webhook_id: Annotated[int, Path(ge=1, le=MAX_ROW_ID)],
+    settings: SettingsDep, key: Annotated[ApiKey, Depends(require_role("admin"))]
 ) -> Response:
     """Stop POSTing alerts to this webhook and forget its deliveries (admin only)."""
     delete_webhook(settings, webhook_id)
