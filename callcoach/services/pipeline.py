@@ -91,9 +91,22 @@ def ingest_path(path: Path, *, meta_path: Path | None = None, meta: CallMeta | N
     result = jobs.run_stage(settings, "coach", call_id)
     if result.outcome != "done":
         log.warning("call %s stored; its coach stage: %s (%s)", call_id, result.outcome, result.reason)
+    elif result.deliver_alerts:
+        _deliver_alerts(settings, call_id)
     with storage.session_scope(settings) as session:
         stored = storage.get_call(session, call_id)
     if stored is None:  # cannot happen: written above
         raise RuntimeError(f"call {call_id!r} vanished right after it was stored")
     log.info("stored call %s (%d utterances)", call_id, len(transcript.utterances))
     return stored
+
+
+def _deliver_alerts(settings: Settings, call_id: str) -> None:
+    # The CLI has no delivery queue: it POSTs here, after the call is stored; a webhook endpoint
+    # that is down is logged (the next delivery run retries it), and does not fail the ingest.
+    from callcoach.services import coaching as coaching_service
+
+    try:
+        coaching_service.deliver_alerts(settings)
+    except Exception:  # noqa: BLE001 - the call is stored either way
+        log.exception("call %s: alert delivery failed", call_id)
