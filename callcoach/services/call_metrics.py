@@ -292,12 +292,14 @@ def team_trends(session: Session, team: str) -> TeamTrends:
         .over(partition_by=CallMetricsRow.rep, order_by=(CallMetricsRow.started_at.desc(), CallRow.id.desc()))
         .label("rank")
     )
+    calls_of_rep = func.count().over(partition_by=CallMetricsRow.rep).label("calls")
     per_rep = (
         select(
             CallMetricsRow.rep,
             CallMetricsRow.started_at,
             *(getattr(CallMetricsRow, m) for m in TEAM_INDICATORS),
             rank,
+            calls_of_rep,
         )
         .join(CallRow, CallRow.id == CallMetricsRow.call_pk)
         .outerjoin(CallAccessRow, CallAccessRow.call_id == CallRow.call_id)
@@ -305,24 +307,15 @@ def team_trends(session: Session, team: str) -> TeamTrends:
         .where(call_team == team, CallMetricsRow.rep.is_not(None))
         .subquery()
     )
-    counts = dict(
-        session.execute(
-            select(CallMetricsRow.rep, func.count())
-            .join(CallRow, CallRow.id == CallMetricsRow.call_pk)
-            .outerjoin(CallAccessRow, CallAccessRow.call_id == CallRow.call_id)
-            .outerjoin(TeamMemberRow, TeamMemberRow.rep == CallRow.rep)
-            .where(call_team == team)
-            .group_by(CallMetricsRow.rep)
-        ).all()
-    )
     rows = session.execute(
         select(per_rep).where(per_rep.c.rank <= TREND_CALLS).order_by(per_rep.c.rep, per_rep.c.started_at)
     ).all()
     reps: dict[str, RepTrend] = {
-        r: RepTrend(rep=r, calls=int(counts.get(r, 0)), series={}) for r in access.reps_in_team(session, team)
+        r: RepTrend(rep=r, calls=0, series={}) for r in access.reps_in_team(session, team)
     }
     for row in rows:
-        trend = reps.setdefault(row.rep, RepTrend(rep=row.rep, calls=int(counts.get(row.rep, 0)), series={}))
+        trend = reps.setdefault(row.rep, RepTrend(rep=row.rep, calls=0, series={}))
+        trend.calls = int(row.calls)
         for name in TEAM_INDICATORS:
             value = getattr(row, name)
             if value is not None:
