@@ -308,13 +308,15 @@ def main() -> None:
         )
         key, seeded_s = seed(settings, calls=args.calls, reps=args.reps)
         print(
-            f"seeded {args.calls} calls of {args.reps} reps + one 60-minute call in {seeded_s:.0f} s ({settings.database_url.split(':')[0]})"
+            f"seeded {args.calls} calls of {args.reps} reps + one 60-minute call in {seeded_s:.0f} s "
+            f"({settings.database_url.split(':')[0]})"
         )
         with TestClient(create_app(settings)) as client:
             _sign_in(client, key)
             first = _time(client, "/team", 1)[0]
             print(
-                f"first /team after seeding (fills the metrics read model for {args.calls} calls): {first:.0f} ms"
+                f"first /team after seeding (fills the metrics read model for {args.calls} calls): "
+                f"{first:.0f} ms"
             )
             pages = {
                 "/healthz (baseline)": "/healthz",
