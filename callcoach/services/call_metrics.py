@@ -283,43 +283,37 @@ def _quartile(values: Sequence[float], higher_is_better: bool) -> float | None:
 
 
 def team_trends(session: Session, team: str) -> TeamTrends:
-    """Each rep of `team` with their latest TREND_CALLS calls' indicators, and the team's median and
-    top quartile of the reps' averages over those calls (the reference lines of the team page)."""
+    """Each rep of `team` (the roster) with their latest TREND_CALLS calls of the team and those calls'
+    indicators, and the team's median and top quartile of the reps' averages over those calls (the
+    reference lines of the team page). ``calls`` is the rep's count of analysed calls."""
     sync(session)
+    roster = access.reps_in_team(session, team)
     call_team = call_team_column()
-    rank = (
-        func.row_number()
-        .over(partition_by=CallMetricsRow.rep, order_by=(CallMetricsRow.started_at.desc(), CallRow.id.desc()))
-        .label("rank")
-    )
-    calls_of_rep = func.count().over(partition_by=CallMetricsRow.rep).label("calls")
-    per_rep = (
-        select(
-            CallMetricsRow.rep,
-            CallMetricsRow.started_at,
-            *(getattr(CallMetricsRow, m) for m in TEAM_INDICATORS),
-            rank,
-            calls_of_rep,
-        )
+    conn = session.connection()
+    latest = (
+        select(CallMetricsRow.started_at, *(getattr(CallMetricsRow, m) for m in TEAM_INDICATORS))
         .join(CallRow, CallRow.id == CallMetricsRow.call_pk)
         .outerjoin(CallAccessRow, CallAccessRow.call_id == CallRow.call_id)
         .outerjoin(TeamMemberRow, TeamMemberRow.rep == CallRow.rep)
-        .where(call_team == team, CallMetricsRow.rep.is_not(None))
-        .subquery()
+        .order_by(CallMetricsRow.started_at.desc(), CallMetricsRow.call_pk.desc())
+        .limit(TREND_CALLS)
     )
-    rows = session.execute(
-        select(per_rep).where(per_rep.c.rank <= TREND_CALLS).order_by(per_rep.c.rep, per_rep.c.started_at)
-    ).all()
-    reps: dict[str, RepTrend] = {
-        r: RepTrend(rep=r, calls=0, series={}) for r in access.reps_in_team(session, team)
-    }
-    for row in rows:
-        trend = reps.setdefault(row.rep, RepTrend(rep=row.rep, calls=0, series={}))
-        trend.calls = int(row.calls)
-        for name in TEAM_INDICATORS:
-            value = getattr(row, name)
-            if value is not None:
-                trend.series.setdefault(name, []).append((row.started_at, float(value)))
+    counts = dict(
+        conn.execute(
+            select(CallMetricsRow.rep, func.count())
+            .where(CallMetricsRow.rep.in_(roster))
+            .group_by(CallMetricsRow.rep)
+        ).all()
+    )
+    reps: dict[str, RepTrend] = {}
+    for rep in roster:
+        trend = reps[rep] = RepTrend(rep=rep, calls=int(counts.get(rep, 0)), series={})
+        # One short walk of the (rep, started_at) index per rep: the latest calls of this team.
+        for row in reversed(conn.execute(latest.where(CallMetricsRow.rep == rep, call_team == team)).all()):
+            for name in TEAM_INDICATORS:
+                value = getattr(row, name)
+                if value is not None:
+                    trend.series.setdefault(name, []).append((row.started_at, float(value)))
     indicators = []
     for name in TEAM_INDICATORS:
         m = METRICS[name]
