@@ -5,7 +5,7 @@ Seeds a fresh database (SQLite by default, or `--database-url`) with `--calls` s
 `--reps` reps on one team (generated analyses with the CONTRACT's signal keys, short transcripts)
 plus one 60-minute call (about 700 utterances, evidence quotes, a sentiment curve and prompts),
 signs in through the form, then times GET requests in-process (ASGI, no network: the server's
-time). The first /team after seeding also fills the metrics read model; it is reported apart.
+time). The per-call metrics the coach stage keeps are seeded with the calls.
 Baseline in the same run: GET /healthz (a one-row database probe).
 
     .venv/bin/python bench/web.py                        # 10,000 calls on SQLite
@@ -313,11 +313,6 @@ def main() -> None:
         )
         with TestClient(create_app(settings)) as client:
             _sign_in(client, key)
-            first = _time(client, "/team", 1)[0]
-            print(
-                f"first /team after seeding (fills the metrics read model for {args.calls} calls): "
-                f"{first:.0f} ms"
-            )
             pages = {
                 "/healthz (baseline)": "/healthz",
                 "call page, 60-minute call": f"/calls/{LONG_CALL}",
