@@ -121,7 +121,10 @@ def add(
         return _admin_page(
             request, db, settings, viewer, error=f"{url!r} is not an http(s) URL.", status_code=422
         )
-    add_webhook(settings, checked)
+    try:
+        add_webhook(settings, checked)
+    except CallcoachError as exc:  # e.g. a host the webhook guard refuses
+        return _admin_page(request, db, settings, viewer, error=str(exc), status_code=422)
     return RedirectResponse("/admin?notice=webhook-added#webhooks", status.HTTP_303_SEE_OTHER)
 
 

@@ -22,6 +22,8 @@ router = APIRouter()
 
 # Scenarios per page.
 PAGE_SIZE = 10
+# Scenarios read from the catalogue, biggest first, before filtering: the library a person browses.
+LIBRARY_LIMIT = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +75,7 @@ def _library(db: DbDep, settings: SettingsDep, viewer: Viewer) -> list[dict[str,
     roster = roster_from_teams(db)
     db.commit()  # the coaching service opens its own transactions
     return coaching_service.roleplays(
-        settings, roster=roster, call_ids=scope.call_ids, deidentify=scope.deidentify
+        settings, roster=roster, call_ids=scope.call_ids, deidentify=scope.deidentify, limit=LIBRARY_LIMIT
     )
 
 

@@ -1,9 +1,9 @@
-"""The call list and the team trends: analysed calls read through a compact metrics table.
+"""The call list and the team trends, read through the coach stage's per-call metrics.
 
-``call_metrics`` holds each analysed call's leading indicators as columns (read with the coaching
-package's metric registry, so a number here means what it means in coaching). :func:`sync` brings
-it up to date before a read: one anti-join finds calls analysed since their row was written, so
-the team page reads 10,000 calls' numbers without parsing 10,000 analysis documents.
+``call_metrics`` (``callcoach.storage.coaching_models.CallMetricsRow``) holds every coached call's
+coaching metrics (``coaching.metrics.METRICS``, written by the coach stage): the team page reads
+10,000 calls' numbers without parsing 10,000 analysis documents, and a number here means what it
+means in coaching.
 
 Who sees what is ``callcoach.services.access``'s rule (``listing_scope``, ``visibility``; a call's
 team is ``callcoach.storage.access.call_team_column``); nothing here decides access on its own.
@@ -12,22 +12,20 @@ team is ``callcoach.storage.access.call_team_column``); nothing here decides acc
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, exists, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from callcoach.services import access
 from callcoach.services.access import ApiKey
 from callcoach.storage.access import call_team_column
 from callcoach.storage.access_models import CallAccessRow, TeamMemberRow
-from callcoach.storage.models import AnalysisRow, CallRow, JobRow, UtteranceRow
-from callcoach.storage.web_models import CallMetricsRow
-from coaching.calls import CallView
+from callcoach.storage.coaching_models import CallMetricsRow
+from callcoach.storage.models import CallRow, JobRow, UtteranceRow
 from coaching.metrics import METRICS
 
 # The indicators stored per call: name in call_metrics = name in coaching.metrics.METRICS.
@@ -64,60 +62,6 @@ REFERENCE_BANDS: dict[str, tuple[float, float]] = {
     "talk_ratio": (0.43, 0.43),
     "questions": (11.0, 14.0),
 }
-# Rows written per sync transaction (bounded memory when 10,000 calls are new at once).
-SYNC_BATCH = 500
-
-_INSERTS: dict[str, Callable[..., Any]] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
-
-
-def metric_values(analysis: dict[str, Any]) -> dict[str, float | None]:
-    """The stored indicators of one analysis, read by the coaching metric registry."""
-    view = CallView(
-        call_id="", rep=None, deal_id=None, started_at=None, signals=analysis.get("signals") or {}
-    )
-    return {name: METRICS[name].read(view) for name in STORED_METRICS}
-
-
-def sync(session: Session) -> int:
-    """Write the metrics of every call analysed since its metrics row was written; returns how many."""
-    stale = (
-        select(CallRow.id, CallRow.updated_at, CallRow.rep, CallRow.started_at, AnalysisRow.analysis)
-        .join(AnalysisRow, AnalysisRow.call_pk == CallRow.id)
-        .outerjoin(CallMetricsRow, CallMetricsRow.call_pk == CallRow.id)
-        .where(or_(CallMetricsRow.call_pk.is_(None), CallMetricsRow.source_updated_at < CallRow.updated_at))
-        .limit(SYNC_BATCH)
-    )
-    written = 0
-    insert = _INSERTS.get(session.get_bind().dialect.name)
-    while rows := session.execute(stale).all():
-        values = [
-            {
-                "call_pk": pk,
-                "source_updated_at": updated,
-                "rep": rep,
-                "started_at": started,
-                **metric_values(analysis or {}),
-            }
-            for pk, updated, rep, started, analysis in rows
-        ]
-        if insert is not None:
-            stmt = insert(CallMetricsRow).values(values)
-            # Two pages syncing at once write the same rows: the later one wins, both are equal.
-            stmt = stmt.on_conflict_do_update(
-                index_elements=["call_pk"],
-                set_={c: getattr(stmt.excluded, c) for c in values[0] if c != "call_pk"},
-            )
-            session.execute(stmt)
-        else:  # another database: no upsert, merge row by row
-            for v in values:
-                session.merge(CallMetricsRow(**v))
-        session.flush()
-        written += len(values)
-        if len(rows) < SYNC_BATCH:
-            break
-    return written
-
-
 # --------------------------------------------------------------------------------------------
 # The call list
 
@@ -165,6 +109,11 @@ def _scoped(key: ApiKey, stmt: Select[Any], team: Any, rep: Any) -> Select[Any]:
     return stmt
 
 
+def _metric(name: str) -> Any:
+    """One metric of the stored ``values`` document as a SQL float (json_extract / ->>)."""
+    return CallMetricsRow.values[name].as_float()
+
+
 def _like(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -172,7 +121,6 @@ def _like(text: str) -> str:
 
 def browse(session: Session, key: ApiKey, filters: CallFilters, *, limit: int, offset: int) -> CallPage:
     """The analysed calls `key` may list, newest call first, with their indicators."""
-    sync(session)
     team = call_team_column()
     rep = func.coalesce(CallRow.rep, CallAccessRow.rep)
     # Calls with a job row: the ones the call page opens (jobs.read_call), whichever door stored them.
@@ -181,7 +129,7 @@ def browse(session: Session, key: ApiKey, filters: CallFilters, *, limit: int, o
         .join(JobRow, JobRow.call_id == CallRow.call_id)
         .outerjoin(CallAccessRow, CallAccessRow.call_id == CallRow.call_id)
         .outerjoin(TeamMemberRow, TeamMemberRow.rep == CallRow.rep)
-        .outerjoin(CallMetricsRow, CallMetricsRow.call_pk == CallRow.id)
+        .outerjoin(CallMetricsRow, CallMetricsRow.call_id == CallRow.call_id)
     )
     base = _scoped(key, base, team, rep)
     deals_stmt = base.with_only_columns(CallRow.deal_id).where(CallRow.deal_id.is_not(None)).distinct()
@@ -204,7 +152,8 @@ def browse(session: Session, key: ApiKey, filters: CallFilters, *, limit: int, o
         base = base.where(rep == filters.rep)
     if filters.band in SCORE_BANDS:
         low, high = SCORE_BANDS[filters.band]
-        base = base.where(CallMetricsRow.discovery_score >= low, CallMetricsRow.discovery_score < high)
+        score = _metric("discovery_score")
+        base = base.where(score >= low, score < high)
     total = int(session.scalar(select(func.count()).select_from(base.subquery())) or 0)
     page = base.with_only_columns(
         CallRow.call_id,
@@ -214,7 +163,7 @@ def browse(session: Session, key: ApiKey, filters: CallFilters, *, limit: int, o
         CallRow.deal_id,
         CallRow.started_at,
         CallRow.duration_s,
-        *(getattr(CallMetricsRow, m) for m in STORED_METRICS),
+        *(_metric(m) for m in STORED_METRICS),
     ).order_by(CallRow.started_at.desc().nulls_last(), CallRow.id.desc())
     items = []
     for row in session.execute(page.limit(limit).offset(offset)):
@@ -283,50 +232,36 @@ def _quartile(values: Sequence[float], higher_is_better: bool) -> float | None:
 
 
 def team_trends(session: Session, team: str) -> TeamTrends:
-    """Each rep of `team` with their latest TREND_CALLS calls' indicators, and the team's median and
-    top quartile of the reps' averages over those calls (the reference lines of the team page)."""
-    sync(session)
+    """Each rep of `team` (the roster) with their latest TREND_CALLS calls of the team and those calls'
+    indicators, and the team's median and top quartile of the reps' averages over those calls (the
+    reference lines of the team page). ``calls`` is the rep's count of analysed calls."""
+    roster = access.reps_in_team(session, team)
     call_team = call_team_column()
-    rank = (
-        func.row_number()
-        .over(partition_by=CallMetricsRow.rep, order_by=(CallMetricsRow.started_at.desc(), CallRow.id.desc()))
-        .label("rank")
-    )
-    per_rep = (
-        select(
-            CallMetricsRow.rep,
-            CallMetricsRow.started_at,
-            *(getattr(CallMetricsRow, m) for m in TEAM_INDICATORS),
-            rank,
-        )
-        .join(CallRow, CallRow.id == CallMetricsRow.call_pk)
+    conn = session.connection()
+    latest = (
+        select(CallMetricsRow.started_at, CallMetricsRow.values)
+        .join(CallRow, CallRow.call_id == CallMetricsRow.call_id)
         .outerjoin(CallAccessRow, CallAccessRow.call_id == CallRow.call_id)
         .outerjoin(TeamMemberRow, TeamMemberRow.rep == CallRow.rep)
-        .where(call_team == team, CallMetricsRow.rep.is_not(None))
-        .subquery()
+        .order_by(CallMetricsRow.started_at.desc(), CallMetricsRow.call_id.desc())
+        .limit(TREND_CALLS)
     )
     counts = dict(
-        session.execute(
+        conn.execute(
             select(CallMetricsRow.rep, func.count())
-            .join(CallRow, CallRow.id == CallMetricsRow.call_pk)
-            .outerjoin(CallAccessRow, CallAccessRow.call_id == CallRow.call_id)
-            .outerjoin(TeamMemberRow, TeamMemberRow.rep == CallRow.rep)
-            .where(call_team == team)
+            .where(CallMetricsRow.rep.in_(roster))
             .group_by(CallMetricsRow.rep)
         ).all()
     )
-    rows = session.execute(
-        select(per_rep).where(per_rep.c.rank <= TREND_CALLS).order_by(per_rep.c.rep, per_rep.c.started_at)
-    ).all()
-    reps: dict[str, RepTrend] = {
-        r: RepTrend(rep=r, calls=int(counts.get(r, 0)), series={}) for r in access.reps_in_team(session, team)
-    }
-    for row in rows:
-        trend = reps.setdefault(row.rep, RepTrend(rep=row.rep, calls=int(counts.get(row.rep, 0)), series={}))
-        for name in TEAM_INDICATORS:
-            value = getattr(row, name)
-            if value is not None:
-                trend.series.setdefault(name, []).append((row.started_at, float(value)))
+    reps: dict[str, RepTrend] = {}
+    for rep in roster:
+        trend = reps[rep] = RepTrend(rep=rep, calls=int(counts.get(rep, 0)), series={})
+        # One short walk of the (rep, started_at) index per rep: the latest calls of this team.
+        for row in reversed(conn.execute(latest.where(CallMetricsRow.rep == rep, call_team == team)).all()):
+            for name in TEAM_INDICATORS:
+                value = (row.values or {}).get(name)
+                if isinstance(value, int | float):
+                    trend.series.setdefault(name, []).append((row.started_at, float(value)))
     indicators = []
     for name in TEAM_INDICATORS:
         m = METRICS[name]

@@ -1,4 +1,6 @@
-"""Where a call's recording lies, when the call was submitted as audio (the call page plays it)."""
+"""Which recording of a call the call page plays: the PII-silenced playback copy when redaction
+made one, else the submitted recording; only while uploads are kept (settings.keep_uploads:
+by default a processed call's upload is deleted, and the page shows no player)."""
 
 from __future__ import annotations
 
@@ -6,15 +8,21 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from callcoach.services.jobs import REDACTED_AUDIO
 from callcoach.storage import get_job
 
 
 def recording_path(session: Session, call_id: str) -> Path | None:
-    """The submitted recording of `call_id`; None for a transcript submission or a file gone."""
+    """The playable recording of `call_id`; None for a transcript submission or a file gone."""
     from ingest.reader import AUDIO_SUFFIXES
 
     job = get_job(session, call_id)
     if job is None or not job.input_path:
         return None
     path = Path(job.input_path)
-    return path if path.suffix.lower() in AUDIO_SUFFIXES and path.is_file() else None
+    if path.suffix.lower() not in AUDIO_SUFFIXES:
+        return None
+    redacted = path.with_name(REDACTED_AUDIO)
+    if redacted.is_file():
+        return redacted
+    return path if path.is_file() else None

@@ -172,4 +172,6 @@ def call_teams(session: Session, *, deal_id: str | None = None) -> list[CallTeam
     stmt = select(q.c.call_id, q.c.rep, q.c.deal_id, q.c.team)
     if deal_id is not None:
         stmt = stmt.where(q.c.deal_id == deal_id)
-    return [CallTeam(*r) for r in session.execute(stmt).all()]
+    # Core execution on the session's connection: plain tuples for every call, without the ORM's
+    # per-row processing (several times the query's own cost at 10,000 calls).
+    return [CallTeam(*r) for r in session.connection().execute(stmt).all()]

@@ -135,7 +135,15 @@ class WebWorld:
 @pytest.fixture(scope="session")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebWorld]:
     root = tmp_path_factory.mktemp("web")
-    settings = Settings(data_dir=root / "data", database_url="", broker_url=None, reconcile_interval_s=3600)
+    settings = Settings(
+        data_dir=root / "data",
+        database_url="",
+        broker_url=None,
+        reconcile_interval_s=3600,
+        # The call page plays a kept recording; the admin test's webhook listens on loopback.
+        keep_uploads=True,
+        webhook_allowed_hosts=["127.0.0.1"],
+    )
     with session_scope(settings) as session:
         keys = {
             "rep": access.create_key(session, role="rep", rep=REP, team="east")[0],

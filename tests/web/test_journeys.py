@@ -45,6 +45,7 @@ def _sign_in(browser: Any, base: str, key: str, viewport: dict[str, int] = DESKT
 
 def _shoot(page: Any, artifacts: Path, name: str) -> None:
     page.screenshot(path=str(artifacts / f"{name}-desktop.png"), full_page=True)
+    page.screenshot(path=str(artifacts / f"{name}-desktop-top.png"))  # the first screen, for the README
     page.set_viewport_size(PHONE)
     # On a phone the page itself never scrolls sideways (wide tables scroll inside their box).
     assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"] + 1, name

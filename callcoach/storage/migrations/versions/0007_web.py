@@ -1,4 +1,4 @@
-"""Web pages: web_sessions, call_metrics, prompt_practice, roleplay_assignments, alert_acknowledgements.
+"""Web pages: web_sessions, prompt_practice, roleplay_assignments, alert_acknowledgements.
 
 Revision ID: 0007_web
 Revises: 0006_coaching_scale
@@ -39,31 +39,6 @@ def upgrade() -> None:
     )
     op.create_index("ix_web_sessions_key_id", "web_sessions", ["key_id"])
     op.create_index("ix_web_sessions_expires_at", "web_sessions", ["expires_at"])
-    op.create_table(
-        "call_metrics",
-        sa.Column(
-            "call_pk",
-            sa.Integer(),
-            sa.ForeignKey("calls.id", ondelete="CASCADE", name="fk_call_metrics_call_pk_calls"),
-            primary_key=True,
-        ),
-        sa.Column("source_updated_at", _TS, nullable=False),
-        sa.Column("rep", sa.String(200), nullable=True),
-        sa.Column("started_at", _TS, nullable=True),
-        *(
-            sa.Column(name, sa.Float(), nullable=True)
-            for name in (
-                "discovery_score",
-                "questions",
-                "talk_ratio",
-                "next_step_clarity",
-                "buyer_sentiment",
-                "stakeholders",
-                "objections",
-            )
-        ),
-    )
-    op.create_index("ix_call_metrics_rep_started", "call_metrics", ["rep", "started_at"])
     op.create_table(
         "prompt_practice",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
@@ -110,8 +85,6 @@ def downgrade() -> None:
     op.drop_index("ix_prompt_practice_call_id", table_name="prompt_practice")
     op.drop_index("uq_prompt_practice_call_rule", table_name="prompt_practice")
     op.drop_table("prompt_practice")
-    op.drop_index("ix_call_metrics_rep_started", table_name="call_metrics")
-    op.drop_table("call_metrics")
     op.drop_index("ix_web_sessions_expires_at", table_name="web_sessions")
     op.drop_index("ix_web_sessions_key_id", table_name="web_sessions")
     op.drop_table("web_sessions")
