@@ -322,24 +322,16 @@ def read_scope(session: Session, key: ApiKey, *, enablement_identified: bool = F
     if key.role == "enablement":
         return ReadScope(frozenset(), frozenset(), None, deidentify=not enablement_identified)
     team = (team_of(session, key.rep) or key.team) if key.role == "rep" else key.team
-    calls = repo.call_teams(session)
-    deal_teams_: dict[str, set[str | None]] = {}
-    for c in calls:
-        if c.deal_id:
-            deal_teams_.setdefault(c.deal_id, set()).add(c.team)
-    team_pure = {d for d, teams in deal_teams_.items() if teams == {team}}
     if key.role == "rep":
-        mine = [c for c in calls if c.rep == key.rep]
-        sources = {c.call_id for c in calls if c.team == team} if team else {c.call_id for c in mine}
-        deals = {c.deal_id for c in mine if c.deal_id} & team_pure
+        deals = repo.team_pure_deals(session, team, rep=key.rep or "")
+        sources = repo.call_ids_of(session, team=team) if team else repo.call_ids_of(session, rep=key.rep)
         return ReadScope(frozenset({key.rep or ""}), frozenset(deals), frozenset(sources))
     if team is None:
         return ReadScope(frozenset(), frozenset(), frozenset())
-    team_calls = [c for c in calls if c.team == team]
     return ReadScope(
         frozenset(reps_in_team(session, team)),
-        frozenset({c.deal_id for c in team_calls if c.deal_id} & team_pure),
-        frozenset(c.call_id for c in team_calls),
+        frozenset(repo.team_pure_deals(session, team)),
+        frozenset(repo.call_ids_of(session, team=team)),
     )
 
 

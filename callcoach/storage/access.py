@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, cast
 
-from sqlalchemy import case, select, union
+from sqlalchemy import case, func, select, union
 from sqlalchemy.orm import Session
 
 from callcoach.storage.access_models import ApiKeyRow, CallAccessRow, TeamMemberRow
@@ -175,3 +175,34 @@ def call_teams(session: Session, *, deal_id: str | None = None) -> list[CallTeam
     # Core execution on the session's connection: plain tuples for every call, without the ORM's
     # per-row processing (several times the query's own cost at 10,000 calls).
     return [CallTeam(*r) for r in session.connection().execute(stmt).all()]
+
+
+# "No team" inside GROUP BY comparisons: team names are never empty (keys and submissions strip
+# them and turn "" into None), so "" cannot collide with a real team.
+_NO_TEAM = ""
+
+
+@translated("reading a team's deals")
+def team_pure_deals(session: Session, team: str | None, *, rep: str | None = None) -> list[str]:
+    """Deals every call of which is `team`'s (`None`: of no team); only deals with a call of `rep`
+    when given. One GROUP BY in the database, not a pass over every call in Python."""
+    q = _call_teams_query()
+    t = func.coalesce(q.c.team, _NO_TEAM)
+    want = team if team is not None else _NO_TEAM
+    stmt = (
+        select(q.c.deal_id)
+        .where(q.c.deal_id.is_not(None))
+        .group_by(q.c.deal_id)
+        .having(func.min(t) == want, func.max(t) == want)
+    )
+    if rep is not None:
+        stmt = stmt.having(func.max(case((q.c.rep == rep, 1), else_=0)) == 1)
+    return [str(d) for d in session.connection().execute(stmt).scalars()]
+
+
+@translated("reading a team's calls")
+def call_ids_of(session: Session, *, team: str | None = None, rep: str | None = None) -> list[str]:
+    """Ids of the calls of `team` (by the rule of :func:`call_teams`), or of `rep` when no team."""
+    q = _call_teams_query()
+    cond = q.c.team == team if team is not None else q.c.rep == rep
+    return [str(c) for c in session.connection().execute(select(q.c.call_id).where(cond)).scalars()]
