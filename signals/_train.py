@@ -181,7 +181,8 @@ def _calibrate_drift(y: np.ndarray, proba: np.ndarray, classes: list[str]) -> tu
     # that flat calls stay under FLAT_KEPT of the time, not the accuracy optimum (which sits wherever
     # the synthetic mixes happen to overlap).
     best = round(float(np.quantile(np.abs(drifts_a[labels_a == "flat"]), FLAT_KEPT)), 2)
-    return best, {"synthetic_calls": SYNTH_CALLS, "flat_kept": FLAT_KEPT, "accuracy": round(accuracy(best), 4)}
+    return best, {"synthetic_calls": SYNTH_CALLS, "flat_kept": FLAT_KEPT,
+                  "accuracy": round(accuracy(best), 4)}
 
 
 def train_task(task: str, embed) -> dict[str, object]:
