@@ -220,7 +220,8 @@ def main() -> int:
 
         print("\ncorpus cross-validation (grouped by template, see signals/_corpus/DATASHEET.md)")
         for task, scores in cross_validate_all().items():
-            print(f"  {task:12} " + "  ".join(f"{k} {v:.3f}" for k, v in scores.items() if isinstance(v, float)))
+            figures = (f"{k} {v:.3f}" for k, v in scores.items() if isinstance(v, float))
+            print(f"  {task:12} " + "  ".join(figures))
     if args.json:
         args.json.write_text(json.dumps({"shipped": shipped, "lodo": lodo}, indent=2))
     return 0

@@ -4,8 +4,8 @@ A long call is mostly facts and pain, which the stance classifier reads as neutr
 over a third lets those turns pull both thirds toward 0 and shrinks a real change below any
 threshold. Here every scored clause counts with weight ``1 - P(neutral)``, so a third's value is
 the mean stance of what the buyer said *about the seller and the deal* in it. A third with little
-stance is shrunk toward the call's own weighted mean (prior weight :data:`PRIOR_WEIGHT`), so one
-faint remark cannot make a drift on its own and a silent third compares as "no change".
+stance is shrunk toward neutral, 0 (prior weight :data:`PRIOR_WEIGHT`): a third in which the buyer
+states no stance is a neutral third, and one faint remark cannot swing it on its own.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import numpy as np
 __all__ = ["drift_of", "third_means", "PRIOR_WEIGHT"]
 
 # The prior's weight, in clauses of full stance: one clear remark in a third moves that third's
-# value halfway from the call mean to the remark.
+# value halfway from neutral to the remark.
 PRIOR_WEIGHT = 1.0
 EARLY_END, LATE_START = 1 / 3, 2 / 3
 
@@ -28,7 +28,7 @@ def third_means(score: np.ndarray, weight: np.ndarray, at: np.ndarray) -> tuple[
 
     def part(mask: np.ndarray) -> float:
         w = weight[mask]
-        return float(((score[mask] * w).sum() + PRIOR_WEIGHT * call) / (w.sum() + PRIOR_WEIGHT))
+        return float((score[mask] * w).sum() / (w.sum() + PRIOR_WEIGHT))
 
     return part(at < EARLY_END), part(at >= LATE_START), call
 

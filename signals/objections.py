@@ -6,7 +6,8 @@ Method: every buyer sentence (rep speech never counts) is read two ways.
   regression on the shared MiniLM sentence embedding, trained by ``make train`` on the project's
   corpus (objections of each category against hard negatives: curious questions, neutral
   competitor mentions, the buyer's own timelines, pains, agreement). A category fires when its
-  probability reaches the threshold fit on the corpus (``signals/_models/objection.json``).
+  probability reaches the threshold fit on the corpus (``signals/_models/objection.json``) and
+  the stance classifier does not read the sentence as warm (an objection pushes back).
 * Lexical cues per category (:data:`_CUES`) that are objections on their own ("too expensive",
   "we're also looking at X", "I'd need our CFO to sign off"), and the competitor names of
   ``settings.competitors``. A cue that is negated ("price isn't a concern") rules its category out
@@ -342,6 +343,7 @@ def objections(ctx: SignalContext) -> ObjectionsResult:
               for q, (_, sent, _, _) in zip(questions, rows, strict=True)]
     vectors = _sentence_vectors(ctx, rows, wanted)
     model = load("objection")
+    stance = load("stance")
     fire_at = model.threshold("fire", DEFAULT_FIRE_PROBABILITY)
     found: dict[tuple[int, str], Objection] = {}
     for k, (i, sent, a, b) in enumerate(rows):
@@ -349,6 +351,8 @@ def objections(ctx: SignalContext) -> ObjectionsResult:
         vec = vectors[k]
         probs = (dict(zip(model.classes, model.probabilities(vec[None, :])[0].tolist(), strict=True))
                  if vec is not None else {})
+        if probs and _reads_warm(stance.probabilities(vec[None, :])[0], stance.classes):
+            probs = {}  # an objection pushes back: a sentence the stance model reads as warm is none
         for c in CATEGORIES:
             cue = strong[k][c]
             if cue == "":
@@ -369,6 +373,10 @@ def objections(ctx: SignalContext) -> ObjectionsResult:
             )
     items = sorted(found.values(), key=lambda o: (o.start, CATEGORIES.index(o.category)))
     return ObjectionsResult(tuple(items))
+
+
+def _reads_warm(p: np.ndarray, classes: tuple[str, ...]) -> bool:
+    return bool(p[classes.index("warm")] > p[classes.index("cool")])
 
 
 def _sentence_vectors(

@@ -145,3 +145,22 @@ def test_commitment_classifier_tells_owned_from_vague_and_withdrawn() -> None:
     pred = _predict("commitment", texts)
     assert sum(p == t for p, t in zip(pred, truth, strict=True)) >= 4, list(zip(texts, pred, strict=True))
     assert all(p != "owned" for p, t in zip(pred, truth, strict=True) if t != "owned")
+
+
+def test_drift_is_not_diluted_by_neutral_turns() -> None:
+    from signals._drift import drift_of
+
+    # Six stance turns (cool early, warm late) among 60 neutral ones spread over the call.
+    n = 66
+    at = (np.arange(n) + 0.5) / n
+    score = np.zeros(n)
+    weight = np.full(n, 0.05)  # neutral turns: the classifier gives them little stance confidence
+    for k in (2, 8, 14):
+        score[k], weight[k] = -0.7, 0.9
+    for k in (50, 56, 62):
+        score[k], weight[k] = 0.7, 0.9
+    weighted = drift_of(score, weight, at)
+    plain = score[at >= 2 / 3].mean() - score[at < 1 / 3].mean()
+    assert plain < 0.2 < weighted  # a plain mean dilutes the change below the 0.2 scale, weights do not
+    # The same neutral turns alone make no drift.
+    assert abs(drift_of(np.zeros(n), np.full(n, 0.05), at)) < 1e-9

@@ -126,7 +126,7 @@ def test_sentiment_evidence_quotes_are_buyer_utterances() -> None:
     # Per-utterance scores and the smoothed series cover every buyer turn, in order.
     assert len(s["scores"]) == len(s["series"]) == len(buyer_turns)
     assert [u["start"] for u in s["scores"]] == sorted(u["start"] for u in s["scores"])
-    assert s["method"].startswith("combined")
+    assert s["method"].startswith("learned")
 
 
 def test_sentiment_single_buyer_utterance_reports_flat_with_a_note() -> None:
