@@ -25,6 +25,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -61,13 +62,20 @@ def baseline(call: Path) -> int:
     return words
 
 
-def _timed(cmd: list[str]) -> tuple[float, str]:
+def _timed(cmd: list[str]) -> tuple[float, float, str]:
+    """(wall seconds, CPU seconds of the child, its stdout)."""
     t0 = time.perf_counter()
-    done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, env=os.environ.copy())
-    elapsed = time.perf_counter() - t0
-    if done.returncode:
-        raise SystemExit(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    return elapsed, done.stdout
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(cmd, cwd=REPO, stdout=out, stderr=err, text=True, env=os.environ.copy())
+        # wait4 rather than wait(): it also gives the child's own CPU time, steadier than wall time
+        # on a machine whose other jobs take most of the cores.
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - t0
+        out.seek(0)
+        err.seek(0)
+        if os.waitstatus_to_exitcode(status):
+            raise SystemExit(f"{' '.join(cmd)} failed ({status}):\n{err.read()[-2000:]}")
+        return elapsed, usage.ru_utime + usage.ru_stime, out.read()
 
 
 def main() -> int:
@@ -88,18 +96,23 @@ def main() -> int:
     base_cmd = [sys.executable, str(Path(__file__).resolve()), str(args.call.resolve()), "--baseline"]
     ours_t: list[float] = []
     base_t: list[float] = []
+    ours_cpu: list[float] = []
+    base_cpu: list[float] = []
     analysis: dict[str, object] = {}
     for i in range(args.rounds):
         pair = [("ours", ours_cmd), ("base", base_cmd)]
         for name, cmd in pair if i % 2 == 0 else pair[::-1]:
-            elapsed, out = _timed(cmd)
+            elapsed, cpu, out = _timed(cmd)
             if name == "ours":
                 ours_t.append(elapsed)
+                ours_cpu.append(cpu)
                 analysis = json.loads(out)
             else:
                 base_t.append(elapsed)
-            print(f"  round {i + 1} {name:4} {elapsed:7.2f} s", flush=True)
+                base_cpu.append(cpu)
+            print(f"  round {i + 1} {name:4} wall {elapsed:7.2f} s  cpu {cpu:7.2f} s", flush=True)
     ratio = statistics.median(o / b for o, b in zip(ours_t, base_t, strict=True))
+    cpu_ratio = statistics.median(o / b for o, b in zip(ours_cpu, base_cpu, strict=True))
     duration = float(analysis.get("duration_s", 0.0))  # type: ignore[arg-type]
     print(f"{args.call.name} ({duration:.1f} s audio), {args.rounds} alternated pairs, "
           f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
@@ -109,6 +122,8 @@ def main() -> int:
           f"runs {', '.join(f'{t:.1f}' for t in ours_t)}")
     ok = ratio <= GOAL_RATIO
     print(f"  ratio (median of paired runs) {ratio:.3f}  goal <= {GOAL_RATIO}  {'OK' if ok else 'MISSED'}")
+    print(f"  CPU seconds: baseline {', '.join(f'{t:.1f}' for t in base_cpu)}; ours "
+          f"{', '.join(f'{t:.1f}' for t in ours_cpu)}; ratio {cpu_ratio:.3f}")
     if args.ref:
         from bench.quality import word_error_rate
 
