@@ -5,7 +5,7 @@ STAMP   := $(VENV)/.installed
 SAMPLE  := samples/sample_call.wav
 SAMPLE_META := samples/sample_call.meta.json
 
-.PHONY: install demo test test-fast lint bench bench-api services readme clean
+.PHONY: install demo test test-fast lint bench bench-api bench-web services readme clean train eval-signals web-assets browser
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -19,6 +19,22 @@ $(STAMP): pyproject.toml | $(PY)
 
 install: $(STAMP)
 
+# The web pages' browser libraries, from npm (package.json, pinned by package-lock.json), copied into
+# web/static/vendor where the app serves them. The copies are committed so a clone works without
+# npm; this target re-derives them (git diff then shows any drift from the lock file).
+VENDOR := web/static/vendor
+web-assets:
+	npm ci --no-audit --no-fund --ignore-scripts
+	mkdir -p $(VENDOR)/htmx $(VENDOR)/swagger-ui $(VENDOR)/redoc
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE $(VENDOR)/htmx/
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
+	   node_modules/swagger-ui-dist/favicon-32x32.png node_modules/swagger-ui-dist/LICENSE $(VENDOR)/swagger-ui/
+	cp node_modules/redoc/bundles/redoc.standalone.js node_modules/redoc/LICENSE $(VENDOR)/redoc/
+
+# The browser tests drive Debian's chromium through Playwright (never `playwright install`).
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
 demo: install
 	$(VENV)/bin/callcoach analyze $(SAMPLE) --meta $(SAMPLE_META)
 
@@ -30,10 +46,10 @@ services:
 	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start) || true
 
 lint: install
-	$(VENV)/bin/ruff check callcoach ingest transcribe signals coaching workers api tests bench
+	$(VENV)/bin/ruff check callcoach ingest transcribe signals coaching workers api web redact tests bench
 	$(VENV)/bin/lint-imports
 
-test: install services
+test: install services browser
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/python -m pytest -q
 
@@ -46,9 +62,25 @@ bench: install
 	$(PY) bench/signals.py
 	$(PY) bench/coaching_drift.py
 
+# Rewrite the signals corpus (deterministic, committed) and retrain the shipped sentence classifiers
+# (signals/_models); prints the grouped cross-validated scores of each.
+train: install
+	$(PY) -m signals._corpus.generate
+	$(PY) -m signals._train
+
+# Leave-one-deal-out scores of the signals on the labeled calls in ../shared/calls, plus corpus CV.
+eval-signals: install
+	$(PY) bench/eval_lodo.py --cv
+
 # Needs the local Redis and PostgreSQL; starts its own API server and workers on loopback.
 bench-api: install services
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) bench/api.py
+	$(PY) bench/coaching_scale.py
+
+# Server time of the call page (60-minute call) and /team (10,000 stored calls).
+bench-web: install
+	nice -n 10 $(PY) bench/web.py
 
 # Regenerate the README's configuration table from callcoach.settings.Settings.
 readme: install

@@ -1,21 +1,25 @@
 """The FastAPI application: ``create_app(settings)``; ``callcoach serve`` runs it with uvicorn.
 
-With a broker configured, submitted calls go to the Celery workers; without one, the same
-pipeline runs on a thread pool inside this process (the embedded default).
+Submitted calls go to the dispatcher the composing door passes (``callcoach serve`` passes the
+Celery one when a broker is configured); without one, the same pipeline runs on a thread pool
+inside this process (the embedded default). The API never imports the workers.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 
+import web
 from api import errors
 from api.metrics import Metrics, MetricsMiddleware
 from api.routes import calls, coaching, health
+from api.schemas import ErrorPublic
+from callcoach.services.dispatch import Dispatcher, embedded_dispatcher
 from callcoach.settings import Settings, get_settings
-from workers.dispatch import Dispatcher, dispatcher_for
 
 DESCRIPTION = """Conversation-intelligence coaching for B2B sales calls.
 
@@ -37,7 +41,7 @@ def create_app(settings: Settings | None = None, dispatcher: Dispatcher | None =
 
         init_db(settings)
         if app.state.dispatcher is None:
-            app.state.dispatcher = dispatcher_for(settings)
+            app.state.dispatcher = embedded_dispatcher(settings)
         try:
             yield
         finally:
@@ -50,6 +54,9 @@ def create_app(settings: Settings | None = None, dispatcher: Dispatcher | None =
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        # The docs pages are the web package's, from its own static files (FastAPI's load from a CDN).
+        docs_url=None,
+        redoc_url=None,
         openapi_tags=[
             {"name": "calls", "description": "Submit calls and read their analysis."},
             {"name": "coaching", "description": "Alerts, coaching plans, role-plays, outcomes and webhooks."},
@@ -61,7 +68,11 @@ def create_app(settings: Settings | None = None, dispatcher: Dispatcher | None =
     app.state.metrics = Metrics(settings)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     errors.install(app)
-    app.include_router(calls.router)
-    app.include_router(coaching.router)
-    app.include_router(health.router)
+    # 422 answers carry ErrorPublic (detail: a string) like every other error (api.errors).
+    invalid: dict[int | str, dict[str, Any]] = {422: {"model": ErrorPublic, "description": "Invalid request"}}
+    app.include_router(calls.router, responses=invalid)
+    app.include_router(coaching.router, responses=invalid)
+    app.include_router(health.router, responses=invalid)
+    app.include_router(web.router)
+    app.mount("/static", web.static_files(), name="static")
     return app

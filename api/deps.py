@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Iterator
-from typing import Annotated
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from callcoach.access import ApiKey, Role, verify_key
+from callcoach.services.access import ApiKey, Role, hash_key, verify_key
+from callcoach.services.dispatch import Dispatcher
 from callcoach.settings import Settings
 from callcoach.storage import session_scope
-from workers.dispatch import Dispatcher
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 bearer = HTTPBearer(
     auto_error=False,
@@ -45,8 +50,58 @@ def get_db(settings: SettingsDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_db)]
 
 
+# A verified key is trusted this long without reading the database again: every request of a
+# dashboard would otherwise spend a transaction on the same lookup. The price: a revoked key keeps
+# working in a process for at most this long after `callcoach keys revoke`.
+KEY_CACHE_TTL_S = 5.0
+# Entries remembered per process; beyond this a cache is emptied (a flood of distinct keys).
+CACHE_MAX_ENTRIES = 10_000
+
+
+class TTLCache(Generic[K, V]):
+    """Values kept for `ttl_s` seconds each, per process (thread-safe; misses are not remembered)."""
+
+    def __init__(self, ttl_s: float = KEY_CACHE_TTL_S, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl_s, self.clock = ttl_s, clock
+        self._items: dict[K, tuple[float, V]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        hit = self._items.get(key)
+        if hit is None or hit[0] <= self.clock():
+            return None
+        return hit[1]
+
+    def put(self, key: K, value: V) -> None:
+        with self._lock:
+            if len(self._items) >= CACHE_MAX_ENTRIES:
+                self._items.clear()
+            self._items[key] = (self.clock() + self.ttl_s, value)
+
+
+def _app_cache(request: Request, name: str) -> TTLCache[Any, Any]:
+    cache: TTLCache[Any, Any] | None = getattr(request.app.state, name, None)
+    if cache is None:
+        cache = TTLCache()
+        setattr(request.app.state, name, cache)
+    return cache
+
+
+def get_key_cache(request: Request) -> TTLCache[str, ApiKey]:
+    """Verified keys by their sha256. Invalid keys are not remembered: a new key works at once."""
+    return _app_cache(request, "key_cache")
+
+
+def get_scope_cache(request: Request) -> TTLCache[Any, Any]:
+    """Read scopes (access.read_scope) by key, for as long as the key itself is trusted: a call
+    stored a moment ago joins a manager's alert and role-play scope within KEY_CACHE_TTL_S."""
+    return _app_cache(request, "scope_cache")
+
+
 def get_current_key(
-    settings: SettingsDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    cache: Annotated[TTLCache[str, ApiKey], Depends(get_key_cache)],
 ) -> ApiKey:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise HTTPException(
@@ -54,10 +109,15 @@ def get_current_key(
             "missing API key: send 'Authorization: Bearer <key>'",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    # A session of its own, closed at once: an upload streams for minutes and must not hold a
-    # pooled connection meanwhile (200 concurrent uploads would drain the pool).
-    with session_scope(settings) as session:
-        key = verify_key(session, credentials.credentials)
+    digest = hash_key(credentials.credentials)
+    key = cache.get(digest)
+    if key is None:
+        # A session of its own, closed at once: an upload streams for minutes and must not hold a
+        # pooled connection meanwhile (200 concurrent uploads would drain the pool).
+        with session_scope(settings) as session:
+            key = verify_key(session, credentials.credentials)
+        if key is not None:
+            cache.put(digest, key)
     if key is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, "invalid or revoked API key", headers={"WWW-Authenticate": "Bearer"}
@@ -75,7 +135,8 @@ def require_role(*roles: Role) -> Callable[[ApiKey], ApiKey]:
         if key.role not in roles:
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN,
-                f"a {key.role} key may not do this; it needs one of: {', '.join(roles)}",
+                f"{'an' if key.role[:1] in 'aeiou' else 'a'} {key.role} key may not do this; "
+                f"it needs one of: {', '.join(roles)}",
             )
         return key
 

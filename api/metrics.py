@@ -3,6 +3,7 @@ database at scrape time, so the number is right whichever process moved the call
 
 from __future__ import annotations
 
+import hmac
 import logging
 import time
 from collections.abc import Iterator
@@ -13,12 +14,15 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from callcoach import jobs
 from callcoach.errors import CallcoachError
+from callcoach.services import jobs
 from callcoach.settings import Settings
 
 log = logging.getLogger("callcoach.api")
 
+# HTTP methods a label may carry; anything else is counted as "other" (a client sending made-up
+# methods must not grow the registry without bound).
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 # Latency buckets from 5 ms (a cached read) to 30 s (a large upload on a slow link).
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
@@ -80,5 +84,27 @@ class MetricsMiddleware:
             await self.app(scope, receive, send_wrapper)
         finally:
             route = getattr(scope.get("route"), "path", "unmatched")
-            self.metrics.requests.labels(scope["method"], route, str(status["code"])).inc()
-            self.metrics.latency.labels(scope["method"], route).observe(time.perf_counter() - started)
+            method = scope["method"] if scope["method"] in KNOWN_METHODS else "other"
+            self.metrics.requests.labels(method, route, str(status["code"])).inc()
+            self.metrics.latency.labels(method, route).observe(time.perf_counter() - started)
+
+
+def metrics_allowed(settings: Settings, authorization: str | None) -> int | None:
+    """None when /metrics may be answered on the API, else the status to answer instead: 404 when
+    metrics are off or served on their own bind address, 401 without the right token."""
+    if settings.metrics != "token":
+        return 404
+    scheme, _, token = (authorization or "").partition(" ")
+    expected = settings.metrics_token
+    if not expected or scheme.lower() != "bearer" or not hmac.compare_digest(token.strip(), expected):
+        return 401
+    return None
+
+
+def serve_on_bind(settings: Settings, metrics: Metrics) -> None:
+    """metrics=bind: serve the registry on metrics_bind (host:port), apart from the API."""
+    from prometheus_client import start_http_server
+
+    host, _, port = settings.metrics_bind.rpartition(":")
+    start_http_server(int(port), addr=host or "127.0.0.1", registry=metrics.registry)
+    log.info("metrics on http://%s/metrics", settings.metrics_bind)

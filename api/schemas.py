@@ -100,6 +100,8 @@ class AlertPublic(BaseModel):
 
 class AlertListPublic(BaseModel):
     items: list[AlertPublic]
+    limit: int | None = Field(None, description="Page size asked for.", examples=[100])
+    offset: int = Field(0, description="Alerts skipped (newest first).", examples=[0])
 
 
 class RepCoachingPublic(BaseModel):
@@ -112,6 +114,9 @@ class RepCoachingPublic(BaseModel):
 
 class RoleplayListPublic(BaseModel):
     items: list[dict[str, Any]] = Field(description="Role-play scenarios built from real objections.")
+    total: int | None = Field(None, description="Scenarios the key may read, all pages.", examples=[30])
+    limit: int | None = Field(None, description="Page size asked for.", examples=[12])
+    offset: int = Field(0, description="Scenarios skipped (biggest first).", examples=[0])
 
 
 class OutcomesPublic(BaseModel):

@@ -8,6 +8,7 @@ the partial file removed.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from starlette.requests import Request
 
 from callcoach.errors import InputError, MalformedMetadata, UnsupportedInput
 
+UPLOAD_FILE_MODE = 0o600
 # The meta field is a small JSON object; anything bigger is a client error, not metadata.
 META_MAX_BYTES = 1024 * 1024
 # Upload filenames keep only their suffix (the stored name is fixed); longer suffixes are not formats.
@@ -94,7 +96,9 @@ async def receive_upload(request: Request, directory: Path, *, max_bytes: int) -
             name = filename.decode("utf-8", "replace") if filename else ""
             upload.filename = name
             upload.path = directory / f"input{_suffix(name)}"
-            state["fh"] = open(upload.path, "wb")  # noqa: SIM115 - closed in on_part_end / finally
+            # Owner-only from the first byte: an upload is a customer conversation.
+            fd = os.open(upload.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, UPLOAD_FILE_MODE)
+            state["fh"] = os.fdopen(fd, "wb")  # closed in on_part_end / finally
 
     def on_part_data(data: bytes, start: int, end: int) -> None:
         chunk = data[start:end]

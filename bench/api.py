@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
 """API and pipeline throughput on this machine, each against a baseline in the same run.
 
-1. Read endpoints under concurrent clients on loopback: a real `callcoach serve` (uvicorn) process
-   over a PostgreSQL database seeded with processed calls; `--clients` (50) concurrent httpx clients
-   hammer one endpoint at a time for `--seconds`. Reported: p50, p99 latency and requests/s, with
-   /healthz (a one-row database probe and no auth) side by side as the baseline.
+1. Read endpoints under load on loopback: `callcoach serve` as started by default (one worker
+   process per core) over a PostgreSQL database seeded by ``bench/seed.py`` (10,000 calls by
+   default), and ``wrk`` (a compiled load generator: ``apt-get install wrk``) with `--connections`
+   (50) for `--seconds` (10) per endpoint. Reported: requests/s, p50, p99, errors, and a /healthz
+   run (a one-row database probe and no auth) right after each endpoint's run as the baseline for a
+   machine whose load moves (its p99 ratio), with the 1-minute load average.
 2. Pipeline throughput: `--calls` transcript calls through real Celery workers on Redis, with one
    worker process and then with two (fresh database and queue namespace each), after a warm-up
    that loads the models in every process. Reported: calls per minute and the 2-vs-1 scaling ratio.
 
     .venv/bin/python bench/api.py                      # needs the machine's Redis and PostgreSQL
-    .venv/bin/python bench/api.py --clients 50 --seconds 10 --calls 40 --repeats 2
+    .venv/bin/python bench/api.py --skip-pipeline --seed-calls 100 1000 10000
 
 Numbers depend on the machine and on what else runs on it (the dev machines have 2 shared cores).
 """
@@ -18,9 +20,9 @@ Numbers depend on the machine and on what else runs on it (the dev machines have
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
+import re
 import signal
 import socket
 import statistics
@@ -129,7 +131,7 @@ def wait_done(settings: Any, call_ids: list[str], timeout_s: float) -> float:
 
 
 def submit_direct(settings: Any, work: Path, call_id: str, rep: str, deal: str) -> None:
-    from callcoach import jobs
+    from callcoach.services import jobs
     from workers.dispatch import send_task
 
     directory = jobs.submission_dir(settings, call_id)
@@ -215,70 +217,74 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def hammer(url: str, headers: dict[str, str], clients: int, seconds: float) -> dict[str, float]:
-    latencies: list[float] = []
-    errors = 0
-    stop = time.monotonic() + seconds
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(headers=headers, limits=limits, timeout=30) as client:
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
-        async def one() -> None:
-            nonlocal errors
-            while time.monotonic() < stop:
-                t = time.perf_counter()
-                try:
-                    r = await client.get(url)
-                    ok = r.status_code == 200
-                except httpx.HTTPError:  # a dropped connection counts as an error, not a crash
-                    ok = False
-                latencies.append(time.perf_counter() - t)
-                errors += 0 if ok else 1
 
-        started = time.monotonic()
-        await asyncio.gather(*(one() for _ in range(clients)))
-        elapsed = time.monotonic() - started
-    q = statistics.quantiles(latencies, n=100)
+def _ms(text: str) -> float:
+    m = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip())
+    if m is None:
+        raise ValueError(f"unexpected wrk latency {text!r}")
+    return float(m.group(1)) * _UNITS[m.group(2)]
+
+
+def wrk(url: str, headers: dict[str, str], connections: int, seconds: float) -> dict[str, float]:
+    """One wrk run (a compiled load generator: one thread, `connections` keep-alive connections)."""
+    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{int(seconds)}s", "--latency", "--timeout", "10s"]
+    for k, v in headers.items():
+        cmd += ["-H", f"{k}: {v}"]
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+    pct = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", out, re.M))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    total = re.search(r"(\d+) requests in", out)
     return {
-        "requests": len(latencies),
-        "errors": errors,
-        "rps": len(latencies) / elapsed,
-        "p50_ms": q[49] * 1000,
-        "p99_ms": q[98] * 1000,
+        "requests": int(total.group(1)) if total else 0,
+        "rps": float(rps.group(1)) if rps else 0.0,
+        "p50_ms": _ms(pct["50"]),
+        "p99_ms": _ms(pct["99"]),
+        "errors": (int(non2xx.group(1)) if non2xx else 0)
+        + (sum(int(x) for x in sock.groups()) if sock else 0),
+        "load1": os.getloadavg()[0],
     }
 
 
+def seed_database(settings: Any, calls: int) -> dict[str, str]:
+    """`calls` stored calls with their coaching aggregates (bench/seed.py), and bench keys."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import seed
+
+    from callcoach.storage import init_db
+
+    init_db(settings)
+    stored, roster = seed.generate(calls, calls_per_rep=25, reps_per_team=8, seed=15)
+    seed.write(settings, stored, roster, embeddings="synthetic", seed=15)
+    keys = seed.make_keys(settings, roster)
+    keys["call_id"] = stored[len(stored) // 2].call_id
+    return keys
+
+
 def reads_run(
-    clients: int, seconds: float, seed_calls: int, work: Path
-) -> list[tuple[str, dict[str, float]]]:
-    from callcoach import access, jobs
+    connections: int, seconds: float, seed_calls: int, work: Path, workers: int | None
+) -> list[tuple[str, dict[str, float], dict[str, float]]]:
+    """Each read endpoint under wrk, each run followed by a /healthz run (the baseline, side by side
+    in time so both see the same machine load): (name, endpoint, healthz)."""
     from callcoach.settings import Settings
-    from callcoach.storage import session_scope
 
     with fresh_database() as db:
         settings = Settings(
             data_dir=work / "reads", database_url=db, broker_url=None, reconcile_interval_s=3600
         )
-        with session_scope(settings) as s:
-            admin, _ = access.create_key(s, role="admin")
-            manager, _ = access.create_key(s, role="manager", team="bench")
-        for i in range(seed_calls):  # processed here, in-process: the same job service as the workers
-            cid = f"seed-{i:03d}"
-            directory = jobs.submission_dir(settings, cid)
-            (directory / "input.json").write_text(
-                json.dumps(transcript(cid, f"Rep {i % 10}", f"deal-{i % 20}"))
-            )
-            jobs.write_meta(directory, {"call_id": cid})
-            jobs.submit_call(
-                settings, call_id=cid, input_path=directory / "input.json", rep=f"Rep {i % 10}", team="bench"
-            )
-            for stage in jobs.STAGES:
-                jobs.run_stage(settings, stage, cid)
+        keys = seed_database(settings, seed_calls)
         port = free_port()
         env = env_for(data_dir=settings.data_dir, database_url=db, reconcile_interval_s=3600)
+        # `callcoach serve` as started by default (one worker process per core) unless told.
         cmd = [str(BIN / "callcoach"), "serve", "--host", "127.0.0.1", "--port", str(port)]
+        if workers:
+            cmd += ["--workers", str(workers)]
         base = f"http://127.0.0.1:{port}"
         with process(cmd, env, work / "serve.log"):
-            deadline = time.monotonic() + 120
+            deadline = time.monotonic() + 180
             while True:
                 try:
                     if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
@@ -288,31 +294,39 @@ def reads_run(
                 if time.monotonic() > deadline:
                     raise TimeoutError("serve did not start; see " + str(work / "serve.log"))
                 time.sleep(0.5)
+            admin = {"Authorization": f"Bearer {keys['admin']}"}
+            manager = {"Authorization": f"Bearer {keys['manager']}"}
+            rep = keys["rep_name"].replace(" ", "%20")
             targets = [
-                ("GET /healthz (baseline)", f"{base}/healthz", {}),
-                (
-                    "GET /v1/calls?limit=50 (admin)",
-                    f"{base}/v1/calls?limit=50",
-                    {"Authorization": f"Bearer {admin}"},
-                ),
-                (
-                    "GET /v1/calls (manager, team scope)",
-                    f"{base}/v1/calls",
-                    {"Authorization": f"Bearer {manager}"},
-                ),
-                ("GET /v1/calls/{id}", f"{base}/v1/calls/seed-001", {"Authorization": f"Bearer {admin}"}),
-                ("GET /v1/alerts", f"{base}/v1/alerts", {"Authorization": f"Bearer {admin}"}),
+                ("GET /v1/calls (admin)", f"{base}/v1/calls", admin),
+                ("GET /v1/calls (manager)", f"{base}/v1/calls", manager),
+                ("GET /v1/calls/{id} (admin)", f"{base}/v1/calls/{keys['call_id']}", admin),
+                ("GET /v1/alerts (admin)", f"{base}/v1/alerts", admin),
+                ("GET /v1/alerts (manager)", f"{base}/v1/alerts", manager),
+                ("GET /v1/reps/{rep}/coaching (admin)", f"{base}/v1/reps/{rep}/coaching", admin),
+                ("GET /v1/roleplays (admin)", f"{base}/v1/roleplays", admin),
+                ("GET /v1/roleplays (manager)", f"{base}/v1/roleplays", manager),
             ]
-            return [
-                (name, asyncio.run(hammer(url, headers, clients, seconds))) for name, url, headers in targets
-            ]
+            for _, url, headers in targets:  # every endpoint answers, and warms its process caches
+                r = httpx.get(url, headers=headers, timeout=60)
+                if r.status_code != 200:
+                    raise RuntimeError(f"{url}: {r.status_code} {r.text[:200]}")
+            out = []
+            for name, url, headers in targets:
+                endpoint = wrk(url, headers, connections, seconds)
+                health = wrk(f"{base}/healthz", {}, connections, seconds)
+                out.append((name, endpoint, health))
+            return out
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--connections", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=10.0)
-    ap.add_argument("--seed-calls", type=int, default=30)
+    ap.add_argument(
+        "--seed-calls", type=int, nargs="+", default=[10_000], help="library sizes (bench/seed.py)"
+    )
+    ap.add_argument("--workers", type=int, help="serve --workers (default: serve's own default)")
     ap.add_argument("--calls", type=int, default=40, help="calls per pipeline run")
     ap.add_argument("--repeats", type=int, default=2, help="interleaved pipeline runs per process count")
     ap.add_argument("--skip-reads", action="store_true")
@@ -323,17 +337,24 @@ def main() -> None:
         work = args.work or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
         if not args.skip_reads:
-            rows = reads_run(args.clients, args.seconds, args.seed_calls, work)
-            print(
-                f"\nRead endpoints, {args.clients} concurrent clients, {args.seconds:.0f} s each, "
-                f"{args.seed_calls} calls stored (PostgreSQL, uvicorn, loopback)"
-            )
-            print(f"{'endpoint':<38} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
-            for name, r in rows:
+            for size in args.seed_calls:
+                rows = reads_run(args.connections, args.seconds, size, work, args.workers)
+                serve = f"callcoach serve --workers {args.workers}" if args.workers else "callcoach serve"
                 print(
-                    f"{name:<38} {r['rps']:>8.1f} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} "
-                    f"{int(r['errors']):>7}"
+                    f"\nRead endpoints, wrk -t1 -c{args.connections} -d{args.seconds:.0f}s, {size} calls "
+                    f"stored (PostgreSQL, {serve}, loopback; cores {os.cpu_count()}); each run followed "
+                    "by /healthz"
                 )
+                print(
+                    f"{'endpoint':<36} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'err':>4} | "
+                    f"{'healthz p99':>11} {'p99 ratio':>9} {'load1':>6}"
+                )
+                for name, r, h in rows:
+                    print(
+                        f"{name:<36} {r['rps']:>7.0f} {r['p50_ms']:>7.1f} {r['p99_ms']:>7.1f} "
+                        f"{int(r['errors']):>4} | "
+                        f"{h['p99_ms']:>11.1f} {r['p99_ms'] / h['p99_ms']:>9.2f} {r['load1']:>6.1f}"
+                    )
         if not args.skip_pipeline:
             # Alternate 1 and 2 processes: the dev machines are shared, and their load drifts
             # more between two runs than the effect being measured; medians of interleaved runs.

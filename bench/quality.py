@@ -128,7 +128,7 @@ def _meta_file(call: Path, work: Path) -> Path:
 
 
 def evaluate(audio: Path, ref_path: Path, meta_path: Path | None) -> dict[str, float]:
-    from callcoach.pipeline import load_transcript
+    from callcoach.services.pipeline import load_transcript
     from callcoach.settings import Settings
 
     ref = json.loads(ref_path.read_text())

@@ -29,7 +29,7 @@ import numpy as np
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 from callcoach.nlp import embed  # noqa: E402
-from callcoach.pipeline import load_transcript  # noqa: E402
+from callcoach.services.pipeline import load_transcript  # noqa: E402
 from callcoach.settings import get_settings  # noqa: E402
 from signals._sentiment import StanceScorer, get_scorer  # noqa: E402
 from signals.base import SignalContext  # noqa: E402

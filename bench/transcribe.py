@@ -1,17 +1,20 @@
 #!/usr/bin/env python3
-"""Our analyze-path transcription against faster-whisper's bare `transcribe`, same audio, model, options.
+"""Our analyze-path transcription, sequential and batched, against faster-whisper's bare `transcribe`.
 
     .venv/bin/python bench/transcribe.py                       # sample call, stereo and mono
-    .venv/bin/python bench/transcribe.py --stereo A.wav --mono B.wav --repeat 5
+    .venv/bin/python bench/transcribe.py --stereo A.wav --meta A.meta.json --mono B.wav --repeat 5
 
-Ours: `callcoach.pipeline.load_transcript` (decode with PyAV, `transcribe_call` with bleed removal or
-diarization, utterances, sides): everything `callcoach analyze` does before signals.
-Baseline: `faster_whisper.decode_audio` then `WhisperModel.transcribe(...)` with the options we use
-(`transcribe._whisper.whisper_options`), segments consumed; for stereo both channels
-(`split_stereo=True`), since ours transcribes both too. Both share one loaded model. One untimed warm-up
-run of each loads the models (reported separately); then `--repeat` back-to-back pairs in alternating
-order; the overhead is the median of the per-pair ratios (the machine's load drifts between pairs).
-Goal (issue 2): overhead <= 10% stereo, <= 25% mono including diarization.
+Ours: `callcoach.services.pipeline.load_transcript` (decode with PyAV, `transcribe_call` with bleed removal or
+diarization, utterances, sides): everything `callcoach analyze` does before signals, once with
+`transcribe_mode=sequential` and once batched (the default).
+Bare: `faster_whisper.decode_audio` then the sequential `WhisperModel.transcribe(...)` with the options
+we use (`transcribe._whisper.whisper_options`), segments consumed; for stereo both channels
+(`split_stereo=True`), since ours transcribes both too. All share one loaded model. One untimed warm-up
+run of each loads the models (reported separately); then `--repeat` rounds of the three back to back,
+the order rotated each round; each figure is the median of the per-round ratios to bare (the
+machine's load drifts between rounds).
+Goals: sequential overhead <= 10% stereo, <= 25% mono including diarization (issue 2); batched
+faster than bare (issue 16).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ sys.path[:] = [str(REPO)] + [p for p in sys.path if Path(p or ".").resolve() != 
 import numpy as np  # noqa: E402
 import soundfile as sf  # noqa: E402
 
-from callcoach.pipeline import load_transcript  # noqa: E402
+from callcoach.services.pipeline import load_transcript  # noqa: E402
 from callcoach.settings import Settings  # noqa: E402
 from transcribe._whisper import load_whisper, whisper_options  # noqa: E402
 
@@ -73,48 +76,47 @@ def _timed(fn: Callable[[], int]) -> tuple[float, int]:
 
 def bench(label: str, path: Path, meta: Path | None, stereo: bool, repeat: int, settings: Settings) -> bool:
     duration = sf.info(str(path)).duration
-    bare, ours = _bare(path, stereo, settings), _ours(path, meta, settings)
-    t_bare_cold, _ = _timed(bare)
-    t_ours_cold, _ = _timed(ours)
-    bare_times, our_times, counts = [], [], (0, 0)
+    runners = {
+        "bare faster-whisper": _bare(path, stereo, settings),
+        "ours, sequential": _ours(path, meta, settings.model_copy(update={"transcribe_mode": "sequential"})),
+        "ours, batched": _ours(path, meta, settings.model_copy(update={"transcribe_mode": "batched"})),
+    }
+    cold = {name: _timed(fn)[0] for name, fn in runners.items()}
+    times: dict[str, list[float]] = {name: [] for name in runners}
+    words: dict[str, int] = {}
+    names = list(runners)
     for i in range(repeat):
-        # Alternate the order so that neither side always runs on a cache warmed by the other.
-        pair = [(bare, bare_times), (ours, our_times)]
-        for fn, sink in pair if i % 2 == 0 else pair[::-1]:
-            t, n = _timed(fn)
-            sink.append(t)
-            counts = (n, counts[1]) if fn is bare else (counts[0], n)
-    t_bare, t_ours = statistics.median(bare_times), statistics.median(our_times)
-    # On a shared machine the load drifts between runs; each pair ran back to back, so the median of
-    # the per-pair ratios is the steadiest estimate. The ratio of the fastest runs is shown beside it.
-    ratio = statistics.median(o / b for o, b in zip(our_times, bare_times, strict=True))
-    overhead = ratio - 1.0
-    ok = overhead <= GOALS[label]
-    print(f"{label:6} {path.name} ({duration:.1f} s audio)")
-    print(
-        f"  bare faster-whisper  median {t_bare:6.2f} s  RTF {t_bare / duration:.3f}  "
-        f"runs {', '.join(f'{t:.2f}' for t in bare_times)}  words {counts[0]}"
+        # Rotate the order so that no runner always goes first (or always after the same one).
+        for name in names[i % 3 :] + names[: i % 3]:
+            t, words[name] = _timed(runners[name])
+            times[name].append(t)
+    bare = times["bare faster-whisper"]
+    print(f"{label:6} {path.name} ({duration:.1f} s audio), {repeat} rounds")
+    ratios = {}
+    for name, runs in times.items():
+        ratios[name] = statistics.median(o / b for o, b in zip(runs, bare, strict=True))
+        median = statistics.median(runs)
+        print(
+            f"  {name:20} median {median:7.2f} s  RTF {median / duration:.3f}  ratio to bare "
+            f"{ratios[name]:.3f}  words {words[name]:5}  runs {', '.join(f'{t:.1f}' for t in runs)}"
+        )
+    overhead = ratios["ours, sequential"] - 1.0
+    speedup = statistics.median(
+        b / s for b, s in zip(times["ours, batched"], times["ours, sequential"], strict=True)
     )
+    ok = overhead <= GOALS[label] and ratios["ours, batched"] < 1.0
     print(
-        f"  callcoach (analyze)  median {t_ours:6.2f} s  RTF {t_ours / duration:.3f}  "
-        f"runs {', '.join(f'{t:.2f}' for t in our_times)}  words {counts[1]}"
+        f"  sequential overhead {overhead:+.1%} (goal <= {GOALS[label]:.0%}), batched/bare "
+        f"{ratios['ours, batched']:.3f} (goal < 1), batched/sequential "
+        f"{speedup:.3f}"
+        f"  {'OK' if ok else 'MISSED'}"
     )
-    print(
-        f"  ratio (median of paired runs) {ratio:.3f}  overhead {overhead:+.1%}  "
-        f"goal <= {GOALS[label]:.0%}  "
-        f"{'OK' if ok else 'MISSED'}   (ratio of medians {t_ours / t_bare:.3f}, "
-        f"of fastest runs {min(our_times) / min(bare_times):.3f})"
-    )
-    print(
-        f"  first (cold) runs: bare {t_bare_cold:.2f} s, ours {t_ours_cold:.2f} s "
-        "(one-time model loads; the whisper model is shared)"
-    )
+    print("  first (cold) runs: " + ", ".join(f"{n} {t:.1f} s" for n, t in cold.items()))
     if not stereo:
         t_diarize = _diarization_alone(path, settings)
         print(
             f"  diarization alone (embeddings + clustering, median of {DIARIZE_REPEAT}): {t_diarize:.2f} s "
-            f"= {t_diarize / t_bare:.1%} of the bare transcription (less noisy than the end-to-end ratio "
-            "on a loaded machine)"
+            f"= {t_diarize / statistics.median(bare):.1%} of the bare transcription"
         )
     return ok
 
@@ -129,7 +131,8 @@ def _diarization_alone(path: Path, settings: Settings) -> float:
     from transcribe._whisper import transcribe_words
 
     samples = decode_audio(str(path))
-    words = transcribe_words(load_whisper(settings), samples, settings)
+    sequential = settings.model_copy(update={"transcribe_mode": "sequential"})
+    words = transcribe_words(load_whisper(settings), samples, sequential)
     times = [_timed(lambda: len(diarize_words(samples, 16000, words)))[0] for _ in range(DIARIZE_REPEAT)]
     return statistics.median(times)
 

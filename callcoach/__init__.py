@@ -1,9 +1,14 @@
 """callcoach: conversation-intelligence coaching for B2B sales calls.
 
-Core home for what every stage shares: settings (`callcoach.settings`), domain types
-(`callcoach.domain`), the exception tree (`callcoach.errors`) and storage
-(`callcoach.storage`). The stages live in the top-level packages `ingest`,
-`transcribe`, `signals`, `coaching`, `workers` and `api`.
+The layers, bottom up (each imports only from its own layer or below; ``lint-imports`` checks it):
+
+- core: ``callcoach.domain`` (types every stage shares), ``callcoach.analysis`` (the CONTRACT
+  analysis object: built and read in one place), ``callcoach.settings`` (the one settings
+  object), ``callcoach.errors`` (the exception tree), ``callcoach.nlp`` (cached model loaders);
+- stages, pure: the top-level packages ``ingest``, ``transcribe``, ``signals``, ``coaching``;
+- ``callcoach.storage``: every SQL statement;
+- ``callcoach.services``: the use cases (pipeline, jobs, access, coaching service, delivery, dispatch);
+- doors: ``callcoach.cli``, ``api`` (HTTP) and ``workers`` (Celery).
 """
 
 __version__ = "0.1.0"

@@ -24,6 +24,9 @@ class Word:
     start: float
     end: float
     probability: float = 1.0
+    # False for a recogniser token that continues the word before it ("-by" in "step-by-step", ".m." in
+    # "p.m."): the utterance text joins it without a space.
+    space_before: bool = True
 
 
 @dataclass(frozen=True, slots=True)

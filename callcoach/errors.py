@@ -7,7 +7,9 @@
     │   ├── EmptyInput              zero bytes, no speech, no utterances
     │   ├── RecordingTooLong        longer than settings.max_recording_s
     │   ├── MalformedTranscript     JSON / WebVTT / SRT that does not parse or breaks the contract
-    │   └── MalformedMetadata       a --meta file that does not parse or breaks the contract
+    │   ├── MalformedMetadata       a --meta file that does not parse or breaks the contract
+    │   └── Conflict                an id already in use (a call id, another team's deal id)
+    ├── Forbidden                   the caller's key may not do this (a rep or team not theirs)
     ├── NotFound                    a call, rep, deal or alert that does not exist
     ├── ModelUnavailable            a model (whisper, spaCy, embeddings) that cannot be loaded
     └── StorageError                the database refused or is unreachable
@@ -55,6 +57,14 @@ class MalformedTranscript(InputError):
 
 class MalformedMetadata(InputError):
     pass
+
+
+class Conflict(InputError):
+    """The input names something that is taken: the API answers 409."""
+
+
+class Forbidden(CallcoachError):
+    """The caller may not act for this rep, team or deal: the API answers 403."""
 
 
 class NotFound(CallcoachError):

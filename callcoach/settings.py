@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -38,6 +39,19 @@ class Settings(BaseSettings):
                            "default, 1 (greedy) is faster and slightly less accurate.")
     language: str | None = Field("en", description="Spoken language; empty to auto-detect.")
     max_recording_s: float = Field(4 * 3600.0, gt=0, description="Longest recording accepted, seconds.")
+    transcribe_mode: Literal["batched", "sequential"] = Field(
+        "batched", description="batched: faster-whisper's BatchedInferencePipeline decodes several VAD "
+        "chunks at once (faster on CPU, much faster on a GPU); sequential: one 30 s window after another, "
+        "each conditioned on the text before it.")
+    whisper_batch_size: int = Field(0, ge=0, le=256, description="VAD chunks decoded together in batched "
+                                    "mode; 0 picks it: 8 on CPU, from the free GPU memory on cuda.")
+    whisper_chunk_length_s: int = Field(30, ge=5, le=30, description="Longest stretch of speech (seconds) "
+                                        "VAD packs into one batched chunk; whisper's window is 30 s.")
+    vad_threshold: float = Field(0.5, gt=0, lt=1, description="Silero VAD speech probability above which "
+                                 "a frame is speech (faster-whisper's default).")
+    vad_min_silence_ms: int | None = Field(None, ge=0, description="Silence that ends a VAD speech "
+                                           "segment; empty uses faster-whisper's default for the mode "
+                                           "(160 ms batched, 2000 ms sequential).")
     cpu_threads: int = Field(0, ge=0, description="Threads one model may use: CTranslate2's cpu_threads "
                              "and torch's intra-op threads (at most callcoach.nlp.MAX_TORCH_THREADS); 0 lets "
                              "CTranslate2 choose and gives torch half the cores.")
@@ -63,8 +77,17 @@ class Settings(BaseSettings):
     webhook_backoff_s: float = Field(0.5, gt=0, description="First wait between webhook attempts "
                                      "(doubles each time, capped at webhook_backoff_max_s).")
     webhook_backoff_max_s: float = Field(30.0, gt=0, description="Longest wait between webhook attempts.")
-    webhook_timeout_s: float = Field(10.0, gt=0, description="Per-request timeout of a webhook POST; Slack "
-                                     "answers within 3 s, 10 s tolerates a slow relay.")
+    webhook_timeout_s: float = Field(5.0, gt=0, description="Read timeout of a webhook POST: Slack answers "
+                                     "within 3 s; an endpoint that accepts and never answers costs this "
+                                     "per attempt, on the delivery queue only.")
+    webhook_connect_timeout_s: float = Field(3.0, gt=0, description="Connect timeout of a webhook POST.")
+    webhook_allowed_hosts: list[str] = Field(
+        default_factory=list, description="Webhook hosts allowed although they resolve to a private, "
+        "loopback or link-local address (an internal relay); every other target must be public http(s).")
+
+    roleplays_identified_for_enablement: bool = Field(
+        False, description="Show enablement keys role-plays with call ids, deals, reps and buyer names; "
+        "off by default: enablement sees every team's scenarios de-identified.")
 
     # Workers and API (issue 5).
     broker_namespace: str = Field("", description="Prefix of every Redis key the broker uses, so several "
@@ -81,18 +104,52 @@ class Settings(BaseSettings):
     job_max_attempts: int = Field(
         5, ge=1, description="Claims of one stage before the call is failed: a recording that kills every "
         "worker (out of memory) must not loop forever.")
-    reconcile_interval_s: float = Field(60.0, gt=0, description="How often workers (and `serve` in-process) "
+    reconcile_interval_s: float = Field(15.0, gt=0, description="How often workers (and `serve` in-process) "
                                         "look for stuck calls.")
+    reconcile_unseen_after_s: float = Field(
+        30.0, gt=0, description="A call waiting for a stage this long whose task is in no broker queue "
+        "(nor delivered to a live worker) lost its message (a Redis restart, a failed send): it is sent "
+        "again. Above the time a sent message takes to show up in Redis.")
     reconcile_queued_after_s: float = Field(
         900.0, gt=0, description="A call waiting for a stage, unclaimed, this long has its task sent again "
         "(a message lost with a Redis restart). Generous so a normal backlog is not re-sent.")
-    task_retry_max: int = Field(8, ge=0, description="Retries of a task after a transient error (database "
-                                "or broker unreachable), with exponential backoff.")
-    task_retry_backoff_max_s: float = Field(300.0, gt=0, description="Longest wait between two retries.")
+    task_retry_max: int = Field(40, ge=0, description="Retries of a task after a transient error (database "
+                                "unreachable), with exponential backoff: 40 retries at most 30 s apart ride "
+                                "out about 18 minutes of outage before the call is failed.")
+    task_retry_backoff_max_s: float = Field(30.0, gt=0, description="Longest wait between two retries: a "
+                                            "call resumes at most this long after the database is back.")
+    keep_uploads: bool = Field(False, description="Keep uploaded recordings and transcripts after their "
+                               "call is processed (owner-only permissions); by default they are deleted "
+                               "once the call is done or failed.")
+    metrics: Literal["off", "token", "bind"] = Field(
+        "off", description="/metrics: off (404), token (needs `Authorization: Bearer <metrics_token>`) or "
+        "bind (served by `serve` on metrics_bind only, e.g. an internal interface, not on the API port).")
+    metrics_token: str = Field("", description="The bearer token /metrics wants when metrics=token.")
+    metrics_bind: str = Field("127.0.0.1:9464", description="host:port the metrics server listens on "
+                              "when metrics=bind.")
     inprocess_workers: int = Field(2, ge=1, description="Threads that run the pipeline inside `serve` "
                                    "when no broker is configured.")
 
-    @field_validator("language", "broker_url", "result_backend_url", "playbook_path", mode="before")
+    # PII redaction (issue 12): applied once when a call is loaded, before anything is stored or shown.
+    redact_enabled: bool = Field(True, description="Replace card, SSN, phone, account numbers, emails and "
+                                 "street addresses with typed placeholders ([CARD], ...) when a call is "
+                                 "loaded.")
+    redact_entities: list[str] = Field(
+        ["CARD", "SSN", "PHONE", "EMAIL", "ADDRESS", "ACCOUNT"],
+        description="Entity types to redact (JSON list); names of people are never among them.")
+    redact_score_threshold: float = Field(
+        0.5, ge=0, le=1, description="Lowest detection score redacted: 0.5 also takes long digit strings "
+        "nothing names; 0.7 keeps only findings with a cue word, a checksum or an unambiguous form.")
+    redact_allow_list: list[str] = Field(
+        default_factory=list, description="Regular expressions (JSON list, case-insensitive); a finding "
+        "inside a match stays, e.g. product names or 'ticket (number )?[0-9-]+'.")
+    redact_keep_original_audio: bool = Field(
+        False, description="Keep the unredacted recording next to its redacted copy (default: delete it).")
+    redact_buyer_names_in_roleplays: bool = Field(
+        False, description="Replace buyer names with [BUYER] in role-play exports.")
+
+    @field_validator("language", "vad_min_silence_ms", "broker_url", "result_backend_url", "playbook_path",
+                     mode="before")
     @classmethod
     def _empty_is_none(cls, v: object) -> object:
         return None if isinstance(v, str) and not v.strip() else v

@@ -9,13 +9,13 @@ Entry points:
 - :func:`build_roleplays` / :func:`roleplays_markdown`: scenarios clustered from buyer objections and pains.
 - :func:`track_outcomes`: before/after effect of issued prompts, per rep, team and cohort.
 
-Everything here is pure: the storage glue lives in ``callcoach.coaching_service``.
+Everything here is pure: the storage glue lives in ``callcoach.services.coaching``.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from callcoach.domain import StoredCall, Transcript
@@ -59,11 +59,13 @@ def coach_call(
     history: Sequence[StoredCall],
     settings: Settings,
     team: Sequence[StoredCall] = (),
+    team_values: Mapping[str, Sequence[float]] | None = None,
 ) -> dict[str, Any]:
     """analysis["coaching"] for one call: up to three practice prompts and the alerts visible now.
 
     `history` is the rep's and the deal's earlier stored calls; `team` (optional) other reps'
-    calls for team percentiles (calls of other reps found in `history` count too)."""
+    calls for team percentiles (calls of other reps found in `history` count too). `team_values`
+    (metric name -> values) replaces that whole distribution when the caller has it as numbers."""
     playbook = playbook_for(settings)
     call = view_of_transcript(transcript, signals)
     past = [view_of_stored(c) for c in history if c.call_id != call.call_id]
@@ -71,7 +73,9 @@ def coach_call(
     seen = {c.call_id for c in past}
     team_views = [c for c in past if c.rep != call.rep]
     team_views += [view_of_stored(c) for c in team if c.call_id not in seen and c.call_id != call.call_id]
-    prompts = practice_prompts(call, own_history=own, team=[*team_views, *own, call], playbook=playbook)
+    prompts = practice_prompts(
+        call, own_history=own, team=[*team_views, *own, call], playbook=playbook, team_values=team_values
+    )
 
     alerts: list[Alert] = []
     if call.rep:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from coaching.calls import CallView
+from coaching.conditions import meeting
 from coaching.drift import DriftParams, Excursion, ewma_chart
 from coaching.evidence import SELECTORS
 from coaching.metrics import dig, metric
@@ -69,10 +70,20 @@ def _ref(c: CallView, value: float | None = None) -> CallRef:
 
 
 def _quotes(calls: Sequence[CallView], selector: str) -> list[dict[str, Any]]:
+    """Quotes from the latest calls of the window, each meeting its kind's condition on its own
+    call and naming that call (id, date, title): an alert shown with one call's report quotes
+    other calls too, and a reader must see which."""
     out = []
     for c in list(calls)[-_CALLS_QUOTED:]:
-        for q in SELECTORS[selector](c)[:_QUOTES_PER_CALL]:
-            out.append({**q, "call_id": c.call_id})
+        for q in meeting(selector, c, SELECTORS[selector](c))[:_QUOTES_PER_CALL]:
+            out.append(
+                {
+                    **q,
+                    "call_id": c.call_id,
+                    "call_date": c.started_at.date().isoformat() if c.started_at else None,
+                    "call_title": c.title,
+                }
+            )
     return out
 
 
@@ -114,6 +125,7 @@ def drift_alerts(
                 window=refs,
                 evidence=tuple(_quotes(window, _DRIFT_EVIDENCE.get(name, "monologue"))),
                 details={
+                    "evidence_kind": _DRIFT_EVIDENCE.get(name, "monologue"),
                     "metric": name,
                     "baseline_mean": round(exc.baseline_mean, 3),
                     "baseline_sd": round(exc.baseline_sd, 3),
@@ -174,7 +186,7 @@ def _sentiment_souring(calls: Sequence[CallView], playbook: Playbook) -> list[Al
             message=message,
             window=tuple(_ref(c, v) for c, v in zip(last, values, strict=False)),
             evidence=tuple(_quotes(last, "sentiment")),
-            details={"values": values, "directions": directions},
+            details={"values": values, "directions": directions, "evidence_kind": "sentiment"},
         )
     ]
 
@@ -211,7 +223,7 @@ def _single_threaded(calls: Sequence[CallView], playbook: Playbook) -> list[Aler
             message=message,
             window=tuple(_ref(c) for c in calls),
             evidence=tuple(_quotes(calls, "stakeholders")),
-            details={"calls": len(calls), "buyer_participants": voices},
+            details={"calls": len(calls), "buyer_participants": voices, "evidence_kind": "stakeholders"},
         )
     ]
 
@@ -244,7 +256,7 @@ def _no_dated_next_step(calls: Sequence[CallView], playbook: Playbook) -> list[A
             message=message,
             window=tuple(_ref(c) for c in run),
             evidence=tuple(_quotes(run, "closing")),
-            details={"consecutive_calls": len(run)},
+            details={"consecutive_calls": len(run), "evidence_kind": "closing"},
         )
     ]
 

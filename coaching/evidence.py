@@ -2,19 +2,29 @@
 
 A selector prefers the evidence the signal itself attached (CONTRACT: every claim carries
 `evidence`), and otherwise picks the utterances of the call that show the behaviour (the rep's
-longest turn, the call's closing lines). Every quote is a real utterance of the call with its
-timestamps; a selector that finds nothing returns an empty list.
+longest turn, the call's closing lines). Whatever its source, a quote is kept only when it meets
+its kind's condition (`coaching.conditions`: a closed question for the open-questions prompt, a
+buyer's pain for the discovery prompt); a selector never falls back to quotes of another kind,
+and one that finds nothing returns an empty list, so the prompt is not given.
 Selectors are registered by name; the playbook names them.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 from callcoach.domain import Evidence, Utterance
 from coaching.calls import CallView
+from coaching.conditions import (
+    buyer_pains,
+    condition,
+    is_closed_question,
+    longest_rep_turns,
+    meeting,
+    next_step_turns,
+    objection_starts,
+)
 from coaching.metrics import dig, unexplored_objections
 
 Selector = Callable[[CallView], list[dict[str, Any]]]
@@ -23,21 +33,6 @@ SELECTORS: dict[str, Selector] = {}
 SUBSTANTIVE_WORDS = 4
 # Quotes per prompt: enough to recognise the moment, few enough to read on a phone.
 MAX_QUOTES = 3
-
-# Closed-question openers (CONTRACT section 3: is/do/can/would/are questions are closed).
-_CLOSED_START = re.compile(
-    r"^\s*(?:and |so |but |okay,? |ok,? )?(is|are|was|were|do|does|did|can|could|would|"
-    r"will|should|have|has|had)\b",
-    re.I,
-)
-_PAIN_CUES = re.compile(
-    r"\b(cost|costs|costing|lose|losing|lost|manual|manually|slow|delay|delays|late|"
-    r"error|errors|mistake|duplicate|duplicates|problem|problems|issue|issues|pain|"
-    r"struggle|struggling|frustrat\w*|waste|wasting|churn|risk|fines?|penalt\w*|painful|days|months|"
-    r"overtime|backlog|hours|weeks|complain\w*|miss|missed|missing|broken|hard)\b",
-    re.I,
-)
-
 
 def register(name: str) -> Callable[[Selector], Selector]:
     def deco(fn: Selector) -> Selector:
@@ -105,73 +100,60 @@ def utterance_at(call: CallView, start: float) -> Utterance | None:
     return None
 
 
-_SENTENCE = re.compile(r"[^.!?]*[.!?]+")
 
 
-def is_closed_question(text: str) -> bool:
-    """True when a sentence of `text` is a question that opens with a closed-question verb."""
-    return any(s.strip().endswith("?") and _CLOSED_START.match(s) for s in _SENTENCE.findall(text))
+__all__ = ["SELECTORS", "is_closed_question", "objection_turns", "pain_statements", "select", "utterance_at"]
 
 
 def objection_turns(call: CallView) -> set[float]:
     """Start times (0.1 s) of the buyer turns the objections signal flagged."""
-    return {
-        round(u.start, 1)
-        for o in dig(call.signals, "objections") or []
-        if isinstance(o, dict)
-        and isinstance(o.get("start"), int | float)
-        and (u := utterance_at(call, float(o["start"]))) is not None
-    }
+    return objection_starts(call)
 
 
 def pain_statements(call: CallView) -> list[dict[str, Any]]:
-    """The buyer's stated pains: the discovery signal's pains, else buyer turns with a pain cue.
+    """The buyer's stated pains in call order: the discovery signal's pain sentences where it
+    listed them, else the whole buyer turn (`coaching.conditions.is_buyer_pain`)."""
+    listed = {
+        round(u.start, 1): _plain(p)
+        for p in dig(call.signals, "discovery", "pains") or []
+        if _is_quote(p) and (u := utterance_at(call, float(p["start"]))) is not None
+    }
+    return [listed.get(round(u.start, 1)) or quote(u) for u in buyer_pains(call)]
 
-    Turns the objections signal flagged ("their quote came in lower") are objections, not pains:
-    asking what an objection "costs you each month" makes no sense, so they are left out."""
-    objected = objection_turns(call)
 
-    def keep(e: dict[str, Any]) -> bool:
-        u = utterance_at(call, float(e["start"]))
-        return u is None or round(u.start, 1) not in objected
+def select(kind: str, call: CallView) -> list[dict[str, Any]]:
+    """The quotes of `kind` for `call`, every one meeting the kind's condition; none when the
+    kind's claim does not hold on this call (see `coaching.conditions`)."""
+    if not condition(kind).call_ok(call):
+        return []
+    return meeting(kind, call, SELECTORS[kind](call))
 
-    listed = dig(call.signals, "discovery", "pains")
-    if isinstance(listed, list) and any(_is_quote(p) for p in listed):
-        return [_plain(p) for p in listed if _is_quote(p) and keep(p)]
-    from_signal = [
-        e
-        for e in signal_quotes(call.signals, "discovery")
-        if (u := utterance_at(call, float(e["start"]))) is not None and u.side == "buyer" and keep(e)
-    ]
-    if from_signal:
-        return from_signal
-    return [
-        quote(u)
-        for u in call.by_side("buyer")
-        if _PAIN_CUES.search(u.text) and len(u.text.split()) >= 5 and keep(quote(u))
-    ]
+
+def _closed_rep_questions(call: CallView) -> list[dict[str, Any]]:
+    listed = dig(call.signals, "discovery", "question_list")
+    if isinstance(listed, list) and listed:
+        candidates = [_plain(q) for q in listed if _is_quote(q) and q.get("open") is False]
+    else:
+        candidates = [quote(u) for u in call.by_side("rep") if "?" in u.text]
+    return meeting("closed_questions", call, candidates)[:MAX_QUOTES]
 
 
 @register("closed_questions")
 def _closed_questions(call: CallView) -> list[dict[str, Any]]:
-    """The rep's closed questions (the ones a buyer can answer with yes/no), else their longest turns."""
-    listed = dig(call.signals, "discovery", "question_list")
-    if isinstance(listed, list) and listed:
-        from_signal = [_plain(q) for q in listed if _is_quote(q) and q.get("open") is False]
-        # Show first the quotes whose closed question a reader can see at a glance.
-        from_signal.sort(key=lambda q: not is_closed_question(q["text"]))
-        return from_signal[:MAX_QUOTES] or _monologue(call)
-    closed = [quote(u) for u in call.by_side("rep") if is_closed_question(u.text)]
-    if closed:
-        return closed[:MAX_QUOTES]
-    return _monologue(call)
+    """The rep's closed questions (the ones a buyer can answer with yes/no or one fact)."""
+    return _closed_rep_questions(call)
+
+
+@register("questions_without_pain")
+def _questions_without_pain(call: CallView) -> list[dict[str, Any]]:
+    """The rep's closed questions on a call where the buyer never stated a pain."""
+    return _closed_rep_questions(call) if not buyer_pains(call) else []
 
 
 @register("monologue")
 def _monologue(call: CallView) -> list[dict[str, Any]]:
     """The rep's longest turns, longest first."""
-    reps = sorted(call.by_side("rep"), key=lambda u: u.duration, reverse=True)
-    return [quote(u) for u in reps[:2]]
+    return [quote(u) for u in longest_rep_turns(call)]
 
 
 @register("pains")
@@ -188,18 +170,19 @@ def _pain_then_pitch(call: CallView) -> list[dict[str, Any]]:
         out.append(p)
         if u is not None:
             idx = call.utterances.index(u)
-            reply = next((r for r in call.utterances[idx + 1 :] if r.side == "rep"), None)
-            if reply is not None and "?" not in reply.text:
+            reply = next((r for r in call.utterances[idx + 1 :] if r.side != "unknown"), None)
+            if reply is not None and reply.side == "rep" and "?" not in reply.text:
                 out.append(quote(reply))
-    return out[:MAX_QUOTES] or _closed_questions(call)
+    return out[:MAX_QUOTES]
 
 
 @register("closing")
 def _closing(call: CallView) -> list[dict[str, Any]]:
-    """How the call ended: the next-step signal's evidence, else the last two turns of the call."""
-    from_signal = signal_quotes(call.signals, "next_step")
-    if from_signal:
-        return from_signal[:MAX_QUOTES]
+    """How the call ended: the turns holding the primary next step, else the last two turns."""
+    primary = next_step_turns(call)
+    held = [quote(u) for u in call.utterances if round(u.start, 1) in primary]
+    if held:
+        return held[:MAX_QUOTES]
     return [quote(u) for u in call.utterances[-2:]]
 
 
@@ -213,26 +196,33 @@ def _objections(call: CallView) -> list[dict[str, Any]]:
             continue
         out.append(quote(u))
         idx = call.utterances.index(u)
-        reply = next((r for r in call.utterances[idx + 1 :] if r.side == "rep"), None)
-        if reply is not None:
+        reply = next((r for r in call.utterances[idx + 1 :] if r.side != "unknown"), None)
+        if reply is not None and reply.side == "rep":
             out.append(quote(reply))
     return out[: MAX_QUOTES + 1]
 
 
 @register("sentiment")
 def _sentiment(call: CallView) -> list[dict[str, Any]]:
-    """The buyer quotes behind the sentiment reading, else the buyer's last turns."""
-    from_signal = signal_quotes(call.signals, "sentiment")
-    if from_signal:
-        return from_signal[-MAX_QUOTES:]
-    return [quote(u) for u in call.by_side("buyer")[-2:]]
+    """The buyer's words in the last third of the call, coolest first (the sentiment signal's
+    per-turn scores), else in call order."""
+    late = meeting("sentiment", call, [quote(u) for u in call.by_side("buyer")])
+    scores = {
+        round(float(x["start"]), 1): float(x["score"])
+        for x in dig(call.signals, "sentiment", "scores") or []
+        if isinstance(x, dict) and isinstance(x.get("score"), int | float) and "start" in x
+    }
+    substantive = [q for q in late if len(q["text"].split()) >= SUBSTANTIVE_WORDS] or late
+    if scores:
+        substantive.sort(key=lambda q: scores.get(round(float(q["start"]), 1), 0.0))
+    return substantive[:MAX_QUOTES]
 
 
 @register("stakeholders")
 def _stakeholders(call: CallView) -> list[dict[str, Any]]:
-    from_signal = signal_quotes(call.signals, "multithreading")
+    """What the buyer-side people said: the multithreading signal's buyer quotes, else their turns."""
+    from_signal = meeting("stakeholders", call, signal_quotes(call.signals, "multithreading"))
+    pool = from_signal or [quote(u) for u in call.by_side("buyer")]
     # A bare "Yes." proves someone spoke; a manager needs the turn that shows who is involved.
-    substantive = [q for q in from_signal if len(q["text"].split()) >= SUBSTANTIVE_WORDS]
-    if substantive or from_signal:
-        return (substantive or from_signal)[:MAX_QUOTES]
-    return [quote(u) for u in call.by_side("buyer")[:2]]
+    substantive = [q for q in pool if len(q["text"].split()) >= SUBSTANTIVE_WORDS]
+    return (substantive or pool)[:MAX_QUOTES]

@@ -37,7 +37,7 @@ _NUMBER = re.compile(
     r"forty|fifty|hundred|thousand|million|half|percent|dozen)\b",
     re.I,
 )
-_PAIN = re.compile(
+_PAIN = PAIN_WORDS = re.compile(
     r"\b(cost|lose|losing|lost|manual|slow|delay|late|error|duplicate|problem|issue|pain|"
     r"struggl|frustrat|waste|churn|risk|fine|penalt|overtime|backlog|hours|complain|miss|"
     r"broken|hard|worr|concern|expensive|budget|price|timing|security|integrat)",
@@ -158,6 +158,8 @@ _EMPTY_TOPICS = frozenset(
         "call",
         "minute",
         "minutes",
+        "chance",
+        "look",
     }
 )
 
@@ -195,7 +197,7 @@ def open_question(call: CallView) -> str | None:
     """A closed question the rep asked, rewritten as an open one about the same topic."""
     from coaching.evidence import SELECTORS
 
-    closed = [q for q in SELECTORS["closed_questions"](call) if "?" in q["text"]]
+    closed = SELECTORS["closed_questions"](call)
     if not closed:
         return impact_question(call)
     text = next(

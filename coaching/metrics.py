@@ -39,6 +39,10 @@ def as_number(value: Any) -> float | None:
     return None
 
 
+# Below this, a fraction of a unit matters when a value is read (2.2 vs 2 open questions).
+_SMALL = 10
+
+
 @dataclass(frozen=True, slots=True)
 class Metric:
     name: str
@@ -58,6 +62,33 @@ class Metric:
         if self.name == "talk_ratio":
             return f"{value:.0%}"
         return f"{value:.2f}" if abs(value) < 3 and value != int(value) else f"{value:.0f}"
+
+    def format_pair(self, value: float, reference: float) -> tuple[str, str]:
+        """Both values with their unit, at the least precision (up to 3 decimals) that tells them
+        apart: "2.2 against 2.15", never "2.20 worse than 2.20"."""
+        for digits in range(0, 4):
+            a, b = self._shown(value, digits), self._shown(reference, digits)
+            if a != b:
+                return a, b
+        return a, b
+
+    def _shown(self, value: float, digits: int) -> str:
+        # A whole number reads as one ("0 open questions"); a small mean keeps one decimal ("2.2"
+        # questions, where "2" would hide a fifth of a question per call), a large one does not
+        # ("86/100"). Halves round up, as people do (2.15 -> 2.2), not to the float below.
+        scaled = 100 * value if self.name == "talk_ratio" else value
+        if scaled != round(scaled) and abs(scaled) < _SMALL:
+            digits = max(digits, 1)
+        rounded = f"{scaled + (5e-9 if scaled >= 0 else -5e-9):.{digits}f}"
+        if self.name == "talk_ratio":
+            text = f"{rounded}%"
+        else:
+            text = rounded
+            if self.unit.startswith("/"):
+                text += self.unit
+            elif self.unit:
+                text += f" {self.unit}"
+        return text
 
     def shortfall(self, value: float, reference: float) -> float:
         """How far `value` is on the worse side of `reference` (0 when not worse)."""

@@ -11,6 +11,7 @@ Results are aggregated per rep, per team and per cohort (band, tenure, segment f
 from __future__ import annotations
 
 import math
+import re
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -28,6 +29,28 @@ WINDOW_AFTER = 5
 MIN_AFTER = 2
 # Hedges' g beyond which behaviour "changed" (Cohen's medium effect).
 CHANGE_G = 0.5
+# Cohen's conventional sizes of |g|, for the words a manager reads next to the number.
+_EFFECT_WORDS = ((0.2, "negligible"), (0.5, "small"), (0.8, "medium"), (float("inf"), "large"))
+# Every prompt lands in exactly one of these, so per-rep counts add up to the prompts issued.
+STATUSES = ("improved", "worsened", "no clear change", "too early", "no data")
+STATUS_KEYS = {s: s.replace(" ", "_") for s in STATUSES}
+
+
+def effect_in_words(g: float | None) -> str:
+    """'-0.34: a small worsening' -- Hedges' g is the change in the targeted behaviour measured in
+    the rep's own call-to-call spread (0.5 = half a typical spread), signed so + is better."""
+    if g is None:
+        return "not measurable yet"
+    size = next(word for limit, word in _EFFECT_WORDS if abs(g) < limit)
+    if size == "negligible":
+        return f"{g:+.2f}: no real change"
+    return f"{g:+.2f}: a {size} {'improvement' if g > 0 else 'worsening'}"
+
+
+def _group_order(name: str) -> tuple[float, str]:
+    """Groups in numeric order where they start with a number ("6-12 months" before "12-24")."""
+    m = re.match(r"\s*(\d+(?:\.\d+)?)", name)
+    return (float(m.group(1)) if m else math.inf, name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +74,8 @@ class Outcome:
     mean_before: float | None
     mean_after: float | None
     effect_size_g: float | None
-    status: str  # improved | worsened | no clear change | too early | no data
+    status: str  # one of STATUSES
+    after_call_ids: tuple[str, ...] = ()  # the later calls compared (distinct calls, for counting)
 
 
 def hedges_g(before: Sequence[float], after: Sequence[float]) -> float | None:
@@ -75,7 +99,10 @@ def outcome_of(prompt: IssuedPrompt, rep_calls: Sequence[CallView]) -> Outcome |
         return None
     m = metric(prompt.metric)
     before = [v for c in rep_calls[max(0, idx - WINDOW_BEFORE + 1) : idx + 1] if (v := m.read(c)) is not None]
-    after = [v for c in rep_calls[idx + 1 : idx + 1 + WINDOW_AFTER] if (v := m.read(c)) is not None]
+    later = [
+        (c.call_id, v) for c in rep_calls[idx + 1 : idx + 1 + WINDOW_AFTER] if (v := m.read(c)) is not None
+    ]
+    after = [v for _, v in later]
     sign = 1.0 if m.direction == "higher_is_better" else -1.0
     g = hedges_g(before, after)
     g = None if g is None else sign * g
@@ -99,6 +126,7 @@ def outcome_of(prompt: IssuedPrompt, rep_calls: Sequence[CallView]) -> Outcome |
         mean_after=statistics.fmean(after) if after else None,
         effect_size_g=None if g is None or math.isinf(g) else round(g, 3),
         status=status,
+        after_call_ids=tuple(cid for cid, _ in later),
     )
 
 
@@ -106,15 +134,15 @@ def _summary(rows: Iterable[Outcome]) -> dict[str, Any]:
     rows = list(rows)
     judged = [r for r in rows if r.status in {"improved", "worsened", "no clear change"}]
     gs = [r.effect_size_g for r in judged if r.effect_size_g is not None]
+    mean_g = round(statistics.fmean(gs), 3) if gs else None
     return {
         "prompts": len(rows),
         "judged": len(judged),
-        "improved": sum(r.status == "improved" for r in rows),
-        "worsened": sum(r.status == "worsened" for r in rows),
-        "no_clear_change": sum(r.status == "no clear change" for r in rows),
-        "too_early": sum(r.status == "too early" for r in rows),
-        "mean_effect_size_g": round(statistics.fmean(gs), 3) if gs else None,
-        "calls_after": sum(r.n_after for r in judged),
+        **{key: sum(r.status == status for r in rows) for status, key in STATUS_KEYS.items()},
+        "mean_effect_size_g": mean_g,
+        "mean_effect": effect_in_words(mean_g),
+        # Distinct later calls: windows of prompts on neighbouring calls overlap.
+        "calls_after": len({cid for r in judged for cid in r.after_call_ids}),
     }
 
 
@@ -141,7 +169,7 @@ def track_outcomes(
                 "all": _summary(o for ms in by_m.values() for o in ms),
                 **{m: _summary(os) for m, os in sorted(by_m.items())},
             }
-            for k, by_m in sorted(groups.items())
+            for k, by_m in sorted(groups.items(), key=lambda kv: _group_order(kv[0]))
         }
 
     def attr(name: str) -> Any:
@@ -152,6 +180,10 @@ def track_outcomes(
             f"Hedges' g of the targeted metric over the rep's next {WINDOW_AFTER} calls versus the "
             f"prompt's call and up to {WINDOW_BEFORE - 1} before it; positive = improved; "
             f"|g| >= {CHANGE_G} counts as a change; fewer than {MIN_AFTER} later calls is too early"
+        ),
+        "effect_size": (
+            "Hedges' g: how far the behaviour moved after the prompt, in units of the rep's own "
+            "call-to-call spread (0.5 = half a typical spread); + is better, - is worse"
         ),
         "prompts": [asdict(o) for o in outcomes],
         "per_rep": grouped(lambda o: o.rep),

@@ -3,21 +3,23 @@
 A rule fires when the call's metric is worse than an absolute threshold, than the rep's own
 recent baseline, or than the team's distribution (see `coaching.playbook.Condition`). Fired
 rules become prompts with quotes from this call and a next-call line built from its content;
-a rule with no quote from the call to show is dropped (a prompt without evidence is the
+the quotes meet the rule's evidence condition (`coaching.conditions`), and a rule with no such
+quote to show is dropped (a prompt without evidence is the
 generic advice this product replaces). At most `playbook.max_prompts`, highest priority first.
 """
 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from coaching.calls import CallView
-from coaching.evidence import SELECTORS
+from coaching.conditions import condition
+from coaching.evidence import select
 from coaching.lines import WRITERS
 from coaching.metrics import Metric, metric
 from coaching.playbook import Playbook, Rule
@@ -48,8 +50,12 @@ def evaluate(
     own_history: Sequence[CallView],
     team: Sequence[CallView],
     playbook: Playbook,
+    team_values: Mapping[str, Sequence[float]] | None = None,
 ) -> RuleVerdict:
-    """Whether `rule` fires on `call`, against the rep's earlier calls and the team's calls."""
+    """Whether `rule` fires on `call`, against the rep's earlier calls and the team's calls.
+
+    `team_values` (metric name -> the team's values), when given, is the team's distribution in
+    place of reading `team`: the service reads it from stored per-call metrics."""
     m = metric(rule.metric)
     value = m.read(call)
     if value is None:
@@ -63,9 +69,7 @@ def evaluate(
         hit = m.worse(value, cond.worse_than)
         checks.append(hit)
         if hit:
-            reasons.append(
-                f"{m.label} {m.format(value)} is past the playbook's line of {m.format(cond.worse_than)}"
-            )
+            reasons.append(absolute_reason(m, value, cond.worse_than))
             severity = max(severity, m.shortfall(value, cond.worse_than) / m.normal_sd)
 
     baseline = None
@@ -75,23 +79,25 @@ def evaluate(
         gap = m.shortfall(value, baseline)
         hit = gap >= cond.vs_baseline
         checks.append(hit)
+        if hit and (reason := baseline_reason(m, value, baseline, len(own))):
+            reasons.append(reason)
         if hit:
-            reasons.append(
-                f"{m.format(gap)} worse than your own average of {m.format(baseline)} "
-                f"over your last {len(own)} calls"
-            )
             severity = max(severity, gap / m.normal_sd)
 
     cut = None
-    team_values = [v for c in team if (v := m.read(c)) is not None]
-    if cond.team_percentile is not None and len(team_values) >= playbook.team.min_calls:
-        cut = team_cut(m, team_values, cond.team_percentile)
+    if team_values is not None:
+        values = list(team_values.get(m.name, ()))
+    else:
+        values = [v for c in team if (v := m.read(c)) is not None]
+    if cond.team_percentile is not None and len(values) >= playbook.team.min_calls:
+        cut = team_cut(m, values, cond.team_percentile)
         hit = m.worse(value, cut)
         checks.append(hit)
         if hit:
+            shown, cut_shown = m.format_pair(value, cut)
             reasons.append(
-                f"in the team's weakest {cond.team_percentile:.0f}% of {len(team_values)} calls "
-                f"(cut-off {m.format(cut)})"
+                f"{m.label} on this call: {shown}, in the team's weakest "
+                f"{cond.team_percentile:.0f}% of {len(values)} calls (cut-off {cut_shown})"
             )
             severity = max(severity, m.shortfall(value, cut) / m.normal_sd)
 
@@ -101,12 +107,32 @@ def evaluate(
     )
 
 
+def absolute_reason(m: Metric, value: float, line: float) -> str:
+    """'stakeholders engaged on this call: 1; the playbook asks for at least 2', in the metric's unit."""
+    shown, line_shown = m.format_pair(value, line)
+    bound = "at least" if m.direction == "higher_is_better" else "at most"
+    # worse_than is strict: "worse than 2" on a count means the playbook wants 2 or more.
+    return f"{m.label} on this call: {shown}; the playbook asks for {bound} {line_shown}"
+
+
+def baseline_reason(m: Metric, value: float, baseline: float, calls: int) -> str | None:
+    """'open questions on this call: 0, against your own average of 2.2 over your last 5 calls', or
+    None when the two read the same at any sensible precision (nothing worth saying)."""
+    shown, base_shown = m.format_pair(value, baseline)
+    if shown == base_shown:
+        return None
+    return (
+        f"{m.label} on this call: {shown}, against your own average of {base_shown} "
+        f"over your last {calls} calls"
+    )
+
+
 def _render(template: str, fields: dict[str, Any]) -> str:
     return template.format_map(fields).strip()
 
 
 def build_prompt(rule: Rule, verdict: RuleVerdict, call: CallView) -> CoachingPrompt | None:
-    evidence = SELECTORS[rule.evidence](call)
+    evidence = select(rule.evidence, call)
     if not evidence or verdict.value is None:
         return None
     m = metric(rule.metric)
@@ -123,7 +149,7 @@ def build_prompt(rule: Rule, verdict: RuleVerdict, call: CallView) -> CoachingPr
     }
     message = _render(rule.message, fields)
     if verdict.reasons:
-        message += " Why now: " + "; ".join(verdict.reasons) + "."
+        message += " Why this prompt: " + "; ".join(verdict.reasons) + "."
     return CoachingPrompt(
         rule_id=rule.id,
         signal=rule.signal,
@@ -136,18 +162,27 @@ def build_prompt(rule: Rule, verdict: RuleVerdict, call: CallView) -> CoachingPr
         next_call_line=WRITERS[rule.next_call](call),
         value=verdict.value,
         reasons=verdict.reasons,
+        evidence_kind=rule.evidence,
+        evidence_condition=condition(rule.evidence).states,
     )
 
 
 def practice_prompts(
-    call: CallView, *, own_history: Sequence[CallView], team: Sequence[CallView], playbook: Playbook
+    call: CallView,
+    *,
+    own_history: Sequence[CallView],
+    team: Sequence[CallView],
+    playbook: Playbook,
+    team_values: Mapping[str, Sequence[float]] | None = None,
 ) -> list[CoachingPrompt]:
     """At most `playbook.max_prompts` prompts for `call`, highest priority (then severity) first.
 
     Two rules on the same metric yield one prompt (the higher priority one)."""
     fired: list[tuple[int, float, Rule, RuleVerdict]] = []
     for rule in playbook.rules:
-        v = evaluate(rule, call, own_history=own_history, team=team, playbook=playbook)
+        v = evaluate(
+            rule, call, own_history=own_history, team=team, playbook=playbook, team_values=team_values
+        )
         if v.fired:
             fired.append((rule.priority, v.severity, rule, v))
     fired.sort(key=lambda f: (f[0], f[1]), reverse=True)
@@ -159,6 +194,9 @@ def practice_prompts(
         prompt = build_prompt(rule, v, call)
         if prompt is None:
             continue
+        quoted = {(round(float(e["start"]), 1), e["text"]) for e in prompt.evidence}
+        if any(quoted == {(round(float(e["start"]), 1), e["text"]) for e in p.evidence} for p in out):
+            continue  # the same quotes under a second heading read as a repeat, not a new point
         out.append(prompt)
         seen_metrics.add(rule.metric)
         if len(out) == playbook.max_prompts:

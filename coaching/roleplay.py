@@ -29,7 +29,11 @@ CLUSTER_DISTANCE = 0.6
 # shared shape alone, so a pain scenario needs a close paraphrase (similarity >= 0.65).
 PAIN_CLUSTER_DISTANCE = 0.35
 MAX_VARIANTS = 5
-MAX_SCENARIOS = 12
+# Scenarios in one handout page by default: a session's worth. More are paged, never dropped
+# silently (the handout says how many are left and how to see them).
+DEFAULT_PAGE = 12
+# A scenario title: its category and the buyer's key words, cut on a word boundary.
+TITLE_WORDS = 9
 # A buyer turn counts as warmer when its sentiment score rises by at least this (scores are -1..1).
 WARMER_BY = 0.1
 # Turns after the rep's reply in which a next step still counts as following from it.
@@ -182,12 +186,35 @@ def build_roleplays(calls: Sequence[CallView]) -> list[dict[str, Any]]:
         for m, lab in zip(members, labels, strict=True):
             by_label.setdefault(lab, []).append(m)
         clusters += by_label.values()
-    ordered = sorted(
-        clusters,
-        key=lambda ss: (len({s.call.call_id for s in ss}), len(ss), any(s.kind == "objection" for s in ss)),
-        reverse=True,
-    )
-    return [_scenario(i + 1, ss) for i, ss in enumerate(ordered[:MAX_SCENARIOS])]
+    return [_scenario(i + 1, ss) for i, ss in enumerate(_balanced(clusters))]
+
+
+def _balanced(clusters: list[list[BuyerStatement]]) -> list[list[BuyerStatement]]:
+    """Clusters biggest first within each (kind, category), then taken in turns across those
+    groups: every objection category gets its first scenario before pains (which are many and
+    alike) get their second, so a page of scenarios never loses a whole category."""
+
+    def weight(ss: list[BuyerStatement]) -> tuple[int, int]:
+        return len({s.call.call_id for s in ss}), len(ss)
+
+    groups: dict[tuple[str, str | None], list[list[BuyerStatement]]] = {}
+    for ss in sorted(clusters, key=weight, reverse=True):
+        groups.setdefault((ss[0].kind, ss[0].category), []).append(ss)
+    # Objections before pains in each round; within a kind, the group with the biggest cluster first.
+    order = sorted(groups, key=lambda g: (g[0] != "objection", [-x for x in weight(groups[g][0])]))
+    out: list[list[BuyerStatement]] = []
+    for round_ in range(max((len(v) for v in groups.values()), default=0)):
+        out += [groups[g][round_] for g in order if round_ < len(groups[g])]
+    return out
+
+
+def page_of(
+    scenarios: Sequence[dict[str, Any]], *, limit: int = DEFAULT_PAGE, offset: int = 0
+) -> dict[str, Any]:
+    """One page of scenarios, with how many there are and how many this page leaves out."""
+    shown = list(scenarios[offset : offset + limit])
+    return {"total": len(scenarios), "offset": offset, "scenarios": shown,
+            "omitted": len(scenarios) - len(shown)}
 
 
 def _cluster(vectors: Sequence[Any], distance: float) -> list[int]:
@@ -217,10 +244,11 @@ def _scenario(number: int, items: Sequence[BuyerStatement]) -> dict[str, Any]:
     best = [r for r in responses if r["warmer"] or r["next_step"]]
     kind = kinds.most_common(1)[0][0]
     topic = categories.most_common(1)[0][0] if categories else None
-    from coaching.lines import key_phrase
+    from coaching.lines import PAIN_WORDS, key_phrase
 
-    label = f"{kind.capitalize()} ({topic})" if topic else kind.capitalize()
-    name = f"{label}: {key_phrase(variants[0], prefer=_OBJECTION_WORDS if topic else None)}"
+    label = f"{topic.capitalize()} objection" if topic else f"{kind.capitalize()}"
+    phrase = key_phrase(variants[0], prefer=_OBJECTION_WORDS if topic else PAIN_WORDS)
+    name = f"{label}: {_title_words(phrase)}"
     return {
         "id": f"scenario-{number}",
         "name": name,
@@ -250,6 +278,27 @@ def _scenario(number: int, items: Sequence[BuyerStatement]) -> dict[str, Any]:
     }
 
 
+def _title_words(phrase: str) -> str:
+    """A readable title from a buyer's phrase: capitalised, at most TITLE_WORDS words cut on a word
+    boundary (dropping a dangling "and", "the", ...), quoted as their words."""
+    words = phrase.replace("...", "").strip(" ,.;:!?\"'").split()
+    if len(words) > TITLE_WORDS:
+        words = words[:TITLE_WORDS]
+        while words and words[-1].lower().strip(",;:") in _DANGLING:
+            words.pop()
+        cut = " ".join(words).rstrip(",;:") + " …"
+    else:
+        cut = " ".join(words)
+    return f"\u201c{cut[:1].upper()}{cut[1:]}\u201d"
+
+
+# Words a title must not end on.
+_DANGLING = frozenset(
+    {"and", "or", "but", "the", "a", "an", "of", "to", "for", "with", "in", "on", "at", "our", "your",
+     "their", "we", "i", "is", "are", "was", "that", "which", "because", "so", "it"}
+)
+
+
 def _rep_before(s: BuyerStatement) -> str | None:
     u = utterance_at(s.call, s.start)
     if u is None:
@@ -259,9 +308,18 @@ def _rep_before(s: BuyerStatement) -> str | None:
     return prev.text if prev else None
 
 
-def roleplays_markdown(scenarios: Sequence[dict[str, Any]]) -> str:
-    """The scenarios as a Markdown handout for enablement sessions."""
+def roleplays_markdown(
+    scenarios: Sequence[dict[str, Any]], *, total: int | None = None, offset: int = 0
+) -> str:
+    """The scenarios as a Markdown handout for enablement sessions. `total` (all scenarios, when
+    `scenarios` is one page of them) makes the handout say how many it leaves out."""
     lines = ["# Role-play scenarios", ""]
+    total = len(scenarios) if total is None else total
+    if total > len(scenarios):
+        before = f", {offset} before" if offset else ""
+        lines += [f"Scenarios {offset + 1}-{offset + len(scenarios)} of {total}; "
+                  f"{total - offset - len(scenarios)} more after these{before} "
+                  "(`callcoach roleplays --page N` or `--limit N`).", ""]
     if not scenarios:
         lines.append("No buyer objections or pains found in the stored calls yet.")
     for sc in scenarios:
@@ -280,8 +338,11 @@ def roleplays_markdown(scenarios: Sequence[dict[str, Any]]) -> str:
         for c in sc["context"][:MAX_VARIANTS]:
             where = c.get("call_title") or c["call_id"]
             before = f' after the rep said "{c["rep_before"]}"' if c.get("rep_before") else ""
+            # With a roster, who hears this objection: the rep's team and segment.
+            team = ", ".join(f"{k} {c[k]}" for k in ("team", "segment") if c.get(k))
+            rep = f"; rep {c['rep']}" + (f" ({team})" if team else "") if c.get("rep") else ""
             lines.append(
-                f"- {where} ({c['call_id']}, {int(c['at_s'] // 60)}:{int(c['at_s'] % 60):02d}), "
+                f"- {where} ({c['call_id']}, {int(c['at_s'] // 60)}:{int(c['at_s'] % 60):02d}{rep}), "
                 f"{c['speaker']}{before}"
             )
         lines += ["", "**Rubric (from the best observed rep responses):**", ""]
@@ -295,3 +356,42 @@ def roleplays_markdown(scenarios: Sequence[dict[str, Any]]) -> str:
             lines += [f'  - e.g. {e["rep"] or "rep"} ({e["call_id"]}): "{e["text"]}"' for e in r["examples"]]
         lines.append("")
     return "\n".join(lines)
+
+
+# Shown instead of a person's name in de-identified scenarios.
+NAME_PLACEHOLDER = "[NAME]"
+# Name parts shorter than this are not replaced on their own ("Al", "Jo" would hit ordinary words).
+MIN_NAME_PART = 3
+# Keys whose values say who, where or which deal: emptied in de-identified scenarios.
+_IDENTIFYING_KEYS = frozenset({"call_id", "call_title", "deal_id", "rep", "speaker", "speakers"})
+
+
+def people_named(calls: Sequence[CallView]) -> set[str]:
+    """Every person a set of calls names: reps, speakers, participants (whole names and their parts)."""
+    names = {n for c in calls for n in (c.rep, *(u.speaker for u in c.utterances),
+                                        *(p.name for p in c.participants)) if n}
+    return names | {part for n in names for part in n.split() if len(part) >= MIN_NAME_PART}
+
+
+def deidentify(scenarios: Sequence[dict[str, Any]], names: set[str]) -> list[dict[str, Any]]:
+    """Scenarios without who said them: no call ids, titles, deals, reps or speakers, and every known
+    name inside a quote replaced by ``[NAME]``; the words, categories, personas' titles and rubric
+    stay, which is what a role-play needs."""
+    pattern = (
+        re.compile(r"\b(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b",
+                   re.IGNORECASE)
+        if names else None
+    )
+
+    def clean(value: Any, key: str | None = None) -> Any:
+        if key in _IDENTIFYING_KEYS:
+            return [] if isinstance(value, list) else None
+        if isinstance(value, dict):
+            return {k: clean(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        if isinstance(value, str) and pattern is not None and key not in ("id", "kind", "category"):
+            return pattern.sub(NAME_PLACEHOLDER, value)
+        return value
+
+    return [clean(sc) for sc in scenarios]

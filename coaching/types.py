@@ -30,6 +30,8 @@ class CoachingPrompt:
     next_call_line: str | None
     value: float | None
     reasons: tuple[str, ...] = ()  # which thresholds fired, in words
+    evidence_kind: str = ""  # the playbook's evidence selector (coaching.conditions names its condition)
+    evidence_condition: str = ""  # what every quote shows, in words
 
     def to_contract(self) -> dict[str, Any]:
         return {
@@ -44,6 +46,8 @@ class CoachingPrompt:
             "value": self.value,
             "rule": self.rule_id,
             "reasons": list(self.reasons),
+            "evidence_kind": self.evidence_kind,
+            "evidence_condition": self.evidence_condition,
         }
 
 

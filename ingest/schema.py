@@ -3,23 +3,64 @@ to domain types. Validation happens here, before any work."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from callcoach.domain import CallMeta, Participant, Transcript, Utterance
 from callcoach.errors import EmptyInput, MalformedTranscript
+
+# Names and ids are labels, not documents: 200 characters holds any real one, and a longer value
+# is a client bug (the database columns are this wide; beyond it a save fails much later).
+NAME_MAX_CHARS = 200
+# Call ids become directory names and URL path segments: a safe alphabet, no leading '.'.
+CALL_ID_PATTERN = r"^[A-Za-z0-9_:-][A-Za-z0-9._:-]*$"
+# NUL cannot be stored in a PostgreSQL text column; other C0 controls (tab aside) in a name are
+# garbage, and a newline in a name would forge lines in logs and reports.
+_NAME_CONTROL_CHARS = frozenset(chr(c) for c in range(32)) - {"\t"}
+
+
+def _no_nul(value: str | None, *, name: bool = True) -> str | None:
+    """Refuse NUL everywhere, and control characters in names (they are printed on one line)."""
+    if value is None:
+        return None
+    if "\x00" in value:
+        raise ValueError("must not contain a NUL character")
+    if name and any(ch in _NAME_CONTROL_CHARS for ch in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def _call_id(value: str) -> str:
+    if not value or len(value) > NAME_MAX_CHARS or not re.fullmatch(CALL_ID_PATTERN, value):
+        raise ValueError(
+            f"must be 1-{NAME_MAX_CHARS} characters of letters, digits, '-', '_', '.', ':' "
+            "and not start with '.'"
+        )
+    return value
+
+
+Name = Annotated[str, Field(min_length=1, max_length=NAME_MAX_CHARS), AfterValidator(_no_nul)]
 
 
 class ParticipantIn(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
-    name: str = Field(min_length=1)
+    name: Name
     side: Literal["rep", "buyer", "unknown"] = "unknown"
-    title: str | None = None
+    title: Name | None = None
 
 
 class MetaIn(BaseModel):
@@ -27,11 +68,11 @@ class MetaIn(BaseModel):
 
     model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
 
-    call_id: str | None = Field(None, min_length=1, max_length=200)
-    title: str | None = None
+    call_id: Annotated[str, Field(min_length=1), AfterValidator(_call_id)] | None = None
+    title: Annotated[str, Field(max_length=1000), AfterValidator(_no_nul)] | None = None
     started_at: datetime | None = None
-    deal_id: str | None = None
-    rep: str | None = None
+    deal_id: Name | None = None
+    rep: Name | None = None
     participants: list[ParticipantIn] = Field(default_factory=list)
     rep_channel: Literal["left", "right"] = "left"
 
@@ -48,6 +89,38 @@ class MetaIn(BaseModel):
         if dupes:
             raise ValueError(f"participant listed twice: {', '.join(dupes)}")
         return v
+
+    @model_validator(mode="after")
+    def _no_nul_in_extras(self) -> MetaIn:
+        # Extra fields are kept with the call (JSON in the database, where NUL cannot be stored).
+        def walk(value: object, where: str) -> None:
+            if isinstance(value, str) and "\x00" in value:
+                raise ValueError(f"{where} must not contain a NUL character")
+            if isinstance(value, dict):
+                for k, v in value.items():
+                    walk(str(k), where)
+                    walk(v, f"{where}.{k}")
+            elif isinstance(value, list):
+                for i, v in enumerate(value):
+                    walk(v, f"{where}[{i}]")
+
+        for key, value in (self.model_extra or {}).items():
+            walk(key, "a field name")
+            walk(value, key)
+        return self
+
+    @model_validator(mode="after")
+    def _team_is_a_name(self) -> MetaIn:
+        # `team` is not a CONTRACT field (the API's meta carries it): checked, and kept as an extra.
+        team = (self.model_extra or {}).get("team")
+        if team is None:
+            return self
+        if not isinstance(team, str):
+            raise ValueError("team must be a string")
+        if len(team) > NAME_MAX_CHARS:
+            raise ValueError(f"team must be at most {NAME_MAX_CHARS} characters (got {len(team)})")
+        _no_nul(team)
+        return self
 
     @model_validator(mode="after")
     def _rep_is_on_rep_side(self) -> MetaIn:
@@ -69,11 +142,11 @@ class MetaIn(BaseModel):
 class UtteranceIn(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
-    speaker: str = Field(min_length=1)
+    speaker: Name
     # Python's json module reads NaN and Infinity; a time must be a finite number of seconds.
     start: float = Field(ge=0, allow_inf_nan=False)
     end: float = Field(ge=0, allow_inf_nan=False)
-    text: str
+    text: Annotated[str, AfterValidator(lambda v: _no_nul(v, name=False))]
 
     @model_validator(mode="after")
     def _ordered(self) -> UtteranceIn:

@@ -15,7 +15,7 @@ from callcoach.domain import StoredCall, Transcript
 from callcoach.settings import Settings, get_settings
 from signals.base import SignalContext, SignalResult, register, registered
 
-__all__ = ["extract", "SignalContext", "SignalResult", "register"]
+__all__ = ["closed_question_in", "extract", "SignalContext", "SignalResult", "register"]
 
 for _mod in pkgutil.iter_modules(__path__):
     if _mod.name not in {"base"} and not _mod.name.startswith("_"):
@@ -34,3 +34,19 @@ def extract(transcript: Transcript, *, history: Sequence[StoredCall] = (),
             raise ValueError(f"signal {name!r} writes keys another signal wrote: {sorted(clash)}")
         out.update(fragment)
     return out
+
+
+def closed_question_in(text: str) -> bool:
+    """Whether `text` asks a closed question as the questions signal reads one (same parser, same
+    rules): coaching checks its quotes with this rather than with a second copy of the rules.
+    Raises ModelUnavailable when the spaCy model cannot be loaded."""
+    from callcoach.nlp import load_spacy
+    from signals.questions import classify_sentence
+    from signals.text import sentences
+
+    nlp = load_spacy()
+    for sent in sentences(nlp(text)):
+        kind = classify_sentence(sent)
+        if kind is not None and not kind[1]:
+            return True
+    return False

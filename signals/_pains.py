@@ -6,15 +6,16 @@ rates). Each amount is then read in its clause: an amount inside a *target* ("we
 down ten percent next year", "payback inside eighteen months"), an *improvement*
 ("we saved 20%") or a *price* ("their quote came in at 20k", "what we pay now") does not make
 a pain. The rest is a pain when the sentence carries a problem cue (a lexicon of loss, waste,
-delay, error and risk words) or, failing that, when its sentence embedding sits closer to
-example pain statements than to example neutral facts, targets and prices.
+delay, error and risk words) or, failing that, when the shipped pain classifier
+(:mod:`signals._classifiers`, task ``pain``: logistic regression on MiniLM, trained by
+``make train`` on the project's corpus of numbered buyer sentences, pains against counts,
+targets, prices and improvements) gives it at least :data:`PAIN_MIN_PROBABILITY`.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from callcoach.domain import Evidence
@@ -22,16 +23,13 @@ from signals.questions import classify_sentence
 from signals.text import Quantity, quantities, sentences
 
 if TYPE_CHECKING:
-    import numpy as np
     from spacy.tokens import Span, Token
 
     from signals.base import SignalContext
 
-# Embedding fallback, used only for candidates with an amount but no problem word: the nearest
-# pain example must be at least this similar (MiniLM cosine; unrelated sales sentences score
-# 0.1-0.35) and beat the nearest non-pain example by the margin.
-PAIN_MIN_SIMILARITY = 0.45
-PAIN_MARGIN = 0.05
+# The classifier decides only candidates with an amount and no problem word; at even odds it
+# calls a pain (the corpus classes are balanced, and the amount filter already removed most facts).
+PAIN_MIN_PROBABILITY = 0.5
 
 _PAIN_LEMMAS = frozenset(
     {
@@ -174,42 +172,6 @@ _APPROXIMATELY = frozenset(
 )
 _PRICE_LEMMAS = frozenset({"quote", "price", "pay", "cost"})
 
-_PAIN_EXAMPLES = (
-    "we lose about a fifth of our renewals every year",
-    "reps spend six hours a week updating the CRM by hand",
-    "the card processor takes two and a half percent of every sale",
-    "we paid the same invoice twice on five occasions this year",
-    "we wrote off two hundred thousand in unbilled work last year",
-    "the support team gets fifty tickets a week about password resets",
-    "it takes us three weeks to close the books every month",
-    "we had twelve outages last quarter and each one cost us a day of sales",
-    "our premiums went up fifteen percent after the claims",
-    "about a third of our laptops are missing security patches",
-    "two of our analysts lose a day a week to manual reconciliation",
-    "nearly half of new hires leave within the first ninety days",
-    "a supplier dispute tied up forty thousand dollars for a quarter",
-    "we missed eight shipments last month because nobody saw the orders",
-)
-_NOT_PAIN_EXAMPLES = (
-    "we have forty reps across three regions",
-    "usage is up to about seventy percent of the staff",
-    "we run about two hundred vans out of four sites",
-    "we want costs down ten percent next year",
-    "payback inside two years is what finance needs",
-    "we'd like to get churn under five percent by next year",
-    "their quote came in at twenty thousand a year",
-    "that would be roughly double our current contract",
-    "we saved twenty percent after we switched",
-    "we've been customers for about four years",
-    "anything over fifty thousand needs the steering committee",
-    "we're hiring thirty people next year so headcount will grow",
-    "the audit report is due by the end of the second quarter",
-    "we signed the contract in March for three years",
-    "our renewal is in about four months",
-    "it would take us about three months to migrate everything over",
-)
-
-
 @dataclass(frozen=True, slots=True)
 class Pain:
     """One quantified pain: the buyer's sentence, its amounts and why it counts."""
@@ -219,7 +181,7 @@ class Pain:
     start: float
     end: float
     amounts: tuple[str, ...]
-    cue: str  # the problem word, or "embedding" when example similarity decided
+    cue: str  # the problem word, or "classifier" when the pain classifier decided
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -304,14 +266,6 @@ def _problem_cue(sent: Span, pain_amounts: list[Quantity]) -> str | None:
     return None
 
 
-@lru_cache(maxsize=2)
-def _example_embeddings(model: str) -> tuple[np.ndarray, np.ndarray]:
-    """Embeddings of the example phrasings, computed once per process and model."""
-    from callcoach.nlp import embed
-
-    return embed(list(_PAIN_EXAMPLES)), embed(list(_NOT_PAIN_EXAMPLES))
-
-
 def find_pains(ctx: SignalContext) -> list[Pain]:
     """Quantified pains stated by the buyer side in the call of `ctx`."""
     pains: list[Pain] = []
@@ -333,14 +287,13 @@ def find_pains(ctx: SignalContext) -> list[Pain]:
                 undecided.append((sent, idx, kept))
     if undecided:
         from callcoach.nlp import embed
+        from signals._classifiers import load
 
-        pos, neg = _example_embeddings(ctx.settings.embedding_model)
-        emb = embed([s.text for s, _, _ in undecided])
-        best_pos = (emb @ pos.T).max(axis=1)
-        best_neg = (emb @ neg.T).max(axis=1)
-        for (sent, idx, kept), p, n in zip(undecided, best_pos, best_neg, strict=True):
-            if p >= PAIN_MIN_SIMILARITY and p - n >= PAIN_MARGIN:
-                pains.append(_pain(ctx, idx, sent, kept, "embedding"))
+        model = load("pain")
+        p_pain = model.probabilities(embed([s.text for s, _, _ in undecided]))[:, model.column("pain")]
+        for (sent, idx, kept), p in zip(undecided, p_pain, strict=True):
+            if p >= PAIN_MIN_PROBABILITY:
+                pains.append(_pain(ctx, idx, sent, kept, "classifier"))
     pains.sort(key=lambda p: p.start)
     return pains
 

@@ -1,25 +1,20 @@
 """Objections: buyer sentences that push back on the deal, in the CONTRACT's seven categories.
 
-Method: every buyer sentence (rep speech never counts) is scored two ways.
+Method: every buyer sentence (rep speech never counts) is read two ways.
 
-* Lexical cues per category (:data:`_CUES`): *strong* cues are objections on their own ("too
-  expensive", "we're also looking at X", "I'd need our CFO to sign off", "couldn't connect to
-  it"); *weak* cues only name the topic ("price", "budget", "integration"). Competitors come from
-  ``settings.competitors`` plus an incumbent or alternative vendor in the buyer's words ("we've
-  been on X for four years", "similar to what we have"). A former vendor the buyer has left ("our
-  last vendor couldn't ...") is history, not a competitor in this deal: that sentence counts
-  under what it complains about.
-* Sentence embeddings (the shared MiniLM) against example objections per category and against
-  examples of what is *not* an objection (pains, price questions, goals, agreement),
-  :mod:`signals._objection_examples`.
+* The shipped objection classifier (:mod:`signals._classifiers`, task ``objection``): logistic
+  regression on the shared MiniLM sentence embedding, trained by ``make train`` on the project's
+  corpus (objections of each category against hard negatives: curious questions, neutral
+  competitor mentions, the buyer's own timelines, pains, agreement). A category fires when its
+  probability reaches the threshold fit on the corpus (``signals/_models/objection.json``).
+* Lexical cues per category (:data:`_CUES`) that are objections on their own ("too expensive",
+  "we're also looking at X", "I'd need our CFO to sign off"), and the competitor names of
+  ``settings.competitors``. A cue that is negated ("price isn't a concern") rules its category out
+  for the sentence. A former vendor the buyer has left ("our last vendor couldn't ...") is history,
+  not a competitor in this deal.
 
-A category fires on a strong cue; on a weak cue when the sentence is closer to that category's
-examples than to the non-objections and above :data:`WEAK_CUE_MIN_SIM`; and with no cue only when
-the embedding is very close (:data:`EMBEDDING_ONLY_MIN_SIM`) with a clear margin. Both embedding
-paths also need push-back wording in the sentence ("but", "worried", "not", "strict", ...), since
-MiniLM follows the topic more than the stance. Questions count
-only with a strong cue ("why is it so expensive?"), so asking a price is no price objection, and
-a pain the buyer describes has no cue and sits near the non-objection examples.
+Questions count only with a cue ("why is it so expensive?"), so asking a price is no price
+objection.
 """
 
 from __future__ import annotations
@@ -27,11 +22,10 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from callcoach.domain import Evidence, Utterance
-from signals._objection_examples import CATEGORIES, EXAMPLES, NOT_OBJECTIONS
+from signals._classifiers import OBJECTION_CATEGORIES as CATEGORIES
 from signals.base import SignalContext, register
 
 if TYPE_CHECKING:
@@ -42,23 +36,16 @@ log = logging.getLogger("callcoach.signals")
 __all__ = ["Objection", "ObjectionsResult", "objections"]
 
 METHOD = (
-    "buyer sentences only; strong lexical cues, or weak topic cues confirmed by MiniLM similarity to "
-    "example objections over example non-objections; competitors from settings.competitors plus "
-    "incumbent/alternative vendors in buyer speech; questions need a strong cue"
+    "buyer sentences only; logistic-regression objection classifier on MiniLM embeddings (trained on the "
+    "project corpus, threshold fit on it) or a strong lexical cue; competitors from settings.competitors; "
+    "negated cues rule a category out; questions need a cue"
 )
 
-# Cosine similarities of MiniLM sentence embeddings (unit-normalised). Values read off example
-# objections against pains/questions/agreement: related-topic sentences sit at 0.3-0.5, and
-# paraphrases of an objection above 0.6.
-WEAK_CUE_MIN_SIM = 0.50
-EMBEDDING_ONLY_MIN_SIM = 0.62
-# Shorter buyer sentences ("Not really.", "Okay, sure.") are acknowledgements; deciding them by
-# embedding only adds noise, so they are not embedded.
+# Shorter buyer sentences ("Not really.", "Okay, sure.") are acknowledgements: the classifier
+# has too little to read in them, so they are not embedded.
 MIN_EMBED_WORDS = 4
-# The category must beat the closest non-objection by this much: with a topic word only
-# (WEAK_CUE_MARGIN) and with no cue at all (EMBEDDING_ONLY_MARGIN).
-WEAK_CUE_MARGIN = 0.10
-EMBEDDING_ONLY_MARGIN = 0.10
+# Where the corpus threshold is missing from the artifact (an older model file).
+DEFAULT_FIRE_PROBABILITY = 0.6
 
 _A = "['’]"
 _NEG = rf"(?:not|no|never|isn{_A}?t|aren{_A}?t|wasn{_A}?t|don{_A}?t|doesn{_A}?t|without|hardly)"
@@ -231,15 +218,6 @@ _KEEPS_NEGATION = re.compile(
 )
 # Cues that carry their own negation and must not be turned around by it.
 _SELF_NEGATING = {"need", "authority", "integration", "timing"}
-# MiniLM similarity follows the topic more than the stance ("security is a big focus for us, so
-# this is timely" sits as close to the security examples as a worry does), so a sentence decided by
-# its embedding must also carry some push-back wording.
-_PUSHBACK = re.compile(
-    r"\b(?:but|however|though|worr\w*|concern\w*|not|no|never|hard|tough|difficult|problem\w*|issues?|risk\w*|strict|"
-    r"too|only\s+if|unless|can['’]?t|cannot|won['’]t|wouldn['’]t|doesn['’]t|don['’]t|isn['’]t|tight|wait|later|doubt\w*|"
-    r"unsure|hesitant|skeptical|sceptical|nervous|expensive|pricey|steep|blocker|hurdle|struggle|pushback)\b|n['’]t\b",
-    re.IGNORECASE,
-)
 _FORMER_VENDOR = re.compile(
     r"\b(?:our|the)\s+(?:last|previous|old|former|prior)\s+(?:[\w-]+\s+)?"
     r"(?:vendor|provider|tool|system|platform|solution)\b",
@@ -260,7 +238,7 @@ class Objection:
     end: float
     speaker: str
     cue: str | None
-    similarity: float | None  # None where the sentence was decided by its cue alone
+    similarity: float | None  # the classifier's probability of the category (None: not embedded)
     evidence: Evidence
 
     def to_dict(self) -> dict[str, Any]:
@@ -271,7 +249,7 @@ class Objection:
             "end": round(self.end, 2),
             "speaker": self.speaker,
             "cue": self.cue,
-            "similarity": round(self.similarity, 3) if self.similarity is not None else None,
+            "probability": round(self.similarity, 3) if self.similarity is not None else None,
             "evidence": [self.evidence.to_dict()],
             "method": METHOD,
         }
@@ -283,15 +261,6 @@ class ObjectionsResult:
 
     def to_contract(self) -> dict[str, Any]:
         return {"objections": [o.to_dict() for o in self.items]}
-
-
-@lru_cache(maxsize=1)
-def _example_matrix() -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Embeddings of the example phrasings, computed once per process."""
-    from callcoach.nlp import embed
-
-    cats = {c: embed(list(EXAMPLES[c])) for c in CATEGORIES}
-    return cats, embed(list(NOT_OBJECTIONS))
 
 
 def _is_question(sentence: str) -> bool:
@@ -315,14 +284,6 @@ def _strong_cue(category: str, sentence: str) -> str | None:
             continue
         return m.group(0)
     return "" if negated else None
-
-
-def _weak_cue(category: str, sentence: str) -> str | None:
-    for rx in _COMPILED[category][1]:
-        m = rx.search(sentence)
-        if m:
-            return m.group(0)
-    return None
 
 
 def _competitor_cue(sentence: str, competitors: list[str]) -> str | None:
@@ -355,6 +316,7 @@ def _span_times(u: Utterance, char_start: int, char_end: int) -> tuple[float, fl
 @register("objections")
 def objections(ctx: SignalContext) -> ObjectionsResult:
     """Buyer objections by category (CONTRACT `signals.objections[]`)."""
+    from signals._classifiers import load
     from signals.text import sentences
 
     rows: list[tuple[int, str, int, int]] = []  # utterance index, sentence, char start, char end
@@ -374,34 +336,24 @@ def objections(ctx: SignalContext) -> ObjectionsResult:
         for _, sent, _, _ in rows
     ]
     questions = [_is_question(sent) for _, sent, _, _ in rows]
-    # The embedding decides only sentences with no strong cue that are no question and long enough
-    # to state something; a one-sentence utterance has its (shared) embedding anyway.
-    wanted = [
-        not any(cues.values()) and not q and len(sent.split()) >= MIN_EMBED_WORDS
-        for cues, q, (_, sent, _, _) in zip(strong, questions, rows, strict=True)
-    ]
+    # The classifier reads statements long enough to state something; a question objects only
+    # with a cue of its own.
+    wanted = [not q and len(sent.split()) >= MIN_EMBED_WORDS
+              for q, (_, sent, _, _) in zip(questions, rows, strict=True)]
     vectors = _sentence_vectors(ctx, rows, wanted)
-    cats, negatives = _example_matrix()
+    model = load("objection")
+    fire_at = model.threshold("fire", DEFAULT_FIRE_PROBABILITY)
     found: dict[tuple[int, str], Objection] = {}
     for k, (i, sent, a, b) in enumerate(rows):
         u = ctx.utterances[i]
         vec = vectors[k]
-        sims = {c: float((cats[c] @ vec).max()) for c in CATEGORIES} if vec is not None else {}
-        neg_sim = float((negatives @ vec).max()) if vec is not None else 1.0
-        top = max(sims, key=sims.__getitem__) if sims else None
-        any_strong = any(strong[k].values())
+        probs = (dict(zip(model.classes, model.probabilities(vec[None, :])[0].tolist(), strict=True))
+                 if vec is not None else {})
         for c in CATEGORIES:
             cue = strong[k][c]
             if cue == "":
                 continue  # the category is named and denied
-            fires = cue is not None
-            # Without a strong cue in the sentence, only the one category it is closest to may fire.
-            if not fires and wanted[k] and not any_strong and c == top and _PUSHBACK.search(sent):
-                weak = _weak_cue(c, sent)
-                if weak is not None and sims[c] >= WEAK_CUE_MIN_SIM and sims[c] - neg_sim >= WEAK_CUE_MARGIN:
-                    cue, fires = weak, True
-                elif sims[c] >= EMBEDDING_ONLY_MIN_SIM and sims[c] - neg_sim >= EMBEDDING_ONLY_MARGIN:
-                    fires = True
+            fires = cue is not None or probs.get(c, 0.0) >= fire_at
             if not fires or (i, c) in found:
                 continue
             start, end = _span_times(u, a, b)
@@ -412,7 +364,7 @@ def objections(ctx: SignalContext) -> ObjectionsResult:
                 end=end,
                 speaker=u.speaker,
                 cue=cue,
-                similarity=sims.get(c),
+                similarity=probs.get(c),
                 evidence=Evidence.of(u),
             )
     items = sorted(found.values(), key=lambda o: (o.start, CATEGORIES.index(o.category)))

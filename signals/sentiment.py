@@ -1,18 +1,19 @@
 """Sentiment drift: does the buyer warm to or sour on the seller and the deal over the call?
 
-Each buyer clause gets a stance score in -1..1 (``signals._sentiment``: by default MiniLM
-similarity to warm / cool / neutral example phrasings averaged with a stance-adjusted VADER
-lexicon; a transformers classifier when ``settings.sentiment_model`` names one). Stance
-toward the seller and the deal is what counts, so a buyer describing their own problems and
-costs scores ~0, while hedges and deferrals ("I guess", "let me think it over") score < 0.
+Each buyer clause gets a stance score in -1..1 and a confidence that it states a stance at all
+(``signals._sentiment``: by default the shipped logistic-regression stance classifier over MiniLM
+embeddings, trained by ``make train`` on the project's corpus: score P(warm) - P(cool),
+confidence 1 - P(neutral); a transformers classifier when ``settings.sentiment_model`` names one).
+Stance toward the seller and the deal is what counts, so a buyer describing their own problems
+and costs scores ~0 with low confidence, while hedges, deferrals and polite refusals score < 0.
 
-An utterance is scored clause by clause; its score is the magnitude-weighted mean of its
-clauses, sum(s*|s|) / sum(|s|), so a stance stated beside a description is not diluted by it.
-Drift = mean buyer-utterance score in the last third of the call (by time) minus the first
-third, in -2..2 (each buyer utterance counts once: a third of pain and facts reads as neutral);
-`direction` is ``negative`` / ``positive`` at ``DRIFT_THRESHOLD`` or beyond, else ``flat``.
-With a stored history of the deal, `deal_trend` gives the call-level buyer sentiment of each
-call and its fitted slope.
+Drift = the confidence-weighted mean stance of the buyer's clauses in the last third of the call
+(by time) minus the first third (:mod:`signals._drift`), in -2..2: neutral turns carry almost no
+weight, so a long call full of facts does not dilute a real change. `direction` is ``negative``
+/ ``positive`` at the threshold or beyond, else ``flat``; the threshold is fit on synthetic calls
+built from the corpus at training time (``signals/_models/stance.json``), never on evaluation
+calls. With a stored history of the deal, `deal_trend` fits a line through the call-level
+(confidence-weighted) buyer sentiment of each call.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Any, Literal
 import numpy as np
 
 from callcoach.domain import Evidence, StoredCall, Transcript, Utterance
+from signals._drift import third_means
 from signals._sentiment import DEFAULT_METHOD, StanceScorer, get_scorer
 from signals.base import SignalContext, register
 
@@ -36,11 +38,8 @@ Direction = Literal["negative", "flat", "positive"]
 Part = Literal["early", "middle", "late"]
 _CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+")
 
-# A drift of at least 0.2 (on the -2..2 scale) counts as a change. With the default scorer a
-# clear warm or cool remark scores about 0.4 in magnitude on average (+0.41 / -0.35 on the
-# bench's own hand-labelled phrasings) and pain or facts about 0: the late third must differ
-# from the first by half a clear remark per buyer utterance. The bench prints the accuracy at
-# 0.1-0.4 on the labelled calls to show how sensitive the choice is.
+# For scorers other than the learned one (no calibration of their own): a drift of 0.2 on the -2..2
+# scale, half a clear remark's score, counts as a change.
 DRIFT_THRESHOLD = 0.2
 # The same scale for the deal trend: fitted change of call-level buyer sentiment, first to last call.
 DEAL_TREND_THRESHOLD = DRIFT_THRESHOLD
@@ -86,13 +85,14 @@ class DealTrend:
     slope: float  # per call
     change: float  # fitted last minus fitted first, -2..2
     direction: Direction
+    threshold: float = DEAL_TREND_THRESHOLD
 
     def to_dict(self) -> dict[str, Any]:
         return {"deal_id": self.deal_id,
                 "calls": [{"call_id": c.call_id, "started_at": c.started_at, "score": round(c.score, 3)}
                           for c in self.calls],
                 "slope": round(self.slope, 3), "change": round(self.change, 3),
-                "direction": self.direction, "threshold": DEAL_TREND_THRESHOLD}
+                "direction": self.direction, "threshold": self.threshold}
 
 
 @dataclass(frozen=True)
@@ -107,12 +107,13 @@ class SentimentResult:
     evidence: tuple[tuple[Evidence, float, Part], ...]
     deal_trend: DealTrend | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    threshold: float = DRIFT_THRESHOLD
 
     def to_contract(self) -> dict[str, Any]:
         return {"sentiment": {
             "drift": round(self.drift, 3),
             "direction": self.direction,
-            "threshold": DRIFT_THRESHOLD,
+            "threshold": self.threshold,
             "early": _round(self.early),
             "late": _round(self.late),
             "call_score": _round(self.call_score),
@@ -135,35 +136,48 @@ def sentiment(ctx: SignalContext) -> SentimentResult:
     return measure(ctx, scorer)
 
 
+def drift_threshold(scorer: StanceScorer) -> float:
+    """The scorer's calibrated drift threshold (the learned stance model's, fit on the corpus)."""
+    if scorer.method == "learned":
+        from signals._classifiers import load
+
+        return load("stance").threshold("drift", DRIFT_THRESHOLD)
+    return DRIFT_THRESHOLD
+
+
 def measure(ctx: SignalContext, scorer: StanceScorer) -> SentimentResult:
     """Sentiment drift of `ctx`'s call with `scorer` (the bench calls this with each candidate)."""
     transcript = ctx.transcript
     buyer = _buyer_indices(transcript)
-    scores = _utterance_scores(ctx, buyer, scorer)
+    clause_scores, clause_weights, owner = _clause_scores(ctx, buyer, scorer)
+    scores = _per_utterance(clause_scores, owner, len(buyer))
     utts = [transcript.utterances[i] for i in buyer]
-    parts, notes = _parts(transcript, utts)
+    parts, at, notes = _parts(transcript, utts)
     smoothed = _smooth(scores)
     per_utt = tuple(UtteranceSentiment(u, float(s), float(m), p)
                     for u, s, m, p in zip(utts, scores, smoothed, parts, strict=True))
-    call_score = _mean(scores) if utts else None
+    threshold = drift_threshold(scorer)
+    clause_at = at[owner] if len(owner) else np.zeros(0)
+    early_w, late_w, call_w = third_means(clause_scores, clause_weights, clause_at)
+    call_score = call_w if utts else None
 
     if len(utts) < MIN_BUYER_UTTERANCES:
         notes.append(f"fewer than {MIN_BUYER_UTTERANCES} buyer utterances: no drift measured")
         early = late = None
         drift = 0.0
     else:
-        early = _mean(_select(scores, parts, "early"))
-        late = _mean(_select(scores, parts, "late"))
+        early, late = early_w, late_w
         drift = float(np.clip(late - early, -2.0, 2.0))
-    direction = _direction(drift, DRIFT_THRESHOLD)
+    direction = _direction(drift, threshold)
     log.debug("sentiment %s: %d buyer utterances, drift %.3f (%s) with %s", transcript.meta.call_id,
               len(utts), drift, direction, scorer.method)
     return SentimentResult(
         drift=drift, direction=direction, early=early, late=late, call_score=call_score,
-        method=f"{scorer.method}: {scorer.description}; buyer utterances, late third minus first "
-               f"third by time (mean of utterance scores), threshold {DRIFT_THRESHOLD}",
+        method=f"{scorer.method}: {scorer.description}; buyer clauses weighted by stance confidence, "
+               f"late third minus first third by time (signals._drift), threshold {threshold}",
         utterances=per_utt, evidence=_evidence(per_utt, direction),
-        deal_trend=_deal_trend(transcript, ctx.history, call_score), notes=tuple(notes))
+        deal_trend=_deal_trend(transcript, ctx.history, call_score, threshold), notes=tuple(notes),
+        threshold=threshold)
 
 
 def _buyer_indices(transcript: Transcript) -> list[int]:
@@ -195,19 +209,27 @@ def _units(ctx: SignalContext, index: int) -> list[str]:
     return units or [ctx.utterances[index].text.strip()]
 
 
-def _utterance_scores(ctx: SignalContext, buyer: Sequence[int], scorer: StanceScorer) -> np.ndarray:
-    """Score every buyer clause in one batch; an utterance's score is their `stance_mean`."""
+def _clause_scores(ctx: SignalContext, buyer: Sequence[int],
+                   scorer: StanceScorer) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Score every buyer clause in one batch: (scores, confidence weights, buyer-turn index per clause)."""
     if not buyer:
-        return np.zeros(0, dtype=np.float64)
+        empty = np.zeros(0, dtype=np.float64)
+        return empty, empty, np.zeros(0, dtype=np.int64)
     per_utt = [_units(ctx, i) for i in buyer]
     flat = [s for sents in per_utt for s in sents]
     embeddings = _unit_embeddings(ctx, buyer, per_utt) if scorer.needs_embeddings else None
-    sentence_scores = np.asarray(scorer.score(flat, embeddings), dtype=np.float64)
-    out = np.zeros(len(buyer), dtype=np.float64)
-    pos = 0
-    for k, sents in enumerate(per_utt):
-        out[k] = stance_mean(sentence_scores[pos:pos + len(sents)])
-        pos += len(sents)
+    scores = np.asarray(scorer.score(flat, embeddings), dtype=np.float64)
+    weights = (np.asarray(scorer.confidence(flat, embeddings), dtype=np.float64) if scorer.confidence
+               else np.abs(scores))
+    owner = np.repeat(np.arange(len(buyer)), [len(s) for s in per_utt])
+    return scores, weights, owner
+
+
+def _per_utterance(clause_scores: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
+    """An utterance's score is the `stance_mean` of its clauses (for the per-turn series and evidence)."""
+    out = np.zeros(n, dtype=np.float64)
+    for k in range(n):
+        out[k] = stance_mean(clause_scores[owner == k])
     return out
 
 
@@ -228,24 +250,29 @@ def _unit_embeddings(ctx: SignalContext, buyer: Sequence[int], per_utt: Sequence
     return np.vstack(rows).astype(np.float32)
 
 
-def _parts(transcript: Transcript, utts: Sequence[Utterance]) -> tuple[list[Part], list[str]]:
-    """Early / middle / late third of the call by time; by count where a third has no buyer speech."""
+def _parts(transcript: Transcript,
+           utts: Sequence[Utterance]) -> tuple[list[Part], np.ndarray, list[str]]:
+    """Early / middle / late third and place in the call (0..1) of each buyer utterance, by time;
+    by turn count where a third of the call has no buyer speech."""
     if not utts:
-        return [], []
+        return [], np.zeros(0), []
     start = min(u.start for u in transcript.utterances)
     end = max(transcript.duration_s, max(u.end for u in transcript.utterances))
     span = max(end - start, 1e-6)
-    parts: list[Part] = []
-    for u in utts:
-        at = ((u.start + u.end) / 2 - start) / span
-        parts.append("early" if at < 1 / 3 else "late" if at >= 2 / 3 else "middle")
+    at = np.array([((u.start + u.end) / 2 - start) / span for u in utts], dtype=np.float64)
+    parts: list[Part] = [_part_of(a) for a in at]
     if len(utts) >= MIN_BUYER_UTTERANCES and ("early" not in parts or "late" not in parts):
         # The buyer was silent in the first or last third: compare their first and last third of
         # turns instead, so a short call or a late-joining buyer still gets a measured drift.
         k = math.ceil(len(utts) / 3)
         parts = ["early" if i < k else "late" if i >= len(utts) - k else "middle" for i in range(len(utts))]
-        return parts, ["a third of the call had no buyer speech: thirds taken by buyer turns"]
-    return parts, []
+        at = np.array([0.0 if p == "early" else 1.0 if p == "late" else 0.5 for p in parts])
+        return parts, at, ["a third of the call had no buyer speech: thirds taken by buyer turns"]
+    return parts, at, []
+
+
+def _part_of(at: float) -> Part:
+    return "early" if at < 1 / 3 else "late" if at >= 2 / 3 else "middle"
 
 
 def stance_mean(scores: np.ndarray) -> float:
@@ -253,14 +280,6 @@ def stance_mean(scores: np.ndarray) -> float:
     mag = np.abs(scores)
     total = float(mag.sum())
     return float((scores * mag).sum() / total) if total > 0 else 0.0
-
-
-def _mean(scores: np.ndarray) -> float:
-    return float(scores.mean()) if len(scores) else 0.0
-
-
-def _select(scores: np.ndarray, parts: Sequence[Part], part: Part) -> np.ndarray:
-    return scores[np.array([p == part for p in parts], dtype=bool)]
 
 
 def _smooth(scores: np.ndarray) -> np.ndarray:
@@ -295,7 +314,7 @@ def _evidence(utts: Sequence[UtteranceSentiment],
 
 
 def _deal_trend(transcript: Transcript, history: Sequence[StoredCall],
-                call_score: float | None) -> DealTrend | None:
+                call_score: float | None, threshold: float = DEAL_TREND_THRESHOLD) -> DealTrend | None:
     deal_id = transcript.meta.deal_id
     if not deal_id or not history:
         return None
@@ -317,7 +336,7 @@ def _deal_trend(transcript: Transcript, history: Sequence[StoredCall],
     y = np.array([p.score for p in points], dtype=np.float64)
     slope = float(np.polyfit(x, y, 1)[0])
     change = float(np.clip(slope * (len(points) - 1), -2.0, 2.0))
-    return DealTrend(deal_id, tuple(points), slope, change, _direction(change, DEAL_TREND_THRESHOLD))
+    return DealTrend(deal_id, tuple(points), slope, change, _direction(change, threshold), threshold)
 
 
 def _stored_call_score(call: StoredCall) -> float | None:

@@ -15,6 +15,12 @@ LONG_PAUSE_S = 1.5
 SpeakerKey = TypeVar("SpeakerKey", bound=Hashable)
 
 
+def join_words(words: Sequence[Word]) -> str:
+    """The words as text: a space before each word except those the recogniser glued to the one before
+    ("2 p.m.", "step-by-step"), never before the first."""
+    return "".join((" " if i and w.space_before else "") + w.text for i, w in enumerate(words))
+
+
 def build_utterances(
     labelled: Sequence[tuple[Word, SpeakerKey]],
     names: Mapping[SpeakerKey, str],
@@ -35,7 +41,7 @@ def build_utterances(
                     side=sides.get(run_key, "unknown"),
                     start=round(run[0].start, 3),
                     end=round(run[-1].end, 3),
-                    text=" ".join(w.text for w in run),
+                    text=join_words(run),
                     words=tuple(run),
                 )
             )

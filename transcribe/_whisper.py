@@ -1,9 +1,19 @@
-"""faster-whisper behind a cached loader: one model per process, speech-only (VAD) with word timings."""
+"""faster-whisper behind a cached loader: one model per process, speech-only (VAD) with word timings.
+
+Two ways to decode (`settings.transcribe_mode`):
+- batched (default): faster-whisper's `BatchedInferencePipeline`. Silero VAD cuts the channel into
+  speech segments, packs them into chunks of at most `whisper_chunk_length_s` of speech, and decodes
+  `batch_size` chunks in one encoder/decoder call. Chunks are independent (no previous-text prompt).
+- sequential: `WhisperModel.transcribe`, one 30 s window after another, each conditioned on the
+  text decoded before it.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import shutil
+import subprocess
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -17,6 +27,28 @@ log = logging.getLogger("callcoach.transcribe")
 
 # faster-whisper works on 16 kHz mono float32; every other rate is resampled before it gets here.
 WHISPER_RATE = 16000
+
+# Batch size on CPU: on the 2-core machine a 350 s call took 37.6 s at batch 8 and 36.3 s at 16
+# (sequential 63.9 s); 8 holds half the chunk features and encoder outputs in memory at a time.
+CPU_BATCH_SIZE = 8
+# GPU memory one more chunk in a batch needs beyond the model: faster-whisper's own table has
+# large-v2 at beam 5 going from 4.5 GB (sequential) to 6.1 GB at batch 8, about 200 MB a chunk;
+# smaller models need less, so this over-estimates for them.
+GPU_BYTES_PER_CHUNK = 256 * 1024**2
+# Share of the free GPU memory the batch may take: CUDA allocators fragment, and a second worker or
+# the NLP models may want some.
+GPU_MEMORY_SHARE = 0.8
+# Past this a GPU is already saturated (faster-whisper's benchmarks plateau at 16-32) and a
+# 60-minute channel has only ~100 chunks: larger batches only delay the first results.
+MAX_AUTO_BATCH = 32
+# Batch size on a GPU whose free memory cannot be read (no NVML, no nvidia-smi).
+GPU_FALLBACK_BATCH = 16
+# faster-whisper's batched default: short pauses end a VAD segment, so chunks are packed with
+# speech and cut between words, not inside them.
+BATCHED_VAD_MIN_SILENCE_MS = 160
+# Silero's (and faster-whisper's) speech threshold: left out of the options when unchanged, so the
+# sequential call is exactly the one made before batching existed.
+DEFAULT_VAD_THRESHOLD = 0.5
 
 
 @lru_cache(maxsize=2)
@@ -43,8 +75,8 @@ def load_whisper(settings: Settings) -> Any:
 
 
 def whisper_options(settings: Settings) -> dict[str, Any]:
-    """The options of every `transcribe` call (the bench passes the same ones to the bare baseline)."""
-    return {
+    """The options of every sequential `transcribe` call (the bench passes the same to the bare baseline)."""
+    options: dict[str, Any] = {
         "beam_size": settings.beam_size,
         "language": settings.language,
         # Silero VAD (shipped with faster-whisper) skips silence: faster, and no hallucinated words
@@ -52,17 +84,215 @@ def whisper_options(settings: Settings) -> dict[str, Any]:
         "vad_filter": True,
         "word_timestamps": True,
     }
+    vad = _vad_parameters(settings, default_min_silence_ms=None)
+    if vad:
+        options["vad_parameters"] = vad
+    return options
+
+
+def batched_options(settings: Settings) -> dict[str, Any]:
+    """The options of every `BatchedInferencePipeline.transcribe` call (batch size comes separately)."""
+    return {
+        "beam_size": settings.beam_size,
+        "language": settings.language,
+        "vad_filter": True,
+        "vad_parameters": _vad_parameters(settings, default_min_silence_ms=BATCHED_VAD_MIN_SILENCE_MS),
+        "chunk_length": settings.whisper_chunk_length_s,
+        "word_timestamps": True,
+        # faster-whisper's batched default (True) decodes text tokens only; on our synthetic calls it
+        # then dropped the opening words of a chunk ("Thanks, Greg. Thanks, Tessa." gone, WER 0.117
+        # against 0.070 sequential on one call). With timestamp tokens, as the sequential decode has,
+        # they stay, and each chunk comes back as several segments (finer progress).
+        "without_timestamps": False,
+    }
+
+
+def _vad_parameters(settings: Settings, *, default_min_silence_ms: int | None) -> dict[str, Any]:
+    vad: dict[str, Any] = {}
+    if settings.vad_threshold != DEFAULT_VAD_THRESHOLD:
+        vad["threshold"] = settings.vad_threshold
+    silence = default_min_silence_ms if settings.vad_min_silence_ms is None else settings.vad_min_silence_ms
+    if silence is not None:
+        vad["min_silence_duration_ms"] = silence
+    return vad
+
+
+def batch_size(settings: Settings, free_gpu_bytes: int | None = None) -> int:
+    """The batch size to decode with: the setting, else CPU_BATCH_SIZE on CPU, else what the free GPU
+    memory holds (`free_gpu_bytes` is read from the device when not given)."""
+    if settings.whisper_batch_size:
+        return settings.whisper_batch_size
+    if settings.device == "cpu":
+        return CPU_BATCH_SIZE
+    free = free_gpu_bytes if free_gpu_bytes is not None else _free_gpu_bytes()
+    if free is None:
+        # "auto" on a machine with no readable GPU runs on the CPU.
+        return GPU_FALLBACK_BATCH if settings.device == "cuda" else CPU_BATCH_SIZE
+    return int(max(1, min(MAX_AUTO_BATCH, free * GPU_MEMORY_SHARE // GPU_BYTES_PER_CHUNK)))
+
+
+def _free_gpu_bytes(index: int = 0) -> int | None:
+    """Free memory of GPU `index` (after the model is loaded), from NVML or nvidia-smi; None if neither."""
+    try:
+        import pynvml  # type: ignore[import-not-found]
+
+        pynvml.nvmlInit()
+        try:
+            return int(pynvml.nvmlDeviceGetMemoryInfo(pynvml.nvmlDeviceGetHandleByIndex(index)).free)
+        finally:
+            pynvml.nvmlShutdown()
+    except Exception:  # noqa: BLE001 - no NVML library or no GPU: try the command line tool
+        pass
+    smi = shutil.which("nvidia-smi")
+    if smi is None:
+        return None
+    try:
+        out = subprocess.run(
+            [smi, "--query-gpu=memory.free", "--format=csv,noheader,nounits", f"--id={index}"],
+            check=True, capture_output=True, text=True, timeout=10,
+        ).stdout
+        return int(float(out.strip().splitlines()[0]) * 1024**2)
+    except (OSError, subprocess.SubprocessError, ValueError, IndexError):
+        return None
 
 
 def transcribe_words(
     model: Any, samples: np.ndarray, settings: Settings, on_progress: Callable[[float], None] | None = None
 ) -> list[Word]:
     """Words of one mono channel, in time order; `on_progress(seconds_done)` after each segment."""
-    segments, _info = model.transcribe(
-        np.ascontiguousarray(samples, dtype=np.float32), **whisper_options(settings)
-    )
+    audio = np.ascontiguousarray(samples, dtype=np.float32)
+    if settings.transcribe_mode == "batched":
+        # A pipeline per call: it keeps per-run state (the last speech timestamp), and serve runs
+        # several calls on one model from several threads.
+        pipeline = _complete_chunks_pipeline(model)
+        segments, _info = pipeline.transcribe(
+            audio, batch_size=batch_size(settings), **batched_options(settings)
+        )
+    else:
+        segments, _info = model.transcribe(audio, **whisper_options(settings))
+    return words_of(segments, on_progress)
+
+
+def _complete_chunks_pipeline(model: Any) -> Any:
+    """A BatchedInferencePipeline that reads each chunk to its end.
+
+    Whisper may stop decoding a 30 s window early: it closes a segment with a timestamp and ends,
+    or ends in text with no closing timestamp (an "unfinished segment", which faster-whisper drops).
+    Sequential decoding then seeks to the last timestamp and reads on from there; a batched chunk has
+    no next window, so the rest of the chunk was lost (on one synthetic call a whole 12-word answer:
+    the decode stopped at 24.0 s of a 29.2 s chunk). Here the unfinished text is closed with the
+    chunk's end timestamp, and a chunk whose decode stopped more than UNREAD_TAIL_S before its end
+    has that tail decoded again (in one batch with the other chunks' tails), as sequential seeking
+    would.
+    """
+    from faster_whisper import BatchedInferencePipeline
+
+    class CompleteChunksPipeline(BatchedInferencePipeline):  # type: ignore[misc]
+        durations: list[float] = []
+        decoded_until: list[float] = []
+        depth = 0
+
+        def forward(self, features: Any, tokenizer: Any, chunks_metadata: Any, options: Any) -> Any:
+            self.durations = [float(c["duration"]) for c in chunks_metadata]
+            outputs = [plausible_segments(segments, float(c["offset"]), float(c["duration"]))
+                       for segments, c in zip(super().forward(features, tokenizer, chunks_metadata, options),
+                                              chunks_metadata, strict=True)]
+            ends = list(self.decoded_until)
+            redo = [i for i, (end, c) in enumerate(zip(ends, chunks_metadata, strict=True))
+                    if float(c["duration"]) - end >= UNREAD_TAIL_S]
+            if options.without_timestamps or not redo or self.depth >= MAX_TAIL_REREADS:
+                return outputs
+            fps = self.model.frames_per_second
+            tails = np.stack([_skip_frames(features[i], round(ends[i] * fps)) for i in redo])
+            tail_meta = [{**chunks_metadata[i], "offset": float(chunks_metadata[i]["offset"]) + ends[i],
+                          "duration": float(chunks_metadata[i]["duration"]) - ends[i]} for i in redo]
+            log.debug("re-reading %d chunk tails", len(redo))
+            self.depth += 1
+            try:
+                extra = self.forward(tails, tokenizer, tail_meta, options)
+            finally:
+                self.depth -= 1
+            for i, segments in zip(redo, extra, strict=True):
+                outputs[i] = outputs[i] + segments
+            return outputs
+
+        def generate_segment_batched(self, features: Any, tokenizer: Any, options: Any) -> Any:
+            encoder_output, outputs = super().generate_segment_batched(features, tokenizer, options)
+            self.decoded_until = list(self.durations)
+            if not options.without_timestamps:
+                for k, (output, duration) in enumerate(zip(outputs, self.durations, strict=True)):
+                    output["tokens"] = close_last_segment(output["tokens"], tokenizer.timestamp_begin,
+                                                          duration)
+                    stamps = [t for t in output["tokens"] if t >= tokenizer.timestamp_begin]
+                    if stamps:
+                        self.decoded_until[k] = (stamps[-1] - tokenizer.timestamp_begin) * TIMESTAMP_STEP_S
+            return encoder_output, outputs
+
+    return CompleteChunksPipeline(model)
+
+
+# Whisper's timestamp tokens are 20 ms apart.
+TIMESTAMP_STEP_S = 0.02
+# A chunk whose decode stopped this far before its end has its tail decoded again: shorter tails
+# are the chunk's trailing VAD padding (400 ms each side), not unread words.
+UNREAD_TAIL_S = 1.0
+# Tails of tails: whisper rarely stops twice in one chunk; the bound keeps a stubborn chunk from
+# looping.
+MAX_TAIL_REREADS = 2
+
+
+# A segment may start this far past its chunk's end (timestamps are 20 ms steps, VAD pads 400 ms);
+# later than that whisper is decoding the 30 s window's zero padding.
+SEGMENT_OVERRUN_S = 0.5
+
+
+def plausible_segments(
+    segments: list[dict[str, Any]], offset: float, duration: float
+) -> list[dict[str, Any]]:
+    """A chunk's decoded segments without the marks of a decoding loop.
+
+    Batched decoding has no temperature fallback: on a short chunk whisper can loop ("And we'll be
+    back next time." twelve times over 24 s of a 1.2 s chunk, on a committed fixture with 5 s chunks).
+    Segments that start past the chunk's audio, and a segment repeating the one before word for word,
+    are dropped.
+    """
+    kept: list[dict[str, Any]] = []
+    for segment in segments:
+        if float(segment["start"]) - offset > duration + SEGMENT_OVERRUN_S:
+            continue
+        if kept and segment["text"].strip() == kept[-1]["text"].strip():
+            continue
+        kept.append(segment)
+    return kept
+
+
+def _skip_frames(features: np.ndarray, frames: int) -> np.ndarray:
+    """A chunk's log-mel features from frame `frames` on, padded at the end with its last frame
+    (the padding of a chunk shorter than 30 s, the same as the extractor's)."""
+    frames = min(max(frames, 0), features.shape[-1])
+    pad = np.repeat(features[..., -1:], frames, axis=-1)
+    return np.concatenate([features[..., frames:], pad], axis=-1)
+
+
+def close_last_segment(tokens: list[int], timestamp_begin: int, duration: float) -> list[int]:
+    """`tokens` with a closing timestamp at `duration` when they end in text after a timestamp."""
+    if not tokens or tokens[-1] >= timestamp_begin or all(t < timestamp_begin for t in tokens):
+        return tokens
+    last = max(t for t in tokens if t >= timestamp_begin)
+    end = max(timestamp_begin + round(duration / TIMESTAMP_STEP_S), last + 1)
+    return [*tokens, end]
+
+
+def words_of(segments: Iterable[Any], on_progress: Callable[[float], None] | None = None) -> list[Word]:
+    """faster-whisper segments -> our words, consumed lazily (segments are decoded as they are read).
+
+    Whisper's word tokens carry their own leading space (" Step", "-by", "-step."): the text is
+    stripped, and whether a space preceded it is kept so the utterance text can be joined right.
+    The first word of a segment always starts a new word (segments are separate decodes).
+    """
     words: list[Word] = []
     for segment in segments:
+        first = True
         for w in segment.words or ():
             text = w.word.strip()
             if text:
@@ -72,8 +302,10 @@ def transcribe_words(
                         start=float(w.start),
                         end=float(max(w.end, w.start)),
                         probability=float(w.probability),
+                        space_before=first or w.word[:1].isspace(),
                     )
                 )
+                first = False
         if on_progress is not None:
             on_progress(float(segment.end))
     return words

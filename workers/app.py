@@ -4,7 +4,7 @@
     celery -A workers.app worker -Q analyze             # analysis and the coach stage
 
 Delivery is at least once (``acks_late``, ``reject_on_worker_lost``): a worker lost mid-task has its
-message delivered again, and the job service (``callcoach.jobs``) makes the repeat harmless.
+message delivered again, and the job service (``callcoach.services.jobs``) makes the repeat harmless.
 """
 
 from __future__ import annotations
@@ -18,10 +18,19 @@ from callcoach.settings import Settings, get_settings
 
 log = logging.getLogger("callcoach.workers")
 
-QUEUES: tuple[str, ...] = ("transcribe", "analyze")
-# The coach stage is light (a few rows, webhooks) and shares the analysis workers' queue.
-STAGE_QUEUE: dict[str, str] = {"transcribe": "transcribe", "analyze": "analyze", "coach": "analyze"}
+QUEUES: tuple[str, ...] = ("transcribe", "analyze", "deliver")
+# The coach stage is light (a few rows) and shares the analysis workers' queue. Alert delivery
+# waits on other people's HTTP endpoints: it has a queue of its own, so a slow or silent endpoint
+# never holds an analysis worker (``celery -A workers.app worker -Q deliver``).
+STAGE_QUEUE: dict[str, str] = {
+    "transcribe": "transcribe",
+    "analyze": "analyze",
+    "coach": "analyze",
+    "deliver": "deliver",
+}
 TASK_NAMES: dict[str, str] = {stage: f"callcoach.{stage}" for stage in STAGE_QUEUE}
+# The reconciler's view of the broker: which task names are a call's stage.
+TASK_STAGE: dict[str, str] = {name: stage for stage, name in TASK_NAMES.items() if stage != "deliver"}
 # Without a broker URL the app still imports (tests, the API in in-process mode); sending fails loudly.
 NO_BROKER = "memory://"
 
@@ -74,7 +83,7 @@ def _fresh_connections(**_: object) -> None:
 def _start_reconciler(sender: object = None, **_: object) -> None:
     from workers.reconciler import start_reconciler_thread
 
-    start_reconciler_thread(get_settings(), send=_send)
+    start_reconciler_thread(get_settings(), send=_send, in_broker=held_by_broker)
 
 
 @signals.worker_shutdown.connect
@@ -88,3 +97,16 @@ def _send(stage: str, call_id: str) -> None:
     from workers.dispatch import send_task
 
     send_task(stage, call_id)
+
+
+def held_by_broker() -> set[tuple[str, str]] | None:
+    """(stage, call id) of every task message the broker holds (the reconciler's broker view)."""
+    from workers.broker import messages_in_broker
+
+    settings = get_settings()
+    # A delivered, unacknowledged message older than this belongs to a dead worker: a live one
+    # claims within seconds, and holds a retry at most a lease or a backoff step.
+    unacked_max_age_s = (
+        settings.job_lease_s + settings.task_retry_backoff_max_s + settings.reconcile_unseen_after_s
+    )
+    return messages_in_broker(settings, QUEUES, TASK_STAGE, unacked_max_age_s=unacked_max_age_s)

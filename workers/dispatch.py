@@ -1,29 +1,31 @@
-"""Send a stage of a call to be run: to Celery when a broker is configured, else to a thread pool
-inside this process (the embedded default of ``callcoach serve``). Both run ``jobs.run_stage``."""
+"""The Celery implementation of the dispatch port (``callcoach.services.dispatch``), and
+``dispatcher_for``: Celery when a broker is configured, else the in-process pool. Both run
+``jobs.run_stage``."""
 
 from __future__ import annotations
 
 import logging
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
-from typing import Protocol
 
 from celery import Celery
 
-from callcoach import jobs
+from callcoach.services import jobs
+from callcoach.services.dispatch import Dispatcher, InProcessDispatcher
 from callcoach.settings import Settings, get_settings
 
 log = logging.getLogger("callcoach.workers")
 
-# In-process retries of a transient error: first wait, doubling, at most this many tries.
-INPROCESS_RETRY_BASE_S = 1.0
+# Publishing rides out a broker restart of a few seconds (0.5 + 1 + 1.5 + 2 + 2 s of waits); past
+# that the caller logs and the reconciler sends the task once the broker is back (the call's
+# state is committed before any send, and a call with no message is noticed within a minute).
+SEND_RETRY_POLICY: dict[str, float] = {
+    "max_retries": 5,
+    "interval_start": 0.5,
+    "interval_step": 0.5,
+    "interval_max": 2.0,
+}
 
-
-class Dispatcher(Protocol):
-    def send(self, stage: jobs.Stage, call_id: str) -> None: ...
-
-    def close(self) -> None: ...
+__all__ = ["CeleryDispatcher", "Dispatcher", "InProcessDispatcher", "dispatcher_for", "send_task"]
 
 
 @lru_cache(maxsize=8)
@@ -49,7 +51,12 @@ def send_task(stage: str, call_id: str, settings: Settings | None = None) -> Non
         raise RuntimeError("no broker configured (CALLCOACH_BROKER_URL) to send a task to")
     producer = _producer(settings.broker_url, settings.broker_namespace, settings.broker_visibility_timeout_s)
     producer.send_task(
-        TASK_NAMES[stage], args=[call_id], queue=STAGE_QUEUE[stage], routing_key=STAGE_QUEUE[stage]
+        TASK_NAMES[stage],
+        args=[call_id],
+        queue=STAGE_QUEUE[stage],
+        routing_key=STAGE_QUEUE[stage],
+        retry=True,
+        retry_policy=SEND_RETRY_POLICY,
     )
 
 
@@ -62,61 +69,6 @@ class CeleryDispatcher:
 
     def close(self) -> None:
         return None
-
-
-class InProcessDispatcher:
-    """Runs stages on a thread pool, with the reconciler on a timer thread: `serve` without Redis."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self._pool = ThreadPoolExecutor(
-            max_workers=settings.inprocess_workers, thread_name_prefix="callcoach"
-        )
-        self._closed = threading.Event()
-        self._reconciler = threading.Thread(
-            target=self._reconcile_loop, name="callcoach-reconciler", daemon=True
-        )
-        self._reconciler.start()
-
-    def send(self, stage: jobs.Stage, call_id: str) -> None:
-        if not self._closed.is_set():
-            self._pool.submit(self._run, stage, call_id)
-
-    def _run(self, stage: jobs.Stage, call_id: str) -> None:
-        for attempt in range(self.settings.task_retry_max + 1):
-            try:
-                result = jobs.run_stage(self.settings, stage, call_id)
-            except jobs.TransientError as exc:
-                wait = min(self.settings.task_retry_backoff_max_s, INPROCESS_RETRY_BASE_S * 2**attempt)
-                log.warning("call %s: %s: %s; retrying in %.0f s", call_id, stage, exc, wait)
-                if self._closed.wait(wait):
-                    return
-                continue
-            except Exception:  # noqa: BLE001 - a thread must not die silently
-                log.exception("call %s: %s crashed", call_id, stage)
-                return
-            if result.outcome == "busy":
-                timer = threading.Timer(result.retry_after_s + 0.5, self.send, args=(stage, call_id))
-                timer.daemon = True
-                timer.start()
-            elif result.outcome == "done" and result.next_stage is not None:
-                self.send(result.next_stage, call_id)
-            return
-        try:
-            jobs.fail_call(self.settings, call_id, f"{stage}: gave up after retries")
-        except Exception:  # noqa: BLE001
-            log.exception("call %s: could not mark failed", call_id)
-
-    def _reconcile_loop(self) -> None:
-        while not self._closed.wait(self.settings.reconcile_interval_s):
-            try:
-                jobs.reconcile(self.settings, self.send)
-            except Exception:  # noqa: BLE001 - the next round tries again
-                log.exception("reconciler round failed")
-
-    def close(self) -> None:
-        self._closed.set()
-        self._pool.shutdown(wait=True, cancel_futures=False)
 
 
 def dispatcher_for(settings: Settings) -> Dispatcher:

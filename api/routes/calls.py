@@ -8,15 +8,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 
 from api.deps import CurrentKey, DispatcherDep, SessionDep, SettingsDep, require_role
 from api.schemas import CallListPublic, CallPublic, CallSubmittedPublic, CallSummaryPublic, ErrorPublic
 from api.uploads import receive_upload
-from callcoach import access, jobs
-from callcoach.access import ApiKey
-from callcoach.errors import MalformedMetadata, UnsupportedInput
+from callcoach.domain import Transcript
+from callcoach.errors import InputError, MalformedMetadata, UnsupportedInput
+from callcoach.services import access, jobs
+from callcoach.services.access import ApiKey
 
 log = logging.getLogger("callcoach.api")
 router = APIRouter(prefix="/v1/calls", tags=["calls"])
@@ -73,25 +74,24 @@ def _check_format(filename: str, path: Path | None) -> None:
         )
 
 
-def _scoped_meta(key: ApiKey, meta: dict[str, Any]) -> dict[str, Any]:
-    """The metadata with the owner a key may submit for: a rep submits their own calls, a manager
-    their team's."""
-    meta = dict(meta)
-    if key.role == "rep":
-        if meta.get("rep") not in (None, key.rep):
-            raise HTTPException(status.HTTP_403_FORBIDDEN, f"a rep key may submit only {key.rep!r}'s calls")
-        meta["rep"] = key.rep
-        if key.team is not None:
-            meta["team"] = key.team
-    elif key.role == "manager":
-        if meta.get("team") not in (None, key.team):
-            raise HTTPException(
-                status.HTTP_403_FORBIDDEN, f"a manager key may submit only team {key.team!r}'s calls"
-            )
-        meta["team"] = key.team
-    if meta.get("team") is not None and not isinstance(meta["team"], str):
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "meta.team must be a string")
-    return meta
+def _submitted_owner(meta: dict[str, Any], path: Path) -> tuple[str | None, str | None, str | None]:
+    """(rep, team, deal_id) the submission names: its meta, else what a transcript file says.
+
+    A transcript file is read here (cheap, and the same validation the worker applies) so a bad one
+    is refused at once, and a rep or deal named only inside the file is checked before anything is
+    queued."""
+    import ingest
+    from ingest.formats import transcript_suffixes
+
+    team = meta.get("team")
+    if team is not None and not isinstance(team, str):
+        raise MalformedMetadata("meta.team must be a string")
+    call_meta = ingest.read_meta(path.parent / jobs.META_FILE)
+    if path.suffix.lower() in transcript_suffixes():
+        source = ingest.read_input(path, meta=call_meta)
+        if isinstance(source, Transcript):
+            call_meta = source.meta
+    return call_meta.rep, team, call_meta.deal_id
 
 
 @router.post(
@@ -116,36 +116,40 @@ async def submit_call(
 ) -> CallSubmittedPublic:
     """Upload a recording or transcript with its metadata; processing continues in the background.
 
-    The body is streamed to storage; beyond the upload limit the answer is 413 and nothing is kept."""
-    import ingest
-
+    The body is streamed to storage; beyond the upload limit the answer is 413 and nothing is kept.
+    The owner is the server's decision (callcoach.services.access.decide_owner): a rep submits their own
+    calls, a manager their team's reps' calls, and a deal id stays with the team that created it."""
     incoming = jobs.uploads_dir(settings) / ".incoming" / uuid.uuid4().hex
-    incoming.mkdir(parents=True)
+    incoming.mkdir(mode=jobs.UPLOAD_DIR_MODE, parents=True)
     final = None
     try:
         upload = await receive_upload(request, incoming, max_bytes=settings.upload_max_bytes)
-        meta = _scoped_meta(key, upload.meta)
+        meta = dict(upload.meta)
         call_id = jobs.check_call_id(str(meta.get("call_id") or jobs.new_call_id()))
         meta["call_id"] = call_id
         _check_format(upload.filename or "", upload.path)
+        assert upload.path is not None
         meta_path = jobs.write_meta(incoming, meta)
         try:
-            ingest.read_meta(meta_path)  # the same validation the worker applies, before anything is queued
-        except MalformedMetadata as exc:
-            # The message names our storage path; the client knows the field as `meta`.
-            raise MalformedMetadata(str(exc).replace(str(meta_path), "meta")) from None
+            # The same validation the worker applies, before anything is queued.
+            rep, team, deal_id = await run_in_threadpool(_submitted_owner, meta, upload.path)
+        except InputError as exc:
+            # The message names our storage path; the client knows the fields as `meta` and `file`.
+            message = str(exc).replace(str(meta_path), "meta").replace(str(upload.path), "file")
+            raise type(exc)(message) from None
         final = jobs.uploads_dir(settings) / call_id / incoming.name
-        final.parent.mkdir(parents=True, exist_ok=True)
+        final.parent.mkdir(mode=jobs.UPLOAD_DIR_MODE, parents=True, exist_ok=True)
         incoming.rename(final)
-        assert upload.path is not None
         job = await run_in_threadpool(
             jobs.submit_call,
             settings,
             call_id=call_id,
             input_path=final / upload.path.name,
-            rep=meta.get("rep"),
-            team=meta.get("team"),
-            submitted_by=key.id,
+            rep=rep,
+            team=team,
+            deal_id=deal_id,
+            key=key,
+            meta=meta,
         )
     except BaseException:
         jobs.discard_submission(final if final is not None and final.exists() else incoming)
@@ -184,6 +188,26 @@ def read_call(call_id: str, session: SessionDep, key: CurrentKey) -> CallPublic:
     )
 
 
+@router.delete(
+    "/{call_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={**_ERRORS, 422: {"model": ErrorPublic}},
+    summary="Delete a call",
+)
+def delete_call(
+    call_id: str,
+    settings: SettingsDep,
+    key: Annotated[ApiKey, Depends(require_role("manager", "admin", "rep", "enablement"))],
+) -> Response:
+    """Remove a call everywhere: its job, transcript, analysis, uploaded files, the coaching prompts
+    issued on it and the alerts that quote it. An admin, or the manager of the call's team; 404 for
+    a call the key cannot see, 403 for one it can see but not delete."""
+    from callcoach.services import retention
+
+    retention.delete_call(settings, call_id, key=key)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
 @router.get("", response_model=CallListPublic, responses=_ERRORS, summary="List calls")
 def list_calls(
     session: SessionDep,
@@ -198,13 +222,11 @@ def list_calls(
 ) -> CallListPublic:
     """Calls the key may see, newest first: a rep's own, a manager's team's, everyone's for
     enablement (summaries only) and admin."""
-    team = None
-    if key.role == "rep":
-        if rep not in (None, key.rep):
+    scope_rep, team = access.listing_scope(key)
+    if scope_rep is not None:
+        if rep not in (None, scope_rep):
             return CallListPublic(items=[], total=0, limit=limit, offset=offset)
-        rep = key.rep
-    elif key.role == "manager":
-        team = key.team
+        rep = scope_rep
     views, total = jobs.list_call_views(
         session,
         rep=rep,

@@ -1,14 +1,13 @@
 """/v1/alerts, /v1/reps/{rep}/coaching, /v1/roleplays, /v1/outcomes, /v1/webhooks: thin routes over
-the coaching service, scoped by the key's role (see callcoach.access)."""
+the coaching service, scoped by the key's role (see callcoach.services.access)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, status
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 
-from api.deps import CurrentKey, SessionDep, SettingsDep, require_role
+from api.deps import CurrentKey, SessionDep, SettingsDep, TTLCache, get_scope_cache, require_role
 from api.schemas import (
     AlertListPublic,
     AlertPublic,
@@ -19,25 +18,37 @@ from api.schemas import (
     WebhookCreate,
     WebhookPublic,
 )
-from callcoach import access, coaching_service, jobs
-from callcoach.access import ApiKey
-from callcoach.coaching_stage import add_webhook, roster_from_teams
+from callcoach.services import access
+from callcoach.services import coaching as coaching_service
+from callcoach.services.access import ApiKey
+from callcoach.services.coaching_stage import add_webhook, delete_webhook, list_webhooks, roster_from_teams
 
 router = APIRouter(prefix="/v1", tags=["coaching"])
+# Largest page of alerts or scenarios one request may ask for.
+MAX_PAGE = 200
+# Scenarios per page by default: as many as the unpaged list used to show in all.
+ROLEPLAY_PAGE = 12
 _ERRORS: dict[int | str, dict[str, Any]] = {401: {"model": ErrorPublic}, 403: {"model": ErrorPublic}}
-# Deals of a team looked at when scoping deal alerts to a manager.
-TEAM_DEALS_LIMIT = 10_000
+ScopeCache = Annotated[TTLCache[Any, access.ReadScope], Depends(get_scope_cache)]
 
 
-def _team_deals(session: Any, team: str) -> set[str]:
-    views, _ = jobs.list_call_views(session, team=team, limit=TEAM_DEALS_LIMIT)
-    return {v.deal_id for v in views if v.deal_id}
+def _scope(
+    session: Any, key: ApiKey, cache: TTLCache[Any, access.ReadScope], *, identified: bool = False
+) -> Any:
+    """access.read_scope, remembered per key as long as the key is (see api.deps.KEY_CACHE_TTL_S):
+    for a manager it reads every call's team, the same answer for every request of a dashboard."""
+    scope = cache.get((key.id, identified))
+    if scope is None:
+        scope = access.read_scope(session, key, enablement_identified=identified)
+        cache.put((key.id, identified), scope)
+    return scope
 
 
 @router.get("/alerts", response_model=AlertListPublic, responses=_ERRORS, summary="Manager alerts")
 def list_alerts(
     session: SessionDep,
     settings: SettingsDep,
+    scopes: ScopeCache,
     key: Annotated[ApiKey, Depends(require_role("rep", "manager", "admin"))],
     status_: Annotated[
         str | None,
@@ -45,26 +56,30 @@ def list_alerts(
             alias="status", pattern="^(open|resolved|all)$", description="open (default), resolved or all."
         ),
     ] = "open",
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Alerts per page, newest first.")] = (
+        coaching_service.ALERT_PAGE
+    ),
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> AlertListPublic:
-    """Alerts on reps and deals: a rep's own (and their deals'), a manager's team's, all for admin."""
+    """Alerts on reps and deals: a rep's own (and their deals'), a manager's team's, all for admin.
+    A deal's alerts show only to a team that owns every call of that deal. Paged, newest first."""
     wanted = None if status_ == "all" else status_
-    roster = roster_from_teams(session) if key.role != "rep" else None
-    deals = _team_deals(session, key.team or "") if key.role == "manager" else set()
+    scope = _scope(session, key, scopes)
     # Give the connection back before the coaching service opens its own: holding two per request
     # drains the pool under concurrent requests.
     session.commit()
-    if key.role == "rep":
-        rows = coaching_service.list_alerts(settings, status=wanted, rep=key.rep)
-    else:
-        rows = coaching_service.list_alerts(settings, status=wanted, roster=roster)
-        if key.role == "manager":
-            rows = [
-                r
-                for r in rows
-                if (r["subject_type"] == "rep" and r.get("team") == key.team)
-                or (r["subject_type"] == "deal" and r["subject"] in deals)
-            ]
-    return AlertListPublic(items=[AlertPublic.model_validate(r) for r in rows])
+    # The scope filters in the query (the same rule as scope.allows_alert), so a page is a page.
+    rows = coaching_service.list_alerts(
+        settings, status=wanted, reps=scope.reps, deals=scope.deals, limit=limit, offset=offset
+    )
+    # Each rep alert names the rep's team: the roster rows of the page's reps only.
+    roster = roster_from_teams(session, reps={r["subject"] for r in rows if r["subject_type"] == "rep"})
+    session.commit()
+    for r in rows:
+        entry = roster.get(r["subject"]) if r["subject_type"] == "rep" else None
+        r["manager"], r["team"] = (entry.manager, entry.team) if entry else (None, None)
+    visible = [r for r in rows if scope.allows_alert(r["subject_type"], r["subject"])]
+    return AlertListPublic(items=[AlertPublic.model_validate(r) for r in visible], limit=limit, offset=offset)
 
 
 @router.get(
@@ -73,20 +88,43 @@ def list_alerts(
     responses={**_ERRORS, 404: {"model": ErrorPublic}},
     summary="A rep's coaching plan",
 )
-def rep_coaching(rep: str, session: SessionDep, settings: SettingsDep, key: CurrentKey) -> RepCoachingPublic:
+def rep_coaching(
+    rep: str, session: SessionDep, settings: SettingsDep, key: CurrentKey, scopes: ScopeCache
+) -> RepCoachingPublic:
     """The rep's coaching plan: prompts on the latest call, recurring focus, alerts, outcomes."""
     if not access.may_see_rep(session, key, rep):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"rep {rep!r} not found")
-    roster = roster_from_teams(session)
+    # The rep's team is all the plan needs of the roster (team percentiles).
+    team = access.team_of(session, rep)
+    roster = roster_from_teams(session, reps={rep, *(access.reps_in_team(session, team) if team else ())})
+    scope = _scope(session, key, scopes)
     session.commit()  # the coaching service opens its own transactions
     plan = coaching_service.coach_plan(settings, rep, roster=roster)
+    plan["alerts"] = [a for a in plan["alerts"] if scope.allows_alert(a["subject_type"], a["subject"])]
     return RepCoachingPublic.model_validate(plan)
 
 
 @router.get("/roleplays", response_model=RoleplayListPublic, responses=_ERRORS, summary="Role-play scenarios")
-async def list_roleplays(settings: SettingsDep, key: CurrentKey) -> RoleplayListPublic:
-    """Practice scenarios mined from buyer objections and pains across calls (every role)."""
-    return RoleplayListPublic(items=await run_in_threadpool(coaching_service.roleplays, settings))
+def list_roleplays(
+    session: SessionDep,
+    settings: SettingsDep,
+    key: CurrentKey,
+    scopes: ScopeCache,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Scenarios per page, biggest first.")] = (
+        ROLEPLAY_PAGE
+    ),
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> RoleplayListPublic:
+    """Practice scenarios mined from buyer objections and pains: a rep's and a manager's from their
+    team's calls (a rep of no team: their own), enablement's from every team's calls with names, reps,
+    deals and calls removed (unless settings.roleplays_identified_for_enablement), admin's from all.
+    Read from the catalogue the coach stage maintains, a page at a time, biggest scenario first."""
+    scope = _scope(session, key, scopes, identified=settings.roleplays_identified_for_enablement)
+    session.commit()
+    items, total = coaching_service.roleplay_page(
+        settings, call_ids=scope.call_ids, deidentify=scope.deidentify, limit=limit, offset=offset
+    )
+    return RoleplayListPublic(items=items, total=total, limit=limit, offset=offset)
 
 
 def _team_outcomes(report: dict[str, Any], team: str | None, reps: set[str]) -> dict[str, Any]:
@@ -128,3 +166,25 @@ def create_webhook(
 ) -> WebhookPublic:
     """Alerts (every team's) are POSTed to this URL as they open: admin only."""
     return WebhookPublic.model_validate(add_webhook(settings, str(body.url)))
+
+
+@router.get("/webhooks", response_model=list[WebhookPublic], responses=_ERRORS, summary="List webhooks")
+def get_webhooks(
+    settings: SettingsDep, key: Annotated[ApiKey, Depends(require_role("admin"))]
+) -> list[WebhookPublic]:
+    """Every registered webhook (admin only); `configured` ones come from CALLCOACH_WEBHOOK_URLS."""
+    return [WebhookPublic.model_validate(w) for w in list_webhooks(settings)]
+
+
+@router.delete(
+    "/webhooks/{webhook_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={**_ERRORS, 404: {"model": ErrorPublic}, 409: {"model": ErrorPublic}},
+    summary="Delete a webhook",
+)
+def remove_webhook(
+    webhook_id: int, settings: SettingsDep, key: Annotated[ApiKey, Depends(require_role("admin"))]
+) -> Response:
+    """Stop POSTing alerts to this webhook and forget its deliveries (admin only)."""
+    delete_webhook(settings, webhook_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,14 +1,16 @@
-"""/healthz and /metrics: no key needed (keep them on the internal network)."""
+"""/healthz (no key needed) and /metrics (off, behind its own token, or on its own bind address)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
 from api.deps import SettingsDep
-from api.schemas import HealthPublic
+from api.metrics import metrics_allowed
+from api.schemas import ErrorPublic, HealthPublic
 from callcoach.errors import CallcoachError
 from callcoach.settings import Settings
 from callcoach.storage import session_scope
@@ -61,8 +63,18 @@ async def healthz(settings: SettingsDep, response: Response) -> HealthPublic:
     "/metrics",
     summary="Prometheus metrics",
     response_class=Response,
-    responses={200: {"content": {"text/plain": {}}}},
+    responses={
+        200: {"content": {"text/plain": {}}},
+        401: {"model": ErrorPublic},
+        404: {"model": ErrorPublic},
+    },
 )
-async def metrics(request: Request) -> Response:
+async def metrics(request: Request, settings: SettingsDep) -> Response:
+    """Off unless enabled (CALLCOACH_METRICS): with `token`, send `Authorization: Bearer <token>`;
+    with `bind`, metrics are served on CALLCOACH_METRICS_BIND instead of here."""
+    denied = metrics_allowed(settings, request.headers.get("authorization"))
+    if denied is not None:
+        detail = "metrics are not served here" if denied == 404 else "metrics need the metrics token"
+        return JSONResponse({"detail": detail}, status_code=denied)
     body = await run_in_threadpool(generate_latest, request.app.state.metrics.registry)
     return Response(body, media_type=CONTENT_TYPE_LATEST)

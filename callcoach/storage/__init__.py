@@ -22,6 +22,7 @@ from callcoach.storage.calls import (
     get_transcript,
     history_for,
     list_calls,
+    save_analysis,
     save_call,
 )
 from callcoach.storage.engine import dispose_engines, engine_for, head_revisions, init_db, session_scope
@@ -30,7 +31,11 @@ from callcoach.storage.models import JOB_STATUSES, Base
 
 # Tables other stages own live in their own model modules; importing them here makes
 # Base.metadata (and so Alembic) complete wherever storage is used.
-_TABLE_MODULES = ("callcoach.storage.coaching_models", "callcoach.storage.access_models")
+_TABLE_MODULES = (
+    "callcoach.storage.coaching_models",
+    "callcoach.storage.access_models",
+    "callcoach.storage.web_models",
+)
 for _name in _TABLE_MODULES:
     if importlib.util.find_spec(_name) is not None:
         importlib.import_module(_name)
@@ -53,6 +58,7 @@ __all__ = [
     "init_db",
     "list_calls",
     "list_jobs",
+    "save_analysis",
     "save_call",
     "session_scope",
     "upsert_job",

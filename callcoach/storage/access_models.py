@@ -1,7 +1,7 @@
 """Tables of the HTTP edge and the workers: API keys, the team roster, who owns each call, and the
 claim a worker holds on a call's stage.
 
-- ``api_keys``: one row per key, the key itself never stored, only its sha256 (``callcoach.access``).
+- ``api_keys``: one row per key, the key itself never stored, only its sha256 (``callcoach.services.access``).
 - ``team_members``: the roster, rep name -> team. A manager sees the calls of their team.
 - ``call_access``: the rep and team a call belongs to, fixed when it is submitted (and completed
   from the transcript's ``rep`` once it is read): the scope check for every read of a call.
@@ -11,7 +11,7 @@ claim a worker holds on a call's stage.
 - ``worker_marks``: named timestamps shared by all workers (when the last coaching refresh
   started, so a call already covered by it does not start another).
 
-Schema changes go through ``migrations/versions/0003_access.py``.
+Schema changes go through ``migrations/versions/0003_access.py`` and ``0004_call_deal.py``.
 """
 
 from __future__ import annotations
@@ -62,6 +62,8 @@ class CallAccessRow(Base):
     call_id: Mapped[str] = mapped_column(String(ID_LEN), primary_key=True)
     rep: Mapped[str | None] = mapped_column(String(NAME_LEN), index=True)
     team: Mapped[str | None] = mapped_column(String(TEAM_LEN), index=True)
+    # The deal the submission named (or its transcript did): a deal id belongs to one team.
+    deal_id: Mapped[str | None] = mapped_column(String(ID_LEN), index=True)
     submitted_by: Mapped[int | None] = mapped_column(Integer)  # api_keys.id; None from the CLI
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -93,10 +93,7 @@ def save_call(session: Session, transcript: Transcript, analysis: dict[str, Any]
     meta = transcript.meta
     if not meta.call_id:
         raise StorageError("cannot store a call without a call_id")
-    try:  # refuse before the first write, not half-way through the transaction
-        json.dumps(analysis, allow_nan=False)
-    except (TypeError, ValueError) as exc:
-        raise StorageError(f"call {meta.call_id!r}: the analysis is not storable as JSON ({exc})") from exc
+    _check_storable(meta.call_id, analysis)  # refuse before the first write, not half-way through
     row = _lock_or_create_call(session, meta.call_id)
     # Children are deleted in bulk before the new ones go in: the (call, idx) and (call, name)
     # unique constraints would otherwise see old and new rows side by side.
@@ -111,6 +108,8 @@ def save_call(session: Session, transcript: Transcript, analysis: dict[str, Any]
     row.duration_s = float(transcript.duration_s)
     row.source = transcript.source
     row.content_hash = content_hash(transcript)
+    row.extra = dict(meta.extra) or None
+    row.rep_channel = meta.rep_channel
     row.updated_at = utcnow()
     # Bulk INSERTs (executemany) rather than one ORM object per row: an hour-long call has over a
     # thousand utterances, and the unit of work's per-object bookkeeping costs more than the writes.
@@ -123,11 +122,35 @@ def save_call(session: Session, transcript: Transcript, analysis: dict[str, Any]
     for table, rows in ((ParticipantRow, participants), (UtteranceRow, utterances)):
         if rows:
             session.execute(insert(table), rows)
-    session.execute(insert(AnalysisRow).values(
-        call_pk=row.id, analysis=analysis, version=int(analysis.get("version", ANALYSIS_VERSION)),
-        created_at=utcnow()))
+    _insert_analysis(session, row.id, analysis)
     session.flush()
     return meta.call_id
+
+
+def _check_storable(call_id: str, analysis: dict[str, Any]) -> None:
+    try:
+        json.dumps(analysis, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise StorageError(f"call {call_id!r}: the analysis is not storable as JSON ({exc})") from exc
+
+
+def _insert_analysis(session: Session, call_pk: int, analysis: dict[str, Any]) -> None:
+    session.execute(insert(AnalysisRow).values(
+        call_pk=call_pk, analysis=analysis, version=int(analysis.get("version", ANALYSIS_VERSION)),
+        created_at=utcnow()))
+
+
+@translated("saving the analysis")
+def save_analysis(session: Session, call_id: str, analysis: dict[str, Any]) -> None:
+    """Replace a stored call's analysis, leaving its transcript rows as they are (the analyze stage
+    of a call whose transcript another stage stored)."""
+    _check_storable(call_id, analysis)
+    row = _lock_or_create_call(session, call_id)
+    session.execute(delete(AnalysisRow).where(AnalysisRow.call_pk == row.id))
+    session.expire(row, ["analysis"])
+    _insert_analysis(session, row.id, analysis)
+    row.updated_at = utcnow()
+    session.flush()
 
 
 def _to_stored(row: CallRow) -> StoredCall:
@@ -158,7 +181,8 @@ def get_transcript(session: Session, call_id: str) -> Transcript | None:
         return None
     participants = tuple(Participant(p.name, p.side, p.title) for p in row.participants)  # type: ignore[arg-type]
     meta = CallMeta(call_id=row.call_id, title=row.title, started_at=row.started_at, deal_id=row.deal_id,
-                    rep=row.rep, participants=participants)
+                    rep=row.rep, participants=participants, extra=dict(row.extra or {}),
+                    rep_channel=row.rep_channel or "left")  # type: ignore[arg-type]
     utterances = tuple(
         Utterance(speaker=u.speaker, start=u.start_s, end=u.end_s, text=u.text, side=u.side,  # type: ignore[arg-type]
                   words=tuple(Word(str(w[0]), float(w[1]), float(w[2]), float(w[3])) for w in u.words))
@@ -167,7 +191,12 @@ def get_transcript(session: Session, call_id: str) -> Transcript | None:
 
 
 def _filtered(stmt: Select[Any], *, rep: str | None, deal_id: str | None, since: datetime | None,
-              until: datetime | None) -> Select[Any]:
+              until: datetime | None, search: str | None = None) -> Select[Any]:
+    if search:
+        # Case-insensitive substring of the call id, title, rep or deal (LIKE wildcards taken literally).
+        pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(or_(*(col.ilike(pattern, escape="\\") for col in
+                                (CallRow.call_id, CallRow.title, CallRow.rep, CallRow.deal_id))))
     if rep is not None:
         stmt = stmt.where(CallRow.rep == rep)
     if deal_id is not None:
@@ -182,18 +211,23 @@ def _filtered(stmt: Select[Any], *, rep: str | None, deal_id: str | None, since:
 @translated("listing calls")
 def list_calls(session: Session, *, rep: str | None = None, deal_id: str | None = None,
                since: datetime | None = None, until: datetime | None = None, limit: int = 50,
-               offset: int = 0) -> list[StoredCall]:
-    """Stored calls matching every given filter, oldest first (calls with no start time last)."""
-    stmt = _filtered(select(CallRow), rep=rep, deal_id=deal_id, since=since, until=until)
-    stmt = stmt.order_by(CallRow.started_at.asc().nulls_last(), CallRow.id).limit(limit).offset(offset)
+               offset: int = 0, search: str | None = None, newest_first: bool = False) -> list[StoredCall]:
+    """Stored calls matching every given filter, oldest first (or newest first) by call date;
+    calls with no start time last either way."""
+    stmt = _filtered(select(CallRow), rep=rep, deal_id=deal_id, since=since, until=until, search=search)
+    order = (CallRow.started_at.desc().nulls_last(), CallRow.id.desc()) if newest_first else (
+        CallRow.started_at.asc().nulls_last(), CallRow.id)
+    stmt = stmt.order_by(*order).limit(limit).offset(offset)
     return [_to_stored(r) for r in session.scalars(_with_summary(stmt))]
 
 
 @translated("counting calls")
 def count_calls(session: Session, *, rep: str | None = None, deal_id: str | None = None,
-                since: datetime | None = None, until: datetime | None = None) -> int:
+                since: datetime | None = None, until: datetime | None = None,
+                search: str | None = None) -> int:
     """How many calls ``list_calls`` would page through with the same filters."""
-    stmt = _filtered(select(func.count(CallRow.id)), rep=rep, deal_id=deal_id, since=since, until=until)
+    stmt = _filtered(select(func.count(CallRow.id)), rep=rep, deal_id=deal_id, since=since, until=until,
+                     search=search)
     return int(session.scalar(stmt) or 0)
 
 

@@ -7,8 +7,19 @@
 - ``webhooks`` / ``webhook_deliveries``: where alerts are POSTed, and one delivery row per
   webhook, alert and event, keyed by an idempotency key so a delivery is recorded exactly once.
 
-Schema changes go through ``migrations/versions/0002_coaching.py``. Rows stay inside
-``callcoach.coaching_service``, which maps them to plain dicts and coaching types.
+What the write path maintains so reads stay cheap at any library size (``0006_coaching_scale``):
+
+- ``call_metrics``: every coaching metric of one call (``coaching.metrics.METRICS``), written when
+  the call is coached: team distributions and plans read these numbers instead of analyses.
+- ``roleplay_clusters`` / ``roleplay_statements``: the role-play catalogue. Each buyer objection or
+  pain of a coached call is stored with its sentence embedding and everything a scenario shows
+  (reply, context), and joins the nearest cluster of its kind and category (average linkage, kept
+  as a vector sum per cluster), so a call adds to the catalogue at a cost bounded by the number
+  of clusters, and a page of scenarios is read, never recomputed.
+
+Schema changes go through ``migrations/versions/0002_coaching.py`` and ``0006_coaching_scale.py``.
+Rows stay inside ``callcoach.storage.coaching`` and ``callcoach.services.coaching``, which map them
+to plain dicts and coaching types.
 """
 
 from __future__ import annotations
@@ -16,7 +27,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from callcoach.storage.models import ID_LEN, NAME_LEN, Base, JSONDoc, utcnow
@@ -63,6 +85,9 @@ class CoachingAlertRow(Base):
             sqlite_where=text("status = 'open'"),
             postgresql_where=text("status = 'open'"),
         ),
+        # The alert feed: newest first within a status, paged (0005).
+        Index("ix_coaching_alerts_status_opened", "status", "opened_at", "id"),
+        Index("ix_coaching_alerts_subject_type_subject", "subject_type", "subject"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -110,3 +135,57 @@ class WebhookDeliveryRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class CallMetricsRow(Base):
+    """Every coaching metric of one coached call, keyed by call id (re-coaching replaces it)."""
+
+    __tablename__ = "call_metrics"
+    # A team's (or everyone's) most recent calls: the distribution a plan reads.
+    __table_args__ = (Index("ix_call_metrics_started_at", "started_at"),)
+
+    call_id: Mapped[str] = mapped_column(String(ID_LEN), primary_key=True)
+    rep: Mapped[str | None] = mapped_column(String(NAME_LEN), index=True)
+    deal_id: Mapped[str | None] = mapped_column(String(ID_LEN), index=True)
+    started_at: Mapped[datetime | None] = mapped_column()
+    # {metric name: value or null}, as coaching.metrics reads them off the call.
+    values: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class RoleplayClusterRow(Base):
+    """One role-play scenario in the making: buyer statements of one kind and category that say
+    the same thing. `vec_sum` (float32 bytes) over `size` members gives the average-linkage
+    distance of a new statement to the cluster in one dot product."""
+
+    __tablename__ = "roleplay_clusters"
+    __table_args__ = (
+        Index("ix_roleplay_clusters_group", "kind", "category"),
+        # The unscoped catalogue page: biggest scenarios first.
+        Index("ix_roleplay_clusters_rank", "n_calls", "size", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(KIND_LEN))
+    category: Mapped[str | None] = mapped_column(String(KIND_LEN))
+    vec_sum: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    n_calls: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class RoleplayStatementRow(Base):
+    """A buyer objection or pain from one coached call, with what a scenario shows of it."""
+
+    __tablename__ = "roleplay_statements"
+    __table_args__ = (Index("ix_roleplay_statements_cluster_order", "cluster_id", "call_started_at", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    call_id: Mapped[str] = mapped_column(String(ID_LEN), index=True)
+    cluster_id: Mapped[int] = mapped_column(ForeignKey("roleplay_clusters.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(KIND_LEN))
+    category: Mapped[str | None] = mapped_column(String(KIND_LEN))
+    call_started_at: Mapped[datetime | None] = mapped_column()
+    embedding: Mapped[bytes] = mapped_column(LargeBinary)  # float32, unit norm
+    # coaching.catalogue.statement_records: text, speaker, reply and context as shown in a scenario.
+    record: Mapped[dict[str, Any]] = mapped_column(JSONDoc)

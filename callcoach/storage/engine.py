@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,11 +57,30 @@ def describe_url(url: str) -> str:
 
 
 def storage_error(what: str, exc: BaseException, url: str | None = None) -> StorageError:
-    """A StorageError with one readable line: what failed, where, and the driver's reason."""
+    """A StorageError with one readable line: what failed and the driver's reason.
+
+    The message may reach an API client, so it never names the database (its URL, user or host):
+    the operator's log gets that, on its own line. The engine hides statement parameters
+    (``hide_parameters``), so a failed save does not put utterance text in the message either."""
     detail = str(getattr(exc, "orig", None) or exc).strip()
-    reason = detail.splitlines()[0] if detail else type(exc).__name__
-    where = f" ({describe_url(url)})" if url else ""
-    return StorageError(f"{what} failed{where}: {reason}")
+    reason = _scrub(detail.splitlines()[0] if detail else type(exc).__name__, url)
+    if url:
+        log.debug("%s failed on %s", what, describe_url(url))
+    return StorageError(f"{what} failed: {reason}")
+
+
+def _scrub(reason: str, url: str | None) -> str:
+    # Driver messages name the host, port and user ('connection to server at "10.0.0.5", port
+    # 5432 failed: ...'): keep the kind of failure, drop where it happened.
+    if url:
+        try:
+            parsed = make_url(url)
+        except Exception:  # noqa: BLE001 - nothing to scrub with
+            return reason
+        for part in (url, describe_url(url), parsed.host, parsed.username, parsed.database):
+            if part and len(part) > 2:
+                reason = reason.replace(str(part), "<database>")
+    return re.sub(r"\b[a-z][a-z0-9+]*://\S+", "<url>", reason)
 
 
 def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -88,10 +108,12 @@ def _create_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(
+            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, hide_parameters=True
+        )
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine
-    return create_engine(url, pool_pre_ping=PG_POOL_PRE_PING)
+    return create_engine(url, pool_pre_ping=PG_POOL_PRE_PING, hide_parameters=True)
 
 
 def engine_for(settings: Settings) -> Engine:
@@ -203,7 +225,7 @@ def init_db(settings: Settings) -> None:
         except SQLAlchemyError as exc:
             raise storage_error("migrating the database", exc, url) from exc
         except CommandError as exc:  # e.g. a database migrated by a newer callcoach
-            raise StorageError(f"migrating the database ({describe_url(url)}) failed: {exc} "
+            raise StorageError(f"migrating the database failed: {exc} "
                                f"(database at {sorted(current) or 'no revision'}, code at {sorted(heads)})"
                                ) from exc
         log.info("database %s at revision %s", describe_url(url), ", ".join(sorted(heads)))

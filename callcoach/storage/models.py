@@ -92,6 +92,10 @@ class CallRow(Base):
     source: Mapped[str] = mapped_column(String(20))  # "transcript" or "audio"
     # sha256 of the transcript as stored: tells a re-ingest of the same content from a changed one.
     content_hash: Mapped[str] = mapped_column(String(64))
+    # The metadata's other keys (industry, segment, team...) and the stereo rep channel: whatever
+    # door stored the call, a later stage reads back the same metadata the first one saw.
+    extra: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    rep_channel: Mapped[str | None] = mapped_column(String(8), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -15,6 +15,9 @@ this is for us" is cooling (< 0). Candidates (compared by ``bench/sentiment_cand
   ("safety", "help desk", "easiest") fades; the hedge/engagement patterns count in full.
 - ``classifier``: a transformers sequence classifier named in ``settings.sentiment_model``,
   its polarity gated by the prototype scorer's probability that the sentence states stance at all.
+- ``learned`` (the default): the shipped logistic-regression stance classifier
+  (:mod:`signals._classifiers`, trained by ``make train`` on the project's corpus); score
+  P(warm) - P(cool), confidence 1 - P(neutral), which the drift uses as each clause's weight.
 """
 
 from __future__ import annotations
@@ -28,18 +31,23 @@ if TYPE_CHECKING:
 
 __all__ = ["StanceScorer", "get_scorer", "METHODS", "DEFAULT_METHOD"]
 
-DEFAULT_METHOD = "combined"
-METHODS = ("vader", "lexicon", "prototype", "combined", "classifier")
+DEFAULT_METHOD = "learned"
+METHODS = ("vader", "lexicon", "prototype", "combined", "classifier", "learned")
 
 
 @dataclass(frozen=True)
 class StanceScorer:
-    """A named way of scoring sentences; `score(texts, embeddings)` returns one float per text."""
+    """A named way of scoring sentences; `score(texts, embeddings)` returns one float per text.
+
+    `confidence(texts, embeddings)`, where a scorer has one, gives each text's probability of stating
+    a stance at all (0..1); the drift weighs clauses by it. Without it the weight is |score|.
+    """
 
     method: str
     description: str
     needs_embeddings: bool
     score: Callable[[Sequence[str], np.ndarray | None], np.ndarray]
+    confidence: Callable[[Sequence[str], np.ndarray | None], np.ndarray] | None = None
 
 
 def get_scorer(method: str = DEFAULT_METHOD, *, model: str = "") -> StanceScorer:
@@ -58,6 +66,10 @@ def get_scorer(method: str = DEFAULT_METHOD, *, model: str = "") -> StanceScorer
     if method == "combined":
         return StanceScorer("combined", "mean of MiniLM stance prototypes and lexicon (VADER + stance "
                             "rules) gated by stance relevance", True, _combined)
+    if method == "learned":
+        from signals._classifiers import load
+
+        return StanceScorer("learned", load("stance").description, True, _learned_score, _learned_confidence)
     if method == "classifier":
         if not model:
             raise ValueError("the classifier method needs a model name or path (settings.sentiment_model)")
@@ -79,6 +91,24 @@ def _combined(texts: Sequence[str], embeddings: np.ndarray | None) -> np.ndarray
     valence, patterns = lexicon.stance_parts(texts)
     lexical = (1.0 - neutral) * valence + patterns
     return (0.5 * (warm - cool) + 0.5 * lexical.clip(-1.0, 1.0)).astype("float32")
+
+
+def _learned_probabilities(embeddings: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    from signals._classifiers import load
+
+    model = load("stance")
+    p = model.probabilities(_require(embeddings))
+    return tuple(p[:, model.column(c)] for c in ("warm", "neutral", "cool"))  # type: ignore[return-value]
+
+
+def _learned_score(_texts: Sequence[str], embeddings: np.ndarray | None) -> np.ndarray:
+    warm, _neutral, cool = _learned_probabilities(embeddings)
+    return (warm - cool).astype("float32")
+
+
+def _learned_confidence(_texts: Sequence[str], embeddings: np.ndarray | None) -> np.ndarray:
+    _warm, neutral, _cool = _learned_probabilities(embeddings)
+    return (1.0 - neutral).astype("float32")
 
 
 def _require(embeddings: np.ndarray | None) -> np.ndarray:

@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from callcoach import access, jobs
+from callcoach.services import access, jobs
 from callcoach.settings import Settings
 from callcoach.storage import dispose_engines, session_scope
 

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from callcoach import access
+from callcoach.services import access
 from callcoach.settings import Settings
 from callcoach.storage import dispose_engines, session_scope
 from tests.api.conftest import transcript_doc
@@ -24,6 +24,7 @@ def test_calls_inprocess_upload_to_done(settings: Settings) -> None:
         key, _ = access.create_key(session, role="manager", team="east")
     headers = {"Authorization": f"Bearer {key}"}
     doc = transcript_doc("inproc-01", "Dana Reyes", "Priya Shah", deal_id="acme")
+    settings = settings.model_copy(update={"metrics": "token", "metrics_token": "scrape-token"})
     with TestClient(create_app(settings)) as client:
         r = client.post(
             "/v1/calls",
@@ -43,7 +44,8 @@ def test_calls_inprocess_upload_to_done(settings: Settings) -> None:
             assert time.monotonic() < deadline, body
             time.sleep(0.5)
         health = client.get("/healthz").json()
-        metrics = client.get("/metrics").text
+        assert client.get("/metrics").status_code == 401  # the scrape token is required
+        metrics = client.get("/metrics", headers={"Authorization": "Bearer scrape-token"}).text
     assert body["status"] == "done" and body["team"] == "east"
     assert body["analysis"]["call_id"] == call_id and len(body["analysis"]["transcript"]) == 4
     assert health == {"status": "ok", "database": True, "broker": None, "mode": "in-process"}

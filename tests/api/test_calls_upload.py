@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from callcoach import access, jobs
+from callcoach.services import access, jobs
 from callcoach.settings import Settings
 from callcoach.storage import dispose_engines, get_job, session_scope
 
@@ -123,10 +123,11 @@ def test_calls_upload_duplicate_call_id_is_409_and_keeps_the_first(
     first = jobs.submission_dir(small_settings, "dup-01")
     (first / "input.json").write_text("{}")
     jobs.submit_call(small_settings, call_id="dup-01", input_path=first / "input.json")
+    valid = {"utterances": [{"speaker": "Ana", "start": 0, "end": 1, "text": "Hello."}]}
     r = client.post(
         "/v1/calls",
         headers=admin,
-        files={"file": ("call.json", b"{}", "application/json")},
+        files={"file": ("call.json", json.dumps(valid).encode(), "application/json")},
         data={"meta": json.dumps({"call_id": "dup-01"})},
     )
     assert r.status_code == 409 and "dup-01" in r.json()["detail"]

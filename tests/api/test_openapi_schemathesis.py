@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api.app import create_app
+from callcoach.services.dispatch import InProcessDispatcher
 from tests.api.conftest import ApiWorld
-from workers.dispatch import InProcessDispatcher
 
 pytestmark = pytest.mark.slow
 # Examples per operation: enough to hit odd dates, paths and multipart bodies, bounded in time.
@@ -45,6 +45,9 @@ def test_openapi_covers_every_endpoint(api_schema: schemathesis.BaseSchema) -> N
         ("GET", "/v1/roleplays"),
         ("GET", "/v1/outcomes"),
         ("POST", "/v1/webhooks"),
+        ("GET", "/v1/webhooks"),
+        ("DELETE", "/v1/webhooks/{webhook_id}"),
+        ("DELETE", "/v1/calls/{call_id}"),
         ("GET", "/healthz"),
         ("GET", "/metrics"),
     }

@@ -22,6 +22,13 @@ BAD_FILES: dict[str, tuple[str | bytes, str]] = {
     "notes.txt": ("Ana: hello", "unsupported file type"),
     "zero.wav": (b"", "empty"),
     "noise.wav": (bytes(range(256)) * 40, "audio"),
+    # A call id becomes a directory name: no path, refused before anything is stored.
+    "traversal.json": ('{"call_id": "../../etc/passwd", "utterances": '
+                       '[{"speaker": "Ana", "start": 0, "end": 1, "text": "Hi"}]}', "call_id"),
+    "nul.json": ('{"rep": "Ana\\u0000", "utterances": '
+                 '[{"speaker": "Ana", "start": 0, "end": 1, "text": "Hi"}]}', "NUL"),
+    "long_rep.json": ('{"rep": "' + "r" * 201 + '", "utterances": '
+                      '[{"speaker": "Ana", "start": 0, "end": 1, "text": "Hi"}]}', "at most 200"),
 }
 
 

@@ -30,8 +30,8 @@ def test_cli_ingest_twice_keeps_one_call_good_files_survive_bad(run_cli: Run, tm
     listed = run_cli("calls", "--json")
     assert listed.returncode == 0, listed.stderr
     calls = json.loads(listed.stdout)
-    assert [c["call_id"] for c in calls] == ["harbor-disco-01", "harbor-followup-02"]
-    assert calls[1]["speakers"] == 3 and calls[1]["deal_id"] == "harbor-2026"
+    assert [c["call_id"] for c in calls] == ["harbor-followup-02", "harbor-disco-01"]  # newest first
+    assert calls[0]["speakers"] == 3 and calls[0]["deal_id"] == "harbor-2026"
 
     by_deal = json.loads(run_cli("calls", "--json", "--deal", "harbor-2026", "--rep", "Marcus Lee").stdout)
     assert len(by_deal) == 2
@@ -46,4 +46,4 @@ def test_cli_ingest_twice_keeps_one_call_good_files_survive_bad(run_cli: Run, tm
     report = run_cli("show", "harbor-disco-01")
     assert report.returncode == 0 and "Harbor Freight Logistics / discovery" in report.stdout
     table = run_cli("calls")
-    assert table.returncode == 0 and "2 of 2 stored calls" in table.stdout
+    assert table.returncode == 0 and "calls 1-2 of 2 (newest first)" in table.stdout

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from callcoach.report import EXCERPT_UTTERANCES, clock, render_report
+from callcoach.cli.report import EXCERPT_UTTERANCES, clock, render_report
 
 QUOTE = {"start": 71.0, "end": 76.5, "speaker": "Priya Shah",
          "text": "We lose about 20% of renewals because nobody sees the risk early."}
@@ -49,7 +49,7 @@ def test_report_render_full_analysis() -> None:
     ))
     assert "Acme / discovery" in text and "12:34" in text
     assert "Dana Reyes" in text and "VP RevOps" in text and "60%" in text
-    assert "rep talks 60% of the time" in text
+    assert "share of talk time: rep 60%" in text
     assert "longest rep monologue: 01:33" in text
     assert "7 questions, 3 open, 1 quantified pains, score 64/100" in text
     assert "01:11 Priya Shah: “We lose about 20% of renewals" in text
@@ -88,3 +88,62 @@ def test_report_render_empty_analysis() -> None:
 
 def test_report_clock() -> None:
     assert (clock(0), clock(59.6), clock(3725), clock(None)) == ("00:00", "01:00", "1:02:05", "?")
+
+
+def _sample_like() -> dict[str, Any]:
+    """A call shaped like the sample call's analysis: every number a person reads in the report."""
+    a = _analysis(
+        talk_ratio={"rep": 0.543, "buyer": 0.457, "unknown": 0.0,
+                    "per_speaker": {"Dana Reyes": 0.543, "Priya Shah": 0.457}},
+        discovery={"questions": 3, "open_questions": 3, "quantified_pains": 1, "score": 81.4,
+                   "score_parts": {"volume": 1.0}, "framework": {"covered": 4}},
+        sentiment={"drift": 0.35, "direction": "positive", "threshold": 0.2, "early": 0.2, "late": 0.55,
+                   "scores": [{"start": 5.0, "score": 0.4}], "series": [{"t": 6.0, "score": 0.2}]},
+        next_step={"present": True, "dated": True, "owned": True, "text": "I will send it on Thursday.",
+                   "due": "2026-03-12T00:00:00+00:00",
+                   "items": [{"kind": "commitment", "text": "I will send it on Thursday",
+                              "due": "2026-03-12T00:00:00+00:00", "score": 3.78}]},
+        objections=[{"category": "price", "text": "The price is too high.", "start": 35.0,
+                     "cue": "too high", "similarity": 0.68}],
+        dynamics={"interactivity": {"switches": 11, "switches_per_min": 11.38},
+                  "patience": {"mean_pause_s": 0.4, "median_pause_s": 0.4, "replies": 5},
+                  "question_rate": {"questions": 3, "per_min": 3.1},
+                  "filler_rate": {"rep_per_min": 0.5, "per_speaker": {}}},
+    )
+    a["started_at"] = "2026-03-10T15:00:00+00:00"
+    a["coaching"]["prompts"][0]["next_call_line"] = 'You mentioned "churn". What does it cost you each month?'
+    a["coaching"]["alerts"][0]["evidence"] = [
+        {**QUOTE, "call_id": "acme-disco-00", "call_date": "2026-02-24"},
+        {**QUOTE, "call_id": "acme-disco-01", "call_date": "2026-03-10"},
+    ]
+    return a
+
+
+def test_report_render_shows_what_a_person_reads_not_internals() -> None:
+    text = _render(_sample_like())
+    assert "(see --json)" not in text
+    assert "similarity" not in text and "0.68" not in text and "cue" not in text
+    assert "T00:00:00" not in text and "2026-03-10T15" not in text  # no raw ISO timestamps
+    assert "started Tue 10 Mar 2026, 15:00 UTC" in text
+    assert "due Thu 12 Mar 2026" in text
+    assert "share of talk time: rep 54%, buyer 46%" in text and "unknown" not in text
+    assert ("dynamics: interactivity 11.4 speaker changes/min, patience 0.4 s pause before the rep replies, "
+            "3.1 rep questions/min, 0.5 rep fillers/min") in text
+    assert 'next call: You mentioned "churn". What does it cost you each month?' in text
+
+
+def test_report_render_names_the_call_of_an_alert_quote_from_another_call() -> None:
+    lines = _render(_sample_like()).splitlines()
+    other = [ln for ln in lines if "We lose about 20%" in ln and "acme-disco-00" in ln]
+    assert other and "Tue 24 Feb 2026" in other[0]
+    # A quote from the call itself is not labelled with its own id.
+    assert not [ln for ln in lines if "[acme-disco-01" in ln]
+
+
+def test_report_render_full_prints_the_whole_transcript() -> None:
+    console = Console(width=200, record=True, color_system=None)
+    render_report(_sample_like(), console, full=True)
+    text = console.export_text()
+    assert "Transcript (20 utterances)" in text
+    assert all(f"utterance number {i} " in text for i in range(20))
+    assert "more (--full" not in text

@@ -68,6 +68,7 @@ def test_cli_unknown_rep_and_bad_roster_are_one_line_errors(cli_settings: Settin
     assert res.exit_code == 2 and str(bad) in res.stderr and res.stderr.count("\n") == 1
 
 
+@pytest.mark.slow  # ingests through the real pipeline (spaCy, embeddings)
 def test_cli_outcomes_follow_prompts_issued_at_ingest(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

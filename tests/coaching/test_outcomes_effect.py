@@ -69,3 +69,33 @@ def test_outcomes_roster_without_rep_column_is_rejected() -> None:
         parse_roster("team,band\nEast,top\n", source="roster.csv")
     yaml_roster = parse_roster("reps:\n  - {rep: A, team: T, tenure_months: 13}\n", fmt="yaml")
     assert yaml_roster["A"].tenure_bucket == "12-24 months"
+
+
+def test_outcomes_every_prompt_in_one_bucket_and_later_calls_counted_once() -> None:
+    dana, ravi = _history()
+    # A prompt on every one of Dana's calls: windows of neighbouring prompts overlap.
+    prompts = [
+        IssuedPrompt(c.call_id, "Dana Reyes", "open-questions", "discovery", "open_questions") for c in dana
+    ]
+    result = track_outcomes(prompts, [view_of_stored(c) for c in dana + ravi], parse_roster(ROSTER))
+    a = result["per_rep"]["Dana Reyes"]["all"]
+    buckets = ("improved", "worsened", "no_clear_change", "too_early", "no_data")
+    assert sum(a[b] for b in buckets) == a["prompts"] == len(dana)
+    assert a["calls_after"] <= len(dana) - 1  # distinct later calls, not a sum over prompts
+    assert (
+        "improvement" in a["mean_effect"] or "worsening" in a["mean_effect"] or "no real" in a["mean_effect"]
+    )
+    assert "rep's own" in result["effect_size"]
+
+
+def test_outcomes_tenure_groups_in_numeric_order() -> None:
+    roster = parse_roster("rep,tenure_months\nA,30\nB,14\nC,8\nD,2\n")
+    calls = [
+        make_call(i, rep=r, deal=f"{r}{i}", open_questions=q) for r in "ABCD" for i, q in enumerate([2, 3, 2])
+    ]
+    prompts = [
+        IssuedPrompt(f"{r.lower()}-{r}0-00", r, "open-questions", "discovery", "open_questions")
+        for r in "ABCD"
+    ]
+    result = track_outcomes(prompts, [view_of_stored(c) for c in calls], roster)
+    assert list(result["cohorts"]["tenure"]) == ["0-6 months", "6-12 months", "12-24 months", "24+ months"]

@@ -99,3 +99,64 @@ def test_roleplay_clusters_objections_and_builds_rubric_from_replies_that_warmed
 def test_roleplay_nothing_to_mine_gives_no_scenarios() -> None:
     assert build_roleplays([]) == []
     assert "No buyer objections" in roleplays_markdown([])
+
+
+PAINS = [
+    "We lose about six hours a week re-keying orders by hand, and it is painful.",
+    "Our late shipments cost us two big customers last year, which really hurt.",
+    "The warehouse team wastes every Monday morning fixing duplicate pick lists.",
+    "Refunds take three weeks because every one is checked manually.",
+    "Drivers miss about one delivery window in ten and customers complain.",
+]
+
+
+@pytest.mark.slow
+def test_roleplay_pages_balance_categories_and_titles_read_as_titles() -> None:
+    from coaching.roleplay import page_of
+
+    calls = [_call(i, PAINS[i], "price", "We can help.", "Okay.", 0.0, 0.0) for i in range(len(PAINS))]
+    # Pains only (no objection signal on these calls) plus one objection of each of two categories.
+    calls = [CallView(**{**{f: getattr(c, f) for f in c.__dataclass_fields__}, "signals": {}}) for c in calls]
+    calls += [
+        _call(10, PRICE[0], "price", "We can discuss discounts.", "Okay.", 0.0, 0.0),
+        _call(11, INTEGRATION[0], "integration", "It does.", "Hm.", 0.0, 0.0),
+    ]
+    scenarios = build_roleplays(calls)
+    assert len(scenarios) == 7  # nothing dropped
+    first = page_of(scenarios, limit=3)
+    # Both objection categories make the first page although pains are more numerous.
+    assert {s["category"] for s in first["scenarios"]} >= {"price", "integration"}
+    assert first["omitted"] == 4 and first["total"] == 7
+    for s in scenarios:
+        label, _, quoted = s["name"].partition(": ")
+        assert label in {"Pain", "Price objection", "Integration objection"}
+        assert quoted.startswith("\u201c") and quoted.endswith("\u201d")
+        words = quoted.strip("\u201c\u201d …").split()
+        assert len(words) <= 9 and words[-1].lower() not in {"and", "the", "of", "to", "a"}
+    md = roleplays_markdown(first["scenarios"], total=first["total"], offset=0)
+    assert "Scenarios 1-3 of 7; 4 more after these" in md
+
+
+def test_roleplay_markdown_names_the_reps_team_and_segment_from_the_roster() -> None:
+    scenario = {
+        "id": "scenario-1",
+        "name": "Price objection: \u201cToo expensive\u201d",
+        "persona": {"title": "CFO", "industry": None},
+        "variants": ["Too expensive."],
+        "context": [
+            {
+                "call_id": "c1",
+                "call_title": "Acme / pricing",
+                "rep": "Dana Reyes",
+                "at_s": 65.0,
+                "speaker": "Lee Park",
+                "rep_before": None,
+                "team": "East",
+                "segment": "enterprise",
+            }
+        ],
+        "rubric": [],
+        "observed_responses": 0,
+    }
+    md = roleplays_markdown([scenario])
+    assert "rep Dana Reyes (team East, segment enterprise)" in md

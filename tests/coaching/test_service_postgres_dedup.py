@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from callcoach import coaching_service
 from callcoach.errors import StorageError
+from callcoach.services import coaching as coaching_service
 from callcoach.settings import Settings
 from callcoach.storage import dispose_engines, session_scope
 from callcoach.storage.coaching_models import CoachingAlertRow

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from callcoach import coaching_service
 from callcoach.domain import CallMeta, Transcript, Utterance
+from callcoach.services import coaching as coaching_service
 from callcoach.settings import Settings
 from callcoach.storage import dispose_engines, save_call, session_scope
 
@@ -84,6 +84,8 @@ def _with_hooks(settings: Settings, *urls: str) -> Settings:
             "webhook_backoff_s": 0.01,
             "webhook_backoff_max_s": 0.05,
             "webhook_attempts": 4,
+            # The receiver is on loopback, which a webhook may target only when the admin allows it.
+            "webhook_allowed_hosts": ["127.0.0.1"],
         }
     )
 

@@ -9,7 +9,7 @@ import pytest
 
 from callcoach import storage
 from callcoach.errors import InputError, MalformedTranscript, ModelUnavailable
-from callcoach.pipeline import ingest_path
+from callcoach.services.pipeline import ingest_path
 from callcoach.settings import Settings
 
 TRANSCRIPTS = Path(__file__).resolve().parents[1] / "data" / "transcripts"

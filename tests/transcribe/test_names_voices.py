@@ -8,8 +8,8 @@ import pytest
 from rich.console import Console
 
 from callcoach.analysis import transcript_part
+from callcoach.cli.report import render_report
 from callcoach.domain import CallMeta, Participant, Transcript, Utterance
-from callcoach.report import render_report
 from transcribe._names import name_voices, sellerness
 from transcribe._voiceprint import Voiceprint, VoiceprintError, enroll, match_strength
 

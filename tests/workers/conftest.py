@@ -3,21 +3,24 @@ real `celery worker` subprocesses (always killed at the end), and small transcri
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from callcoach import jobs
+from callcoach.services import jobs
 from callcoach.settings import Settings
 from callcoach.storage import dispose_engines, get_job, session_scope
 
@@ -89,13 +92,18 @@ class Worker:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-4000:]
 
+    def full_log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
 
 @pytest.fixture
 def start_worker(service_settings: Settings, tmp_path: Path) -> Iterator[Callable[..., Worker]]:
     """Start real worker processes; every one is killed when the test ends, whatever happens."""
     started: list[Worker] = []
 
-    def start(queues: str = "transcribe,analyze", concurrency: int = 1, **env: Any) -> Worker:
+    def start(
+        queues: str = "transcribe,analyze", concurrency: int = 1, settings: Settings | None = None, **env: Any
+    ) -> Worker:
         name = f"w{len(started)}-{uuid.uuid4().hex[:6]}"
         log_path = tmp_path / f"{name}.log"
         cmd = [
@@ -121,7 +129,7 @@ def start_worker(service_settings: Settings, tmp_path: Path) -> Iterator[Callabl
             proc = subprocess.Popen(
                 cmd,
                 cwd=ROOT,
-                env=worker_env(service_settings, **env),
+                env=worker_env(settings or service_settings, **env),
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
@@ -211,40 +219,151 @@ def wait_for(
         time.sleep(0.5)
 
 
-@contextmanager
-def redis_down(port: int = 6379) -> Iterator[None]:
-    """Stop the machine's Redis (no save) and always start it again, even if the block fails."""
-    subprocess.run(
-        ["redis-cli", "-p", str(port), "shutdown", "nosave"], check=False, capture_output=True, timeout=10
-    )
-    try:
-        yield
-    finally:
-        subprocess.run(
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class RedisServer:
+    """A redis-server of the test's own, on a free port, without persistence: stopping it loses
+    every queued message, as a restarted production Redis without AOF does. The machine's shared
+    Redis is never touched."""
+
+    def __init__(self, directory: Path) -> None:
+        self.port = free_port()
+        self.directory = directory
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.proc = subprocess.Popen(
             [
                 "redis-server",
-                "--daemonize",
-                "yes",
+                "--port",
+                str(self.port),
                 "--bind",
                 "127.0.0.1",
-                "--port",
-                str(port),
                 "--save",
                 "",
                 "--appendonly",
                 "no",
+                "--dir",
+                str(self.directory),
             ],
-            check=True,
-            capture_output=True,
-            timeout=10,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            if (
-                subprocess.run(
-                    ["redis-cli", "-p", str(port), "ping"], capture_output=True, timeout=5
-                ).stdout.strip()
-                == b"PONG"
-            ):
-                break
+        import redis
+
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                if redis.Redis(port=self.port, socket_connect_timeout=1).ping():
+                    return
+            except redis.RedisError:
+                pass
+            assert time.monotonic() < deadline, "own redis-server did not start"
             time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()  # no save, no goodbye: what a crash or a restart without AOF loses
+            self.proc.wait(timeout=10)
+        self.proc = None
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[RedisServer]:
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    server = RedisServer(tmp_path / "redis")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+class TcpProxy:
+    """A TCP proxy the test controls, in front of PostgreSQL: `cut()` refuses new connections and
+    drops every open one (the database "goes away" for its clients), `restore()` accepts again on
+    the same port. Runs an asyncio loop on its own thread."""
+
+    def __init__(self, upstream_host: str, upstream_port: int) -> None:
+        self.upstream = (upstream_host, upstream_port)
+        self.port = free_port()
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="pg-proxy", daemon=True)
+        self.server: asyncio.base_events.Server | None = None
+        self.writers: set[asyncio.StreamWriter] = set()
+
+    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            writer.close()
+
+    async def _handle(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
+        try:
+            up_r, up_w = await asyncio.open_connection(*self.upstream)
+        except OSError:
+            client_w.close()
+            return
+        self.writers |= {client_w, up_w}
+        await asyncio.gather(self._pipe(client_r, up_w), self._pipe(up_r, client_w))
+        self.writers -= {client_w, up_w}
+
+    async def _listen(self) -> None:
+        self.server = await asyncio.start_server(self._handle, "127.0.0.1", self.port, reuse_address=True)
+
+    async def _cut(self) -> None:
+        if self.server is not None:
+            self.server.close()
+            self.server = None
+        for w in list(self.writers):
+            w.transport.abort()
+        self.writers.clear()
+
+    def start(self) -> None:
+        self.thread.start()
+        self.restore()
+
+    def restore(self) -> None:
+        asyncio.run_coroutine_threadsafe(self._listen(), self.loop).result(timeout=10)
+
+    def cut(self) -> None:
+        asyncio.run_coroutine_threadsafe(self._cut(), self.loop).result(timeout=10)
+
+    def close(self) -> None:
+        self.cut()
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture
+def pg_proxy(postgres_url: str) -> Iterator[TcpProxy]:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(postgres_url)
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
+    proxy.start()
+    try:
+        yield proxy
+    finally:
+        proxy.close()
+
+
+def proxied(postgres_url: str, proxy: TcpProxy) -> str:
+    """The database URL through the proxy (what the workers use in a database-outage test)."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(postgres_url).set(port=proxy.port).render_as_string(hide_password=False)

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from callcoach import access
+from callcoach.services import access
 from callcoach.settings import Settings
 from callcoach.storage import dispose_engines, session_scope
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from callcoach import jobs
+from callcoach.services import jobs
 from callcoach.settings import Settings
 from callcoach.storage import dispose_engines, get_call, get_job, session_scope
 from callcoach.storage.access_models import JobLeaseRow

@@ -1,0 +1,67 @@
+"""The manager's alerts inbox: the alerts a key may read, acknowledged or not, and resolving one.
+
+Reading and resolving go through the coaching service (``list_alerts``, ``resolve_alert``) and the
+key's ``access.read_scope``, the same as ``GET /v1/alerts``: an alert outside the scope is
+"not found", whether it exists or not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from callcoach.errors import NotFound
+from callcoach.services import access
+from callcoach.services import coaching as coaching_service
+from callcoach.services.access import ApiKey
+from callcoach.services.coaching_stage import roster_from_teams
+from callcoach.settings import Settings
+from callcoach.storage import session_scope
+from callcoach.storage.models import utcnow
+from callcoach.storage.web_models import AlertAcknowledgementRow
+
+
+def alerts_for(
+    settings: Settings, key: ApiKey, *, status: str | None = "open", rep: str | None = None
+) -> list[dict[str, Any]]:
+    """Alerts `key` may read (open ones by default), newest first, each with ``acknowledged_at``."""
+    with session_scope(settings) as session:
+        roster = roster_from_teams(session)
+        scope = access.read_scope(session, key)
+    rows = coaching_service.list_alerts(settings, status=status, rep=rep, roster=roster)
+    visible = [r for r in rows if scope.allows_alert(r["subject_type"], r["subject"])]
+    with session_scope(settings) as session:
+        acks = {
+            a.alert_id: a.acknowledged_at
+            for a in session.scalars(
+                select(AlertAcknowledgementRow).where(
+                    AlertAcknowledgementRow.alert_id.in_([r["id"] for r in visible])
+                )
+            )
+        }
+    for r in visible:
+        r["acknowledged_at"] = acks.get(r["id"])
+    return visible
+
+
+def _visible(settings: Settings, key: ApiKey, alert_id: int) -> dict[str, Any]:
+    for alert in alerts_for(settings, key, status=None):
+        if alert["id"] == alert_id:
+            return alert
+    raise NotFound(f"alert {alert_id} not found")
+
+
+def acknowledge(settings: Settings, key: ApiKey, alert_id: int) -> None:
+    """Mark an alert seen (it stays open); acknowledging twice keeps the first time."""
+    _visible(settings, key, alert_id)
+    with session_scope(settings) as session:
+        if session.get(AlertAcknowledgementRow, alert_id) is None:
+            session.add(AlertAcknowledgementRow(alert_id=alert_id, key_id=key.id, acknowledged_at=utcnow()))
+
+
+def resolve(settings: Settings, key: ApiKey, alert_id: int, note: str | None = None) -> dict[str, Any]:
+    """Resolve an alert the key may read, with the manager's note."""
+    _visible(settings, key, alert_id)
+    who = key.team and f"a manager of {key.team}" or key.role
+    return coaching_service.resolve_alert(settings, alert_id, (note or "").strip() or f"resolved by {who}")

@@ -1,0 +1,175 @@
+"""Repository functions for access: API keys, the team roster, each call's owner and deal.
+
+Keyword-light functions over a caller's ``Session`` (never committing) that return plain records,
+never rows; the rules (who may see what) live in ``callcoach.services.access``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal, cast
+
+from sqlalchemy import case, select, union
+from sqlalchemy.orm import Session
+
+from callcoach.storage.access_models import ApiKeyRow, CallAccessRow, TeamMemberRow
+from callcoach.storage.calls import translated
+from callcoach.storage.models import CallRow
+
+Role = Literal["rep", "manager", "enablement", "admin"]
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    """An authenticated caller: the key's role and the rep or team it speaks for."""
+
+    id: int
+    role: Role
+    rep: str | None = None
+    team: str | None = None
+    prefix: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredKey:
+    key: ApiKey
+    key_hash: str
+    revoked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CallOwner:
+    """A call's recorded owner: its rep, team and deal, and the key that submitted it."""
+
+    call_id: str
+    rep: str | None
+    team: str | None
+    deal_id: str | None
+    submitted_by: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class CallTeam:
+    """One call's rep, deal and team (its recorded team, else its rep's roster team)."""
+
+    call_id: str
+    rep: str | None
+    deal_id: str | None
+    team: str | None
+
+
+def _to_key(row: ApiKeyRow) -> ApiKey:
+    return ApiKey(id=row.id, role=cast(Role, row.role), rep=row.rep, team=row.team, prefix=row.prefix)
+
+
+@translated("storing the key")
+def insert_key(session: Session, *, key_hash: str, prefix: str, role: str, rep: str | None,
+               team: str | None, label: str | None) -> ApiKey:
+    row = ApiKeyRow(key_hash=key_hash, prefix=prefix, role=role, rep=rep, team=team, label=label)
+    session.add(row)
+    session.flush()
+    return _to_key(row)
+
+
+@translated("reading the key")
+def key_by_hash(session: Session, key_hash: str) -> StoredKey | None:
+    row = session.scalars(select(ApiKeyRow).where(ApiKeyRow.key_hash == key_hash)).first()
+    if row is None:
+        return None
+    return StoredKey(_to_key(row), row.key_hash, row.revoked_at is not None)
+
+
+@translated("reading the key")
+def key_by_id(session: Session, key_id: int) -> ApiKey | None:
+    row = session.get(ApiKeyRow, key_id)
+    return _to_key(row) if row is not None else None
+
+
+@translated("revoking keys")
+def revoke_keys(session: Session, prefix: str) -> int:
+    """Revoke every active key whose shown prefix is `prefix`; how many were revoked."""
+    rows = session.scalars(
+        select(ApiKeyRow).where(ApiKeyRow.prefix == prefix, ApiKeyRow.revoked_at.is_(None))
+    ).all()
+    for row in rows:
+        row.revoked_at = datetime.now(UTC)
+    return len(rows)
+
+
+@translated("updating the roster")
+def set_team(session: Session, *, rep: str, team: str) -> None:
+    row = session.get(TeamMemberRow, rep)
+    if row is None:
+        session.add(TeamMemberRow(rep=rep, team=team))
+    elif row.team != team:
+        row.team = team
+
+
+@translated("reading the roster")
+def team_of(session: Session, rep: str | None) -> str | None:
+    if not rep:
+        return None
+    row = session.get(TeamMemberRow, rep)
+    return row.team if row is not None else None
+
+
+@translated("reading the roster")
+def reps_in_team(session: Session, team: str) -> list[str]:
+    return list(session.scalars(
+        select(TeamMemberRow.rep).where(TeamMemberRow.team == team).order_by(TeamMemberRow.rep)))
+
+
+@translated("reading the roster")
+def roster(session: Session) -> dict[str, str]:
+    """Every rep with their team."""
+    return dict(session.execute(select(TeamMemberRow.rep, TeamMemberRow.team)).tuples().all())
+
+
+@translated("reading the call's owner")
+def call_owner(session: Session, call_id: str) -> CallOwner | None:
+    row = session.get(CallAccessRow, call_id)
+    if row is None:
+        return None
+    return CallOwner(call_id, row.rep, row.team, row.deal_id, row.submitted_by)
+
+
+@translated("recording the call's owner")
+def save_call_owner(session: Session, owner: CallOwner) -> None:
+    """Insert or replace a call's owner record."""
+    row = session.get(CallAccessRow, owner.call_id)
+    if row is None:
+        row = CallAccessRow(call_id=owner.call_id)
+        session.add(row)
+    row.rep, row.team, row.deal_id = owner.rep, owner.team, owner.deal_id
+    row.submitted_by = owner.submitted_by
+
+
+def call_team_column() -> Any:
+    """A call's team as a SQL expression, the rule of :func:`call_teams`: the team recorded at
+    submission, else (a call stored by another door) its rep's roster team. For queries that
+    outer-join ``call_access`` on the call id and ``team_members`` on the call's rep."""
+    return case((CallAccessRow.call_id.is_not(None), CallAccessRow.team), else_=TeamMemberRow.team)
+
+
+def _call_teams_query():  # type: ignore[no-untyped-def]
+    # Submitted calls carry their recorded scope; calls stored by another door only a rep, whose
+    # roster team stands in.
+    submitted = select(CallAccessRow.call_id, CallAccessRow.rep, CallAccessRow.deal_id, CallAccessRow.team)
+    stored = (
+        select(CallRow.call_id, CallRow.rep, CallRow.deal_id, TeamMemberRow.team)
+        .outerjoin(CallAccessRow, CallAccessRow.call_id == CallRow.call_id)
+        .outerjoin(TeamMemberRow, TeamMemberRow.rep == CallRow.rep)
+        .where(CallAccessRow.call_id.is_(None))
+    )
+    return union(submitted, stored).subquery()
+
+
+@translated("reading call teams")
+def call_teams(session: Session, *, deal_id: str | None = None) -> list[CallTeam]:
+    """Every call's rep, deal and team (only `deal_id`'s calls when given)."""
+    q = _call_teams_query()
+    stmt = select(q.c.call_id, q.c.rep, q.c.deal_id, q.c.team)
+    if deal_id is not None:
+        stmt = stmt.where(q.c.deal_id == deal_id)
+    return [CallTeam(*r) for r in session.execute(stmt).all()]
