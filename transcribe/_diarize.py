@@ -72,6 +72,9 @@ SPEECH_PERCENTILE = 95
 # counts, 10% with 3 two, 20% three, 30% two.
 PRUNE_SHARE = 0.15
 MIN_NEIGHBOURS = 5
+# A speaker the count may add needs this many windows (6 s of speech) on average: on a short
+# channel (two buyers with two turns each) the eigengap of ten windows split one voice in two.
+MIN_WINDOWS_PER_SPEAKER = 4
 # Windows that shape the clusters at most: the affinity matrix and its eigenvectors grow with the
 # square (and cube) of the windows, so a long call clusters an even sample of this many (about 25
 # minutes of speech) and the other windows take the nearest speaker centre.
@@ -319,7 +322,8 @@ def count_speakers(raw: np.ndarray, centred: np.ndarray, most: int = MAX_SPEAKER
     """
     if most <= 1 or len(raw) < 3 or _one_voice(raw):
         return 1
-    return _eigengap_count(_pruned_affinity(centred), min(most, len(raw) - 1))
+    most = min(most, max(2, len(raw) // MIN_WINDOWS_PER_SPEAKER))
+    return _eigengap_count(_pruned_affinity(centred), most)
 
 
 def _smooth(words: list[Word], speakers: list[int]) -> list[int]:
