@@ -10,7 +10,7 @@ every buyer on the right) for the calls with several buyers. Audio and whisper's
 
     .venv/bin/python bench/diarize.py                         # all calls, both engines
     .venv/bin/python bench/diarize.py --engines piper --only b5
-    .venv/bin/python bench/diarize.py --long 600              # diarization cost on a 10-minute call
+    .venv/bin/python bench/diarize.py --speed 3 --long 600    # time against whisper, and a 10-min call
 
 Modes: `mono` (participants in metadata), `mono-nometa` (no metadata at all), `stereo` (metadata).
 Metrics, all time-weighted on a 10 ms grid against the rendered reference spans:
@@ -168,32 +168,55 @@ def evaluate(call: Path, engine: str, mode: str, work: Path, settings: Settings)
                sum(a.low_confidence for a in transcript.attributions))
 
 
-def long_call(seconds: float, work: Path, settings: Settings) -> None:
-    """Diarization time on a long mono call made by joining the cached renders, against whisper's time
-    on the same renders scaled to that length (whisper's cost is linear in speech; ours is not quite:
-    clustering grows with the square of the windows)."""
-    from transcribe import _mono_transcript
+def speed(wav: Path, pairs: int, long_s: float, work: Path, settings: Settings) -> None:
+    """Diarization (everything after whisper) against whisper on the same call, in back-to-back pairs
+    (the shared machine's load drifts; the median of per-pair ratios is the figure). Then diarization
+    alone on a `long_s` call made by joining the cached renders, against whisper's time at the paired
+    runs' real-time factor scaled to that length: whisper's cost grows linearly with speech, ours a bit
+    faster (the affinity matrix grows with the square of the windows, up to MAX_CLUSTER_WINDOWS)."""
+    import statistics
 
+    from transcribe import _mono_transcript
+    from transcribe._whisper import load_whisper, transcribe_words
+
+    samples, _ = sf.read(wav, dtype="float32", always_2d=True)
+    mono = samples[:, 0]
+    meta = _meta(json.loads(Path(f"{wav}.ref.json").read_text()))
+    model = load_whisper(settings)
+    transcribe_words(model, mono[: 16000 * 5], settings)  # warm-up
+    ratios, rtfs = [], []
+    for i in range(pairs):
+        t0 = time.perf_counter()
+        words = transcribe_words(model, mono, settings)
+        whisper_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        _mono_transcript(mono, words, len(mono) / 16000, meta)
+        diarize_s = time.perf_counter() - t0
+        ratios.append(diarize_s / whisper_s)
+        rtfs.append(whisper_s / (len(mono) / 16000))
+        print(f"pair {i + 1}: whisper {whisper_s:.1f} s, diarization {diarize_s:.2f} s "
+              f"({100 * diarize_s / whisper_s:.1f}%)", flush=True)
+    print(f"{wav.name} ({len(mono) / 16000:.0f} s): diarization / whisper, median of {pairs} pairs: "
+          f"{100 * statistics.median(ratios):.1f}% (goal <= 10%)")
+    if long_s <= 0:
+        return
+    pieces, words, offset = [], [], 0.0
     parts = sorted(work.glob("*.mono.wav"))
-    pieces, words, offset, whisper_s, whisper_audio = [], [], 0.0, 0.0, 0.0
-    while offset < seconds and parts:
-        for wav in parts:
-            samples, _ = sf.read(wav, dtype="float32", always_2d=True)
-            channels, w_s = _words(wav, samples.T, settings)
-            pieces.append(samples[:, 0])
+    while offset < long_s and parts:
+        for part in parts:
+            audio, _ = sf.read(part, dtype="float32", always_2d=True)
+            channels, _seconds = _words(part, audio.T, settings)
+            pieces.append(audio[:, 0])
             words += [Word(w.text, w.start + offset, w.end + offset, w.probability) for w in channels[0]]
-            whisper_s += w_s
-            whisper_audio += samples.shape[0] / 16000
-            offset += samples.shape[0] / 16000
-            if offset >= seconds:
+            offset += audio.shape[0] / 16000
+            if offset >= long_s:
                 break
-    mono = np.concatenate(pieces)
     t0 = time.perf_counter()
-    transcript = _mono_transcript(mono, words, offset, CallMeta(call_id="long"))
+    transcript = _mono_transcript(np.concatenate(pieces), words, offset, CallMeta(call_id="long"))
     took = time.perf_counter() - t0
-    whisper_est = whisper_s / whisper_audio * offset
-    print(f"long mono call {offset / 60:.1f} min, {len(words)} words: diarization {took:.1f} s; whisper "
-          f"(measured {whisper_s:.1f} s on {whisper_audio:.0f} s, scaled) ~{whisper_est:.1f} s -> "
+    whisper_est = statistics.median(rtfs) * offset
+    print(f"long mono call {offset / 60:.1f} min ({len(words)} words): diarization {took:.1f} s; whisper at "
+          f"the paired runs' RTF {statistics.median(rtfs):.3f} ~{whisper_est:.0f} s -> "
           f"{100 * took / whisper_est:.1f}% (goal <= 10%); {len(transcript.speakers)} speakers found")
 
 
@@ -204,7 +227,9 @@ def main() -> int:
     ap.add_argument("--engines", default="espeak,piper")
     ap.add_argument("--modes", default="mono,mono-nometa,stereo")
     ap.add_argument("--only", default="", help="substring of the call names to run")
-    ap.add_argument("--long", type=float, default=0.0, help="also time diarization on a call this long (s)")
+    ap.add_argument("--speed", type=int, default=0, help="only time: this many whisper/diarization pairs")
+    ap.add_argument("--speed-call", default="b5-evaluation.piper.mono.wav")
+    ap.add_argument("--long", type=float, default=0.0, help="with --speed: also a joined call this long (s)")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     settings = Settings(data_dir=args.work)
@@ -214,6 +239,9 @@ def main() -> int:
     # Load torch, the speaker encoder and scikit-learn before timing: once per process, not per call.
     _embed(np.zeros(32000, dtype=np.float32), 16000, [_Window(0.0, 1.5)])
     import sklearn.cluster  # noqa: F401
+    if args.speed:
+        speed(args.work / args.speed_call, args.speed, args.long, args.work, settings)
+        return 0
     rows: list[Row] = []
     head = f"{'call':16} {'engine':6} {'mode':11} {'spk':>5} {'DER':>6} {'who':>6} {'sides':>6} {'WER':>6} "
     print(head + f"{'audio':>6} {'diar%':>6} {'low':>3}")
@@ -247,8 +275,6 @@ def main() -> int:
         ok = r.sides >= TARGETS["sides_5"] and r.who >= TARGETS["who_5"] and r.wer <= TARGETS["wer_5"]
         print(f"five-person piper mono: sides {r.sides:.3f} (>= 0.90) who-spoke {r.who:.3f} (>= 0.80) "
               f"WER {r.wer:.3f} (<= 0.15): {'OK' if ok else 'MISSED'}")
-    if args.long:
-        long_call(args.long, args.work, settings)
     return 0
 
 

@@ -1,14 +1,14 @@
-"""Mono calls: who spoke each word, from speaker embeddings of short speech windows.
+"""One channel's speakers: who spoke each word, from speaker embeddings of short speech windows.
 
-Method: whisper's word timings mark the speech. Words closer than SEGMENT_GAP_S form a speech
-segment; each segment is cut into WINDOW_S windows (hop WINDOW_HOP_S) so that a speaker change inside
-one whisper segment is still seen. Each window gets a d-vector from resemblyzer's VoiceEncoder (a GE2E
-LSTM that ships its weights with the PyPI package), computed from one mel spectrogram of the whole call.
-The d-vectors are centred on the call's mean (what all voices of this recording share, channel and
-codec, is removed; it sharpens the contrast between similar voices) and clustered by cosine distance
-with average-linkage agglomerative clustering. The number of speakers is the metadata's participant
-count when it lists two or more people; otherwise clusters are merged until the closest two are
-SPEAKER_DISTANCE_THRESHOLD apart. Each word takes the speaker whose windows cover most of it.
+Method: whisper's word timings mark the speech; words closer than SEGMENT_GAP_S form a segment, cut
+again wherever the audio pauses (PAUSE_S), then into WINDOW_S windows. Each window gets a d-vector
+from resemblyzer's VoiceEncoder (a GE2E LSTM that ships its weights with the PyPI package), computed
+from one mel spectrogram of the whole call. One voice or several is read from the raw d-vectors;
+the count of several from the eigengap of the centred d-vectors' pruned cosine affinity, bounded by
+the participants the metadata lists; the windows are then split by spectral clustering. Each word
+takes the speaker whose windows cover most of it (a turn change inside one whisper segment is kept
+at the word), and runs shorter than MIN_TURN_S inside another speaker's talk are smoothed away.
+Choices and their measurements: docs/transcribe.md.
 """
 
 from __future__ import annotations
@@ -37,8 +37,10 @@ MEL_BLOCK_FRAMES = 60_000
 # faster than a quarter second, while word gaps inside a phrase are shorter).
 SEGMENT_GAP_S = 0.25
 # Window length and hop for embeddings inside long segments: 1.5 s is about the shortest span
-# for which d-vectors stay stable (resemblyzer uses 1.6 s partials); half-overlap localises a change
-# to ~0.75 s.
+# for which d-vectors stay stable (resemblyzer uses 1.6 s partials). Windows do not overlap: a
+# 0.75 s hop gave about the same bench figures (one 4-voice espeak render counted 4 instead of 3,
+# five-person Piper who-spoke 0.91 vs 0.92) at twice the encoder time: most turn changes are now cut
+# at audio pauses before windowing.
 WINDOW_S = 1.5
 WINDOW_HOP_S = 1.5
 # Windows shorter than this give noisy embeddings ("yes", "mm-hm"): they do not shape the clusters
@@ -50,12 +52,6 @@ MIN_CLUSTER_WINDOW_S = 0.6
 EMBEDDING_TORCH_THREADS = 1
 # Upper bound on speakers when the metadata does not say: a sales call rarely has more voices.
 MAX_SPEAKERS = 6
-# With no count from the metadata, clusters are merged (average linkage, cosine distance between
-# centred d-vectors) until the closest two are this far apart. On our 3 fixtures and the 8 synthetic
-# shared calls (one voice per person), merges of one speaker's windows stayed below 0.93 and merges of
-# two speakers above 0.98 in all but one call (0.915, two male voices): a cut at 0.95 sits in the gap.
-# Tuned on synthetic speech: real voices may need a different cut (see docs/transcribe.md).
-SPEAKER_DISTANCE_THRESHOLD = 0.95
 # One voice or several: the raw d-vectors split in two have centres at cosine 0.79-0.83 when one
 # voice is split (single channels of our stereo fixtures; 0.78-0.89 on the single-voice channels of
 # the diarization bench renders) and 0.56-0.71 when the split separates people (all ten synthetic
@@ -76,6 +72,9 @@ SPEECH_PERCENTILE = 95
 # counts, 10% with 3 two, 20% three, 30% two.
 PRUNE_SHARE = 0.15
 MIN_NEIGHBOURS = 5
+# A speaker the count may add needs this many windows (6 s of speech) on average: on a short
+# channel (two buyers with two turns each) the eigengap of ten windows split one voice in two.
+MIN_WINDOWS_PER_SPEAKER = 4
 # Windows that shape the clusters at most: the affinity matrix and its eigenvectors grow with the
 # square (and cube) of the windows, so a long call clusters an even sample of this many (about 25
 # minutes of speech) and the other windows take the nearest speaker centre.
@@ -300,10 +299,16 @@ def _spectral(embeddings: np.ndarray, k: int) -> np.ndarray:
     """k speakers by spectral clustering of the pruned affinity. On the bench renders it beat
     average-linkage agglomerative clustering (with k-means refinement) on the 4- and 5-voice calls
     (five-person Piper call: who-spoke 0.91 against 0.78) and tied on 2 and 3 voices."""
+    import warnings
+
     from sklearn.cluster import SpectralClustering
 
-    return SpectralClustering(n_clusters=k, affinity="precomputed", assign_labels="cluster_qr",
-                              random_state=0).fit_predict(_pruned_affinity(embeddings))
+    with warnings.catch_warnings():
+        # A pruned affinity of well-separated voices is often not one connected graph; that is the
+        # structure being looked for, not a fault, and scikit-learn's warning about it is noise.
+        warnings.filterwarnings("ignore", message="Graph is not fully connected")
+        return SpectralClustering(n_clusters=k, affinity="precomputed", assign_labels="cluster_qr",
+                                  random_state=0).fit_predict(_pruned_affinity(embeddings))
 
 
 def count_speakers(raw: np.ndarray, centred: np.ndarray, most: int = MAX_SPEAKERS) -> int:
@@ -317,7 +322,8 @@ def count_speakers(raw: np.ndarray, centred: np.ndarray, most: int = MAX_SPEAKER
     """
     if most <= 1 or len(raw) < 3 or _one_voice(raw):
         return 1
-    return _eigengap_count(_pruned_affinity(centred), min(most, len(raw) - 1))
+    most = min(most, max(2, len(raw) // MIN_WINDOWS_PER_SPEAKER))
+    return _eigengap_count(_pruned_affinity(centred), most)
 
 
 def _smooth(words: list[Word], speakers: list[int]) -> list[int]:

@@ -62,6 +62,9 @@ SIDE_MIN_CONFIDENCE = 0.5
 # least SECOND_SELLER_SHARE of the top seller's (an SE demonstrating is as seller-like as the AE).
 SECOND_SELLER_MIN = 0.5
 SECOND_SELLER_SHARE = 0.6
+# Two sellers need a buyer besides them: with two voices, the second is always the buyer (a seller-like
+# buyer in a two-person demo was made a second rep before this rule: side agreement 0.67).
+MIN_VOICES_FOR_SECOND_SELLER = 3
 
 _SELF_INTRODUCTION = re.compile(r"\b(?:i'm|i am|this is|my name is|it's)\s+(\w+)|\b(\w+)\s+here\b", re.I)
 _THANKS = re.compile(r"\b(?:thanks|thank you)[,]?\s+(\w+)", re.I)
@@ -305,8 +308,11 @@ def _without_participants(
         elif i == 0:
             sides[voice] = "rep"
         else:
+            # A sales call has a buyer: with two voices the second one is it, and a third voice or
+            # more can only add a second seller while the least seller-like voice stays a buyer.
             top = seller[ranked[0]]
-            second = seller[voice] >= SECOND_SELLER_MIN and seller[voice] >= SECOND_SELLER_SHARE * top
+            second = (len(voices) >= MIN_VOICES_FOR_SECOND_SELLER and i == 1
+                      and seller[voice] >= SECOND_SELLER_MIN and seller[voice] >= SECOND_SELLER_SHARE * top)
             sides[voice] = "rep" if second else "buyer"
     named: dict[str, VoiceNaming] = {}
     counters = {"rep": 0, "buyer": 0}
