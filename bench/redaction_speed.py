@@ -26,8 +26,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+# First on the path, ahead of this folder: `import signals` must find the package, not bench/signals.py.
+sys.path.insert(0, str(REPO))
 
 from bench.signals import synthetic_call  # noqa: E402
 from callcoach.domain import Transcript  # noqa: E402

@@ -48,7 +48,8 @@ def test_redact_cli_analyze_show_roleplays_and_logs_carry_no_pii(run_cli: Run) -
         shown = run_cli(*args)
         assert shown.returncode == 0, (args, shown.stderr)
         _assert_clean(shown.stdout, " ".join(args))
-        outputs[args[-1]] = shown.stdout
+        outputs[" ".join(args)] = shown.stdout
     for text in PLACEHOLDERS + STAYS:
-        assert text in outputs["--json"], text
-    assert "Kestrel Foods / onboarding paperwork" in outputs["kestrel-pii-01"]
+        assert text in outputs["show kestrel-pii-01 --json"], text
+    assert "Kestrel Foods / onboarding paperwork" in outputs["show kestrel-pii-01"]
+    assert "[CARD]" in outputs["roleplays --json"]  # the buyer's turn is there, redacted
