@@ -19,7 +19,6 @@
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import logging
 import threading
@@ -605,7 +604,7 @@ def coach_plan(
         "rep": rep,
         "roster": roster[rep].model_dump() if roster and rep in roster else None,
         "calls": n_calls,
-        **copy.deepcopy(core),
+        **core,  # shared with the kept plan: read-only
         "alerts": list_alerts(settings, rep=rep, roster=roster),
         "refresh": {
             "opened": len(report.opened) if report else 0,
@@ -702,7 +701,7 @@ def roleplay_page(
         with _PLAN_LOCK:
             hit = _PAGES.get(key) if roster is None else None
         if hit is not None and hit[0] == stamp:
-            return copy.deepcopy(hit[1]), hit[2]
+            return hit[1], hit[2]  # read-only: callers serialise it, none changes it
         if call_ids is None:
             page, total = store.cluster_page(session, limit=size, offset=offset)
             shown = [
@@ -732,5 +731,5 @@ def roleplay_page(
         with _PLAN_LOCK:
             if len(_PAGES) >= PLAN_CACHE_SIZE:
                 _PAGES.clear()
-            _PAGES[key] = (stamp, copy.deepcopy(scenarios), total)
+            _PAGES[key] = (stamp, scenarios, total)
     return scenarios, total
