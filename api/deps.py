@@ -64,6 +64,7 @@ class TTLCache(Generic[K, V]):
     def __init__(self, ttl_s: float = KEY_CACHE_TTL_S, clock: Callable[[], float] = time.monotonic) -> None:
         self.ttl_s, self.clock = ttl_s, clock
         self._items: dict[K, tuple[float, V]] = {}
+        self._refreshing: dict[K, threading.Lock] = {}
         self._lock = threading.Lock()
 
     def get(self, key: K) -> V | None:
@@ -77,6 +78,29 @@ class TTLCache(Generic[K, V]):
             if len(self._items) >= CACHE_MAX_ENTRIES:
                 self._items.clear()
             self._items[key] = (self.clock() + self.ttl_s, value)
+
+    def get_or_compute(self, key: K, compute: Callable[[], V]) -> V:
+        """The value, computed by one caller at a time per key. Once it is older than the TTL, the
+        caller that takes the refresh computes it while the others keep getting the previous value:
+        under 50 concurrent requests an expiry costs one computation, not fifty at once."""
+        hit = self._items.get(key)
+        if hit is not None and hit[0] > self.clock():
+            return hit[1]
+        with self._lock:
+            lock = self._refreshing.setdefault(key, threading.Lock())
+        if hit is not None and not lock.acquire(blocking=False):
+            return hit[1]  # another request is refreshing it
+        if hit is None:
+            lock.acquire()
+        try:
+            hit = self._items.get(key)
+            if hit is not None and hit[0] > self.clock():
+                return hit[1]
+            value = compute()
+            self.put(key, value)
+            return value
+        finally:
+            lock.release()
 
 
 def _app_cache(request: Request, name: str) -> TTLCache[Any, Any]:
@@ -93,8 +117,9 @@ def get_key_cache(request: Request) -> TTLCache[str, ApiKey]:
 
 
 def get_scope_cache(request: Request) -> TTLCache[Any, Any]:
-    """Read scopes (access.read_scope) by key, for as long as the key itself is trusted: a call
-    stored a moment ago joins a manager's alert and role-play scope within KEY_CACHE_TTL_S."""
+    """Read scopes (access.read_scope) by key, refreshed once they are older than KEY_CACHE_TTL_S
+    (by one request while the others keep the previous scope): a call stored a moment ago joins a
+    manager's alert and role-play scope within a few seconds."""
     return _app_cache(request, "scope_cache")
 
 

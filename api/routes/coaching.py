@@ -37,13 +37,11 @@ ScopeCache = Annotated[TTLCache[Any, access.ReadScope], Depends(get_scope_cache)
 def _scope(
     session: Any, key: ApiKey, cache: TTLCache[Any, access.ReadScope], *, identified: bool = False
 ) -> Any:
-    """access.read_scope, remembered per key as long as the key is (see api.deps.KEY_CACHE_TTL_S):
-    for a manager it reads every call's team, the same answer for every request of a dashboard."""
-    scope = cache.get((key.id, identified))
-    if scope is None:
-        scope = access.read_scope(session, key, enablement_identified=identified)
-        cache.put((key.id, identified), scope)
-    return scope
+    """access.read_scope, kept per key (see api.deps.get_scope_cache): for a manager it reads every
+    call's team, the same answer for every request of a dashboard."""
+    return cache.get_or_compute(
+        (key.id, identified), lambda: access.read_scope(session, key, enablement_identified=identified)
+    )
 
 
 @router.get("/alerts", response_model=AlertListPublic, responses=_ERRORS, summary="Manager alerts")

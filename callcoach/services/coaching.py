@@ -19,7 +19,6 @@
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import logging
 import threading
@@ -501,6 +500,8 @@ def resolve_alert(settings: Settings, alert_id: int, note: str = "resolved by a 
 # Plans kept per process, each with the stamp of what it was computed from (see coach_plan).
 PLAN_CACHE_SIZE = 1024
 _PLANS: dict[Any, tuple[Any, dict[str, Any]]] = {}
+# Role-play pages kept per process, each with the catalogue's stamp (see roleplay_page).
+_PAGES: dict[Any, tuple[Any, list[dict[str, Any]], int]] = {}
 _PLAN_LOCK = threading.Lock()
 
 
@@ -616,7 +617,7 @@ def coach_plan(
         "rep": rep,
         "roster": roster[rep].model_dump() if roster and rep in roster else None,
         "calls": n_calls,
-        **copy.deepcopy(core),
+        **core,  # shared with the kept plan: read-only
         "alerts": list_alerts(settings, rep=rep, roster=roster),
         "refresh": {
             "opened": len(report.opened) if report else 0,
@@ -706,7 +707,14 @@ def roleplay_page(
     from coaching.roleplay import deidentify as strip_identity
 
     size = DEFAULT_PAGE if limit is None else limit
+    key = (settings.database_url, None if call_ids is None else frozenset(call_ids), deidentify, size, offset)
     with session_scope(settings) as session:
+        # A page is kept per process until a coached call changes the catalogue (its stamp).
+        stamp = store.catalogue_stamp(session)
+        with _PLAN_LOCK:
+            hit = _PAGES.get(key) if roster is None else None
+        if hit is not None and hit[0] == stamp:
+            return hit[1], hit[2]  # read-only: callers serialise it, none changes it
         if call_ids is None:
             page, total = store.cluster_page(session, limit=size, offset=offset)
             shown = [
@@ -728,8 +736,13 @@ def roleplay_page(
         for ctx in sc["context"]:
             entry = roster.get(ctx.get("rep") or "") if roster else None
             ctx["team"], ctx["segment"] = (entry.team, entry.segment) if entry else (None, None)
-    if not deidentify:
-        return scenarios, total
-    names = {n for rs in records.values() for r in rs for n in r.get("people") or ()}
-    names |= {part for n in names for part in n.split() if len(part) >= MIN_NAME_PART}
-    return strip_identity(scenarios, names), total
+    if deidentify:
+        names = {n for rs in records.values() for r in rs for n in r.get("people") or ()}
+        names |= {part for n in names for part in n.split() if len(part) >= MIN_NAME_PART}
+        scenarios = strip_identity(scenarios, names)
+    if roster is None:
+        with _PLAN_LOCK:
+            if len(_PAGES) >= PLAN_CACHE_SIZE:
+                _PAGES.clear()
+            _PAGES[key] = (stamp, scenarios, total)
+    return scenarios, total

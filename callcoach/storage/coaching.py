@@ -230,6 +230,13 @@ def cluster_page(session: Session, *, limit: int, offset: int) -> tuple[list[int
     return list(session.scalars(stmt)), total
 
 
+@translated("reading the catalogue's stamp")
+def catalogue_stamp(session: Session) -> tuple[int, Any]:
+    """(clusters, latest cluster update): changes whenever a coached call adds or removes statements."""
+    n, latest = session.execute(select(func.count(), func.max(RoleplayClusterRow.updated_at))).one()
+    return int(n or 0), latest
+
+
 @translated("reading role-play statements")
 def latest_statement_ids(session: Session, cluster_id: int, *, limit: int) -> list[int]:
     """The ids of a cluster's `limit` most recent statements (an index range scan)."""

@@ -16,13 +16,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -31,9 +26,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from callcoach.errors import StorageError
 from callcoach.settings import Settings
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 log = logging.getLogger("callcoach.storage")
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# The newest migration revision. A database already there is recognised by one SELECT, without
+# loading Alembic and its scripts (a second of every CLI command's start-up on a busy machine);
+# tests/storage/test_migrations_apply.py checks that it names the real head.
+HEAD_REVISION = "0005_coaching_scale"
 # How long a SQLite connection waits for another writer before failing ("database is locked").
 # Ingesting one long call writes a few thousand rows in well under a second; 30 s covers bursts.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -146,6 +148,8 @@ os.register_at_fork(after_in_child=_after_fork_in_child)
 
 def alembic_config(url: str | None = None) -> Config:
     """Alembic configuration pointing at the packaged migrations (works when installed)."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     if url:
@@ -156,6 +160,9 @@ def alembic_config(url: str | None = None) -> Config:
 
 def head_revisions() -> tuple[str, ...]:
     """The newest migration revision(s); exactly one unless two migrations branch off one parent."""
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
     try:
         return tuple(ScriptDirectory.from_config(alembic_config()).get_heads())
     except (CommandError, KeyError) as exc:  # alembic raises KeyError for a missing down_revision
@@ -163,6 +170,8 @@ def head_revisions() -> tuple[str, ...]:
 
 
 def _current_revisions(conn: Connection) -> tuple[str, ...]:
+    from alembic.runtime.migration import MigrationContext
+
     return tuple(MigrationContext.configure(conn).get_current_heads())
 
 
@@ -181,9 +190,27 @@ def _sqlite_file_lock(database: str | None) -> Iterator[None]:
 
 
 def _upgrade(conn: Connection) -> None:
+    from alembic import command
+
     cfg = alembic_config()
     cfg.attributes["connection"] = conn
     command.upgrade(cfg, "head")
+
+
+def _command_error() -> type[Exception]:
+    from alembic.util import CommandError
+
+    return CommandError
+
+
+def _at_known_head(engine: Engine) -> bool:
+    """True when the database's one revision is HEAD_REVISION (one SELECT, no Alembic)."""
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+    except SQLAlchemyError:  # no version table yet: a fresh database, migrated below
+        return False
+    return [r[0] for r in rows] == [HEAD_REVISION]
 
 
 def init_db(settings: Settings) -> None:
@@ -195,6 +222,9 @@ def init_db(settings: Settings) -> None:
         if url in _migrated:
             return
         engine = engine_for(settings)
+        if _at_known_head(engine):
+            _migrated.add(url)
+            return
         heads = set(head_revisions())
         try:
             with engine.connect() as conn:
@@ -224,7 +254,7 @@ def init_db(settings: Settings) -> None:
                         conn.commit()
         except SQLAlchemyError as exc:
             raise storage_error("migrating the database", exc, url) from exc
-        except CommandError as exc:  # e.g. a database migrated by a newer callcoach
+        except _command_error() as exc:  # e.g. a database migrated by a newer callcoach
             raise StorageError(f"migrating the database failed: {exc} "
                                f"(database at {sorted(current) or 'no revision'}, code at {sorted(heads)})"
                                ) from exc

@@ -35,3 +35,26 @@ def test_key_cache_revocation_is_honoured_after_the_ttl(tmp_path: Path) -> None:
             assert client.get("/v1/calls", headers={"Authorization": "Bearer cc_nope"}).status_code == 401
     finally:
         dispose_engines()
+
+
+def test_key_cache_stale_value_served_while_one_caller_refreshes() -> None:
+    import threading
+
+    now = [0.0]
+    cache: TTLCache[str, int] = TTLCache(ttl_s=5.0, clock=lambda: now[0])
+    assert cache.get_or_compute("k", lambda: 1) == 1
+    now[0] = 10.0  # expired
+    started, release = threading.Event(), threading.Event()
+
+    def slow() -> int:
+        started.set()
+        release.wait(5)
+        return 2
+
+    refresher = threading.Thread(target=lambda: cache.get_or_compute("k", slow))
+    refresher.start()
+    assert started.wait(5)
+    assert cache.get_or_compute("k", lambda: 3) == 1  # the previous value, no second computation
+    release.set()
+    refresher.join(5)
+    assert cache.get_or_compute("k", lambda: 4) == 2

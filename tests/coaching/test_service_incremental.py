@@ -132,3 +132,16 @@ def test_service_roleplay_catalogue_pages(settings: Settings) -> None:
     scoped, scoped_total = coaching_service.roleplay_page(settings, call_ids={calls[3].call_id}, limit=50)
     assert {s["category"] for s in scoped} <= {"timing", None} and scoped_total == len(scoped)
     assert all(ctx["call_id"] == calls[3].call_id for s in scoped for ctx in s["context"])
+
+
+def test_service_plan_kept_until_a_call_of_the_rep_is_coached(settings: Settings) -> None:
+    calls = declining_discovery_rep()
+    _store(settings, calls[:-1])
+    coaching_service.catch_up(settings)
+    first = coaching_service.coach_plan(settings, "Dana Reyes")
+    assert first["latest_call"]["call_id"] == calls[-2].call_id
+    assert coaching_service.coach_plan(settings, "Dana Reyes")["prompts"] == first["prompts"]
+    _store(settings, calls[-1:])
+    coaching_service.refresh(settings, deliver=False, call_id=calls[-1].call_id)  # the coach stage
+    again = coaching_service.coach_plan(settings, "Dana Reyes")
+    assert again["latest_call"]["call_id"] == calls[-1].call_id and again["calls"] == len(calls)

@@ -33,6 +33,13 @@ def test_migrations_single_head() -> None:
     assert len(heads) == 1 and "(head)" in heads[0], out
 
 
+def test_migrations_head_revision_constant_names_the_head() -> None:
+    """init_db's fast path recognises a migrated database by HEAD_REVISION: it must be the head."""
+    from callcoach.storage.engine import HEAD_REVISION
+
+    assert storage.head_revisions() == (HEAD_REVISION,)
+
+
 def test_migrations_alembic_command_upgrades_a_fresh_data_dir(tmp_path: Path) -> None:
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("CALLCOACH_")},
            "CALLCOACH_DATA_DIR": str(tmp_path / "new" / "data")}
