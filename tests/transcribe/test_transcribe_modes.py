@@ -52,3 +52,15 @@ def test_mode_gives_the_reference_turns_text_and_timings(
     # Progress moves forward through the call and ends at 1.
     assert len(fractions) > 2 and all(0.0 <= f <= 1.0 for f in fractions) and fractions[-1] == 1.0
     assert fractions[len(fractions) // 2] < 1.0
+
+
+def test_batched_words_diarize_a_mono_call_turn_by_turn(tmp_path_factory: pytest.TempPathFactory) -> None:
+    settings = Settings(data_dir=tmp_path_factory.mktemp("data"), transcribe_mode="batched")
+    ref = reference("mono_two_speakers")
+    audio = ingest.read_input(AUDIO / "mono_two_speakers.wav", settings=settings)
+    transcript = transcribe_call(audio, meta_of(ref), settings=settings)
+    assert len(transcript.utterances) == len(ref["utterances"])
+    for r, u in zip(ref["utterances"], transcript.utterances, strict=True):
+        assert (u.speaker, u.side) == (r["speaker"], r["side"])
+        assert abs(u.start - r["start"]) <= TIMING_TOLERANCE_S
+        assert abs(u.end - r["end"]) <= TIMING_TOLERANCE_S
