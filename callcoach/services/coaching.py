@@ -707,7 +707,8 @@ def roleplay_page(
     from coaching.roleplay import deidentify as strip_identity
 
     size = DEFAULT_PAGE if limit is None else limit
-    key = (settings.database_url, None if call_ids is None else frozenset(call_ids), deidentify, size, offset)
+    key = (settings.database_url, None if call_ids is None else frozenset(call_ids), deidentify, size, offset,
+           settings.redact_buyer_names_in_roleplays)
     with session_scope(settings) as session:
         # A page is kept per process until a coached call changes the catalogue (its stamp).
         stamp = store.catalogue_stamp(session)
@@ -736,6 +737,8 @@ def roleplay_page(
         for ctx in sc["context"]:
             entry = roster.get(ctx.get("rep") or "") if roster else None
             ctx["team"], ctx["segment"] = (entry.team, entry.segment) if entry else (None, None)
+    if settings.redact_buyer_names_in_roleplays:
+        scenarios = without_buyer_names(scenarios)
     if deidentify:
         names = {n for rs in records.values() for r in rs for n in r.get("people") or ()}
         names |= {part for n in names for part in n.split() if len(part) >= MIN_NAME_PART}
@@ -746,3 +749,25 @@ def roleplay_page(
                 _PAGES.clear()
             _PAGES[key] = (stamp, scenarios, total)
     return scenarios, total
+
+
+def without_buyer_names(scenarios: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Scenarios with the buyers' names (the speakers of their statements) replaced by ``[BUYER]``
+    in every quote and label: settings.redact_buyer_names_in_roleplays, for exports that leave
+    the company."""
+    import redact
+
+    def swap(value: Any, names: list[str]) -> Any:
+        if isinstance(value, dict):
+            return {k: swap(v, names) for k, v in value.items()}
+        if isinstance(value, list):
+            return [swap(v, names) for v in value]
+        return redact.replace_names(value, names) if isinstance(value, str) else value
+
+    out = []
+    for sc in scenarios:
+        persona = sc.get("persona") or {}
+        buyers = sorted({*persona.get("speakers", []),
+                         *(c["speaker"] for c in sc.get("context", []) if c.get("speaker"))})
+        out.append(swap(sc, buyers) if buyers else sc)
+    return out
