@@ -47,6 +47,8 @@ VOICEPRINT_WEIGHT = 3.0
 # it for each buyer. Below a self-introduction, so that a buyer who asks many questions and says
 # her name is still named right.
 SIDE_CUE_WEIGHT = 2.0
+# Net seller cues (seller minus buyer cues) at which sellerness reaches tanh(1) = 0.76.
+SELLERNESS_SCALE = 3.0
 # Title topics: the voice that says most of a topic's words gains up to this for the participant
 # whose title names that topic.
 TITLE_WEIGHT = 1.0
@@ -65,22 +67,27 @@ SECOND_SELLER_SHARE = 0.6
 # Two sellers need a buyer besides them: with two voices, the second is always the buyer (a seller-like
 # buyer in a two-person demo was made a second rep before this rule: side agreement 0.67).
 MIN_VOICES_FOR_SECOND_SELLER = 3
+# Without participants, side confidence counts the net seller cues between a voice and the nearest
+# voice on the other side; this many cues of margin count as one clear hint (confidence 0.5).
+NET_CUE_MARGIN = 2.0
 
 _SELF_INTRODUCTION = re.compile(r"\b(?:i'm|i am|this is|my name is|it's)\s+(\w+)|\b(\w+)\s+here\b", re.I)
 _THANKS = re.compile(r"\b(?:thanks|thank you)[,]?\s+(\w+)", re.I)
-# Buyer-side talk: their own organisation, problems and needs.
+# Buyer-side talk: their own organisation, problems and needs. Phrases both sides say ("we usually",
+# "the problem", "right now", "I'll send") are left out: on bench/quality.py's calls they sided a
+# two-person call backwards.
 _BUYER_CUES = re.compile(
-    r"\b(we (lose|lost|wrote off|spend|need|would need|usually|budget|have to|found out)|"
+    r"\b(we (lose|lost|wrote off|spend|need|would need|budget|have to|found out)|"
     r"our (team|agents|drivers|clinics|plants|warehouse|legal|auditors|chief|director|coordinators|"
-    r"suppliers|current)|my (team|agents|question|boss|director)|i need|i want to see|right now|today we|"
-    r"send us|for us|it hurts|still hurts|problem|we'll review|signs off)\b",
+    r"suppliers|current)|my (team|agents|question|boss|director)|i need|i want to see|"
+    r"send us|for us|it hurts|still hurts|we'll review|signs off)\b",
     re.I,
 )
 # Seller-side talk beyond rep_cue_scores: presenting and supporting the product.
 _SELLER_CUES = re.compile(
     r"\b(let me (show|share)|share my screen|dashboard|the platform|our (trust portal|field engineers?|"
     r"standard|sales engineer|solutions engineer)|we publish|we price|roles are|you can (set|stream|change)|"
-    r"i will (send|build|check)|i'll send|takes about|set up a trial|a trial)\b",
+    r"set up a trial|a trial)\b",
     re.I,
 )
 # What a participant's title covers, and the words that talk about it. A title matches a topic by
@@ -127,8 +134,8 @@ def _people(meta: CallMeta) -> list[Participant]:
     return [p for p in people if p.side in ("rep", "buyer")]
 
 
-def sellerness(transcript: Transcript, voices: Sequence[str]) -> dict[str, float]:
-    """-1 (talks like a buyer) .. +1 (talks like the seller), per voice, from what each one says."""
+def _cue_counts(transcript: Transcript, voices: Sequence[str]) -> tuple[dict[str, float], dict[str, float]]:
+    """Per voice: seller cues (rep_cue_scores plus presenting phrases) and buyer cues."""
     rep = rep_cue_scores(transcript, voices)
     seller = dict.fromkeys(voices, 0.0)
     buyer = dict.fromkeys(voices, 0.0)
@@ -136,8 +143,16 @@ def sellerness(transcript: Transcript, voices: Sequence[str]) -> dict[str, float
         if u.speaker in seller:
             seller[u.speaker] += len(_SELLER_CUES.findall(u.text))
             buyer[u.speaker] += len(_BUYER_CUES.findall(u.text))
-    # +1 smooths voices with almost nothing to go by (an "mm-hm" only) towards 0.
-    return {v: (rep[v] + seller[v] - buyer[v]) / (rep[v] + seller[v] + buyer[v] + 1.0) for v in voices}
+    return {v: rep[v] + seller[v] for v in voices}, buyer
+
+
+def sellerness(transcript: Transcript, voices: Sequence[str]) -> dict[str, float]:
+    """-1 (talks like a buyer) .. +1 (talks like the seller), per voice, from what each one says."""
+    seller, buyer = _cue_counts(transcript, voices)
+    # Net cues counted, not as a share of the voice's cues: the rep talks most and also says some
+    # buyer-like things ("right now", "the problem"), while a buyer's three questions would otherwise
+    # make a higher share (two two-person calls of bench/quality.py were sided backwards by shares).
+    return {v: float(np.tanh((seller[v] - buyer[v]) / SELLERNESS_SCALE)) for v in voices}
 
 
 def _text_evidence(
@@ -299,8 +314,15 @@ def _plain_placeholders(named: dict[str, VoiceNaming]) -> dict[str, VoiceNaming]
 def _without_participants(
     transcript: Transcript, voices: Sequence[str], seller: dict[str, float], side_of_channel: Side | None
 ) -> dict[str, VoiceNaming]:
-    """Sides from what is said: the most seller-like voice, and any clearly seller-like second one."""
-    ranked = sorted(voices, key=lambda v: -seller[v])
+    """Sides from what is said: the most seller-like voice, and any clearly seller-like second one.
+
+    The rep is the voice with the most seller cues net of buyer cues, counted, not as a share: the
+    rep of a two-person demo talks most and says some buyer-like things ("our team"), while a buyer
+    with three questions and nothing else would have the higher share (bench/quality.py's dev-02
+    was sided backwards by the share).
+    """
+    cues, against = _cue_counts(transcript, voices)
+    ranked = sorted(voices, key=lambda v: -(cues[v] - against[v]))
     sides: dict[str, Side] = {}
     for i, voice in enumerate(ranked):
         if side_of_channel is not None:
@@ -319,13 +341,15 @@ def _without_participants(
     for voice in voices:
         side = sides[voice]
         counters[side] += 1
-        others = [seller[w] for w in voices if sides[w] != side]
-        # Side margin: how far this voice is from the closest voice put on the other side.
+        net = {w: cues[w] - against[w] for w in voices}
+        others = [net[w] for w in voices if sides[w] != side]
+        # Side margin: net cues between this voice and the closest voice put on the other side, in
+        # units of NET_CUE_MARGIN (two cues of margin is 0.5).
         if others and side_of_channel is None:
-            gap = min(seller[voice] - max(others) if side == "rep" else min(others) - seller[voice], 1.0)
+            gap = net[voice] - max(others) if side == "rep" else min(others) - net[voice]
+            side_conf = _confidence(gap / NET_CUE_MARGIN)
         else:
-            gap = 1.0
-        side_conf = _confidence(SIDE_CUE_WEIGHT * gap)
+            side_conf = 1.0
         name = f"{'Rep' if side == 'rep' else 'Buyer'} {counters[side]}"
         like = "seller" if seller[voice] > 0 else "buyer"
         evidence = (f"talks like the {like} (sellerness {seller[voice]:+.2f})",
