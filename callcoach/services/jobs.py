@@ -497,7 +497,8 @@ def _after_commit(call_id: str, stage: Stage, effect: Callable[[], None]) -> Non
 
 def _discard_upload(settings: Settings, job: Job) -> None:
     """Delete a processed call's upload (unless settings.keep_uploads): the transcript and analysis
-    are in the database, and a recording of a customer must not outlive its use."""
+    are in the database, and a recording of a customer must not outlive its use. The redacted
+    playback copy (PII silenced, issue 12) is kept for the call page until the call is deleted."""
     if settings.keep_uploads or not job.input_path:
         return
     directory = Path(job.input_path).parent
@@ -506,7 +507,14 @@ def _discard_upload(settings: Settings, job: Job) -> None:
     # user's own file, which is not ours to delete).
     if directory.resolve().parent.parent != uploads:
         return
-    discard_submission(directory)
+    playback = directory / REDACTED_AUDIO
+    if not playback.is_file():
+        discard_submission(directory)
+        return
+    # The PII-silenced playback copy stays (the call page plays it) until the call is deleted.
+    for path in directory.iterdir():
+        if path != playback:
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
 
 
 def fail_call(settings: Settings, call_id: str, reason: str) -> None:

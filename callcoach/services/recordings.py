@@ -1,6 +1,6 @@
 """Which recording of a call the call page plays: the PII-silenced playback copy when redaction
-made one, else the submitted recording; only while uploads are kept (settings.keep_uploads:
-by default a processed call's upload is deleted, and the page shows no player)."""
+made one (kept after processing, until the call is deleted), else the submitted recording while
+uploads are kept (settings.keep_uploads)."""
 
 from __future__ import annotations
 

@@ -55,3 +55,20 @@ def test_redact_transcribe_stage_stores_placeholders_and_a_muted_copy(settings: 
     assert np.array_equal(redacted[: a - 1], original[: a - 1])
     assert np.array_equal(redacted[b + 1:], original[b + 1:])
     assert upload.exists() == keep_original
+
+
+def test_redact_playback_copy_outlives_the_processed_upload(settings: Settings) -> None:
+    """Once the call is done the upload goes (keep_uploads off) but the silenced copy stays, and it
+    is what the call page plays; deleting the call removes it too."""
+    from callcoach.services import recordings, retention
+
+    upload = _upload(settings, "pii-audio-02")
+    for stage in jobs.STAGES:
+        assert jobs.run_stage(settings, stage, "pii-audio-02").outcome == "done"
+    copy = upload.with_name(jobs.REDACTED_AUDIO)
+    assert not upload.exists() and copy.is_file()
+    assert sorted(p.name for p in copy.parent.iterdir()) == [jobs.REDACTED_AUDIO]
+    with session_scope(settings) as session:
+        assert recordings.recording_path(session, "pii-audio-02") == copy
+    retention.delete_call(settings, "pii-audio-02")
+    assert not copy.exists()
