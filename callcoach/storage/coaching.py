@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import delete, func, or_, select, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from callcoach.domain import StoredCall
@@ -94,14 +95,27 @@ def put_call_metrics(
     started_at: datetime | None,
     values: dict[str, float | None],
 ) -> None:
-    row = session.get(CallMetricsRow, call_id)
-    if row is None:
-        session.add(
-            CallMetricsRow(call_id=call_id, rep=rep, deal_id=deal_id, started_at=started_at, values=values)
-        )
-        return
-    row.rep, row.deal_id, row.started_at, row.values = rep, deal_id, started_at, values
-    row.updated_at = utcnow()
+    """Insert or replace a call's metrics in one INSERT .. ON CONFLICT DO UPDATE: two processes
+    coaching the same call at once (the coach stage and a catch-up) do not collide, and on
+    PostgreSQL the row stays locked until the transaction ends, so the second one's catalogue
+    update waits for the first's and replaces it."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    now = utcnow()
+    stmt = insert(CallMetricsRow).values(
+        call_id=call_id, rep=rep, deal_id=deal_id, started_at=started_at, values=values, updated_at=now
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[CallMetricsRow.call_id],
+        set_={
+            "rep": stmt.excluded.rep,
+            "deal_id": stmt.excluded.deal_id,
+            "started_at": stmt.excluded.started_at,
+            "values": stmt.excluded["values"],
+            "updated_at": stmt.excluded.updated_at,
+        },
+    )
+    session.execute(stmt)
 
 
 @translated("reading call metrics")
