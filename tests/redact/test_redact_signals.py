@@ -14,8 +14,11 @@ from callcoach.settings import Settings
 pytestmark = pytest.mark.slow  # every signal, with the NLP models
 
 CALL = Path(__file__).resolve().parents[1] / "data" / "transcripts" / "pii_call.json"
-# A placeholder instead of digits moves an utterance's sentence embedding a little.
-SENTIMENT_SLACK = 0.05
+# A placeholder instead of digits moves an utterance's sentence embedding, and the learned stance
+# model (issue 9) weighs each clause by its stance confidence: the card sentence's drift share moves
+# by about 0.11 on this short call. The direction must not change; the size may move by less than
+# half the flat/non-flat threshold (0.30).
+SENTIMENT_SLACK = 0.15
 
 
 def _numbers(value: object) -> object:
