@@ -5,15 +5,20 @@ The scorer is the same as ``shared/tools/eval_signals.py`` (CONTRACT section 3 l
 within 20 % (at least 1), booleans exact, objections as category-set F1 pooled over calls), run
 in one process so the models load once.
 
-Protocol. Nothing the signals ship is fit on these calls: the classifiers and their thresholds are
-fit on the project's own corpus (``signals/_corpus``), so every call is scored as an unseen call.
-The one knob this script may tune on labeled calls, the sentiment drift threshold, is tuned
-leave-one-deal-out: for each deal, the threshold that scores best on the *other* deals' calls is
-applied to that deal's calls (a deal's calls are never on both sides). Both figures are printed:
-``shipped`` (threshold from the corpus) and ``lodo-calibrated``.
+Protocol. The classifiers' weights are fit on the project's own corpus (``signals/_corpus``), never
+on these calls. Two operating points are calibrated on labeled calls: the sentiment drift threshold
+and the probability at which the objection classifier fires. Their figure is leave-one-deal-out:
+for each deal, the thresholds that score best on the *other* deals' calls are applied to that
+deal's calls (a deal's calls are never on both sides of a fold). ``--write-calibration`` fits them
+on every call given and writes ``signals/_models/calibration.json``, which the signals then ship.
+
+Printed: ``shipped`` (the thresholds the signals load now: on the calls they were calibrated on
+when calibration.json came from them, so not a figure of merit) and ``leave-one-deal-out`` (the
+figure).
 
     PYTHONPATH=. .venv/bin/python bench/eval_lodo.py                       # ../shared/calls
     PYTHONPATH=. .venv/bin/python bench/eval_lodo.py --calls DIR --cv      # + corpus CV scores
+    PYTHONPATH=. .venv/bin/python bench/eval_lodo.py --write-calibration   # recalibrate, then ship
 """
 
 from __future__ import annotations
@@ -34,6 +39,10 @@ sys.path[:] = [str(REPO)] + [p for p in sys.path if Path(p or ".").resolve() != 
 DEFAULT_CALLS = REPO.parent / "shared" / "calls"
 # Candidate drift thresholds for the leave-one-deal-out calibration (the -2..2 drift scale).
 THRESHOLD_GRID = tuple(round(0.02 * k, 2) for k in range(1, 26))
+# Candidate objection firing probabilities. The calls are analysed once at the lowest, keeping each
+# classifier-fired objection's probability, and every candidate is applied afterwards.
+FIRE_GRID = tuple(round(0.4 + 0.025 * k, 3) for k in range(21))
+CALIBRATION_PATH = REPO / "signals" / "_models" / "calibration.json"
 COUNT_METRICS = ("questions", "open_questions", "quantified_pains")
 METRICS = (
     "questions",
@@ -53,8 +62,14 @@ class CallResult:
     name: str
     deal: str
     labels: dict[str, Any]
-    signals: dict[str, Any]
+    signals: dict[str, Any]  # objections fired at FIRE_GRID[0]
     seconds: float
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    drift: float
+    fire: float
 
 
 def _within(pred: float | None, truth: float, tol: float) -> bool:
@@ -65,18 +80,13 @@ def _direction(drift: float, threshold: float) -> str:
     return "negative" if drift <= -threshold else "positive" if drift >= threshold else "flat"
 
 
-def call_hits(r: CallResult, drift_threshold: float | None) -> dict[str, bool]:
+def call_hits(r: CallResult, drift_threshold: float) -> dict[str, bool]:
     """Per-metric hits of one call, as eval_signals.py scores them."""
     sig, lab = r.signals, r.labels
     disc = sig.get("discovery", {})
     ns = sig.get("next_step", {}) or {}
     mt = sig.get("multithreading", {})
-    sent = sig.get("sentiment", {})
-    direction = (
-        sent.get("direction")
-        if drift_threshold is None
-        else _direction(sent.get("drift", 0.0), drift_threshold)
-    )
+    direction = _direction(sig.get("sentiment", {}).get("drift", 0.0), drift_threshold)
     hits = {
         "questions": _within(disc.get("questions"), lab["questions"], max(1, round(0.2 * lab["questions"]))),
         "open_questions": _within(
@@ -92,20 +102,27 @@ def call_hits(r: CallResult, drift_threshold: float | None) -> dict[str, bool]:
     return hits
 
 
-def objection_counts(r: CallResult) -> tuple[int, int, int]:
-    pred = {o.get("category") for o in r.signals.get("objections") or []}
+def fired(r: CallResult, fire: float) -> list[dict[str, Any]]:
+    """The call's objections at firing probability `fire` (a cue fires on its own)."""
+    return [o for o in r.signals.get("objections") or []
+            if o.get("cue") is not None or (o.get("probability") or 0.0) >= fire]
+
+
+def objection_counts(r: CallResult, fire: float) -> tuple[int, int, int]:
+    pred = {o.get("category") for o in fired(r, fire)}
     truth = set(r.labels.get("objections") or [])
     return len(pred & truth), len(pred - truth), len(truth - pred)
 
 
-def summarize(results: list[CallResult], thresholds: dict[str, float | None]) -> dict[str, float]:
-    """Metric accuracies and objections F1; `thresholds` maps call name -> drift threshold (None: shipped)."""
+def summarize(results: list[CallResult], thresholds: dict[str, Thresholds]) -> dict[str, float]:
+    """Metric accuracies and objections F1; `thresholds` maps call name -> the thresholds applied to it."""
     hits: dict[str, list[bool]] = defaultdict(list)
     tp = fp = fn = 0
     for r in results:
-        for k, v in call_hits(r, thresholds.get(r.name)).items():
+        t = thresholds[r.name]
+        for k, v in call_hits(r, t.drift).items():
             hits[k].append(v)
-        a, b, c = objection_counts(r)
+        a, b, c = objection_counts(r, t.fire)
         tp, fp, fn = tp + a, fp + b, fn + c
     out = {k: sum(hits[k]) / len(hits[k]) for k in METRICS}
     p = tp / (tp + fp) if tp + fp else 0.0
@@ -117,39 +134,85 @@ def summarize(results: list[CallResult], thresholds: dict[str, float | None]) ->
     return out
 
 
-def lodo_thresholds(results: list[CallResult]) -> dict[str, float]:
-    """For each call, the drift threshold that scores best on the calls of all *other* deals."""
-    out: dict[str, float] = {}
-    deals = sorted({r.deal for r in results})
-    for deal in deals:
-        train = [r for r in results if r.deal != deal]
+def fit_thresholds(calls: list[CallResult], prior: Thresholds) -> Thresholds:
+    """The drift threshold with the best sentiment accuracy and the firing probability with the best
+    pooled objections F1 on `calls`; ties go to the value closest to `prior` (the corpus's guess)."""
 
-        def accuracy(t: float, train: list[CallResult] = train) -> float:
-            return sum(
-                _direction(r.signals["sentiment"]["drift"], t) == r.labels["sentiment_direction"]
-                for r in train
-            ) / len(train)
+    def accuracy(t: float) -> float:
+        return sum(_direction(r.signals["sentiment"]["drift"], t) == r.labels["sentiment_direction"]
+                   for r in calls) / len(calls)
 
-        # Ties go to the threshold closest to the shipped one (no preference learned from the ties).
-        from signals.sentiment import DRIFT_THRESHOLD
+    def f1(fire: float) -> float:
+        tp = fp = fn = 0
+        for r in calls:
+            a, b, c = objection_counts(r, fire)
+            tp, fp, fn = tp + a, fp + b, fn + c
+        return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
-        best = max(THRESHOLD_GRID, key=lambda t: (accuracy(t), -abs(t - DRIFT_THRESHOLD)))
+    drift = max(THRESHOLD_GRID, key=lambda t: (accuracy(t), -abs(t - prior.drift)))
+    fire = max(FIRE_GRID, key=lambda f: (round(f1(f), 6), -abs(f - prior.fire)))
+    return Thresholds(drift, fire)
+
+
+def lodo_thresholds(results: list[CallResult], prior: Thresholds) -> dict[str, Thresholds]:
+    """For each call, the thresholds that score best on the calls of all *other* deals."""
+    out: dict[str, Thresholds] = {}
+    for deal in sorted({r.deal for r in results}):
+        best = fit_thresholds([r for r in results if r.deal != deal], prior)
         for r in results:
             if r.deal == deal:
                 out[r.name] = best
     return out
 
 
+def corpus_thresholds() -> Thresholds:
+    """The thresholds the corpus fit (training time), before any calibration on calls."""
+    from signals._classifiers import load
+
+    def corpus(task: str, name: str, default: float) -> float:
+        meta = load(task).meta
+        return float(meta.get("corpus_thresholds", meta.get("thresholds", {})).get(name, default))
+
+    return Thresholds(corpus("stance", "drift", 0.2), corpus("objection", "fire", 0.6))
+
+
+def shipped_thresholds() -> Thresholds:
+    from signals._classifiers import load
+
+    return Thresholds(load("stance").threshold("drift", 0.2), load("objection").threshold("fire", 0.6))
+
+
+def write_calibration(results: list[CallResult], fitted: Thresholds, lodo: dict[str, float]) -> None:
+    """Ship `fitted` (fit on every call in `results`) with what leave-one-deal-out says it is worth."""
+    source = {"calls": len(results), "deals": len({r.deal for r in results}),
+              "names": sorted(r.name for r in results)}
+    doc = {
+        "what": "decision thresholds calibrated on labeled calls (bench/eval_lodo.py --write-calibration); "
+                "the classifiers' weights are fit on the corpus only",
+        "fit_on": source,
+        "thresholds": {
+            "stance": {"drift": {"threshold": fitted.drift, "criterion": "sentiment direction accuracy",
+                                 "lodo_accuracy": round(lodo["sentiment_direction"], 4)}},
+            "objection": {"fire": {"threshold": fitted.fire, "criterion": "pooled objection category F1",
+                                   "lodo_f1": round(lodo["objections F1"], 4)}},
+        },
+    }
+    CALIBRATION_PATH.write_text(json.dumps(doc, indent=2) + "\n")
+
+
 def run_calls(calls_dir: Path) -> list[CallResult]:
     import signals
     from callcoach.services.pipeline import load_transcript
+    from callcoach.settings import get_settings
 
+    # Objections at the lowest candidate probability; each candidate is applied afterwards (fired()).
+    settings = get_settings().model_copy(update={"objection_fire_probability": FIRE_GRID[0]})
     results = []
     for path in sorted(calls_dir.glob("*.json")):
         raw = json.loads(path.read_text())
         t0 = time.perf_counter()
         transcript = load_transcript(path)
-        sig = signals.extract(transcript)
+        sig = signals.extract(transcript, settings=settings)
         results.append(
             CallResult(
                 path.stem, raw.get("deal_id") or path.stem, raw["labels"], sig, time.perf_counter() - t0
@@ -158,7 +221,7 @@ def run_calls(calls_dir: Path) -> list[CallResult]:
     return results
 
 
-def print_calls(results: list[CallResult]) -> None:
+def print_calls(results: list[CallResult], shipped: Thresholds) -> None:
     print(
         f"{'call':40} {'q':>7} {'open':>7} {'pains':>7} {'next p/d/o':>11} {'buy':>5} {'stake':>6} "
         f"{'drift':>7} {'sent':>18} objections (pred / label)"
@@ -166,14 +229,15 @@ def print_calls(results: list[CallResult]) -> None:
     for r in results:
         s, lab = r.signals, r.labels
         d, ns, mt = s["discovery"], s["next_step"], s["multithreading"]
-        pred = sorted({o["category"] for o in s.get("objections") or []})
+        pred = sorted({o["category"] for o in fired(r, shipped.fire)})
         print(
             f"{r.name:40} {d['questions']:>3}/{lab['questions']:<3} {d['open_questions']:>3}/"
             f"{lab['open_questions']:<3} {d['quantified_pains']:>3}/{lab['quantified_pains']:<3} "
             f"{''.join('1' if ns.get(k) else '0' for k in ('present', 'dated', 'owned'))}/"
             f"{''.join('1' if lab['next_step'][k] else '0' for k in ('present', 'dated', 'owned')):<4} "
             f"{mt['buyer_participants']:>2}/{lab['buyer_participants']:<2} {len(mt['stakeholders']):>2}/"
-            f"{lab['stakeholders']:<3} {s['sentiment']['drift']:>7.3f} {s['sentiment']['direction']:>8}/"
+            f"{lab['stakeholders']:<3} {s['sentiment']['drift']:>7.3f} "
+            f"{_direction(s['sentiment']['drift'], shipped.drift):>8}/"
             f"{lab['sentiment_direction']:<9} {','.join(pred)} / "
             f"{','.join(sorted(lab.get('objections') or []))}"
         )
@@ -190,6 +254,8 @@ def main() -> int:
     ap.add_argument("--calls", type=Path, default=DEFAULT_CALLS)
     ap.add_argument("--cv", action="store_true", help="also print the corpus cross-validation scores")
     ap.add_argument("--json", type=Path, help="write the per-metric figures here")
+    ap.add_argument("--write-calibration", action="store_true",
+                    help=f"fit the thresholds on these calls and write {CALIBRATION_PATH.relative_to(REPO)}")
     ap.add_argument(
         "--embedding-cache", type=Path, help="an .npz that memoizes sentence embeddings across runs"
     )
@@ -200,20 +266,25 @@ def main() -> int:
         memoize_embeddings(args.embedding_cache)
 
     results = run_calls(args.calls)
-    print_calls(results)
-    shipped = summarize(results, {})
+    shipped_t = shipped_thresholds()
+    print_calls(results, shipped_t)
+    shipped = summarize(results, {r.name: shipped_t for r in results})
     print_summary(
-        f"shipped models and thresholds ({len(results)} calls, "
-        f"{len({r.deal for r in results})} deals; nothing fit on these calls)",
+        f"shipped thresholds {shipped_t} ({len(results)} calls, {len({r.deal for r in results})} deals; "
+        "not a figure of merit where the calibration was fit on these calls)",
         shipped,
     )
-    per_call = lodo_thresholds(results)
-    lodo = summarize(results, dict(per_call))
+    prior = corpus_thresholds()
+    per_call = lodo_thresholds(results, prior)
+    lodo = summarize(results, per_call)
+    used = sorted({(t.drift, t.fire) for t in per_call.values()})
     print_summary(
-        "leave-one-deal-out: drift threshold calibrated on the other deals "
-        f"(thresholds used: {sorted(set(per_call.values()))})",
-        lodo,
+        f"leave-one-deal-out: thresholds calibrated on the other deals (drift, fire used: {used})", lodo
     )
+    if args.write_calibration:
+        fitted = fit_thresholds(results, prior)
+        write_calibration(results, fitted, lodo)
+        print(f"\nwrote {CALIBRATION_PATH.relative_to(REPO)}: {fitted}")
     print(f"\nseconds per call: {sum(r.seconds for r in results) / len(results):.2f}")
     if args.cv:
         from signals._classifiers import cross_validate_all

@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     framework: str = Field("meddicc",
                            description="Discovery framework: meddicc, bant, spiced or a YAML path.")
     competitors: list[str] = Field(default_factory=list, description="Competitor names to flag.")
+    objection_fire_probability: float | None = Field(
+        None, ge=0.0, le=1.0, description="Classifier probability at which an objection fires; empty uses "
+        "the calibrated one (lower finds more objections and more false ones).")
 
     # Coaching (issue 4).
     playbook_path: Path | None = Field(None, description="A team's coaching playbook YAML; empty uses the "

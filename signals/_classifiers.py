@@ -7,6 +7,12 @@ regression trained by ``make train`` (``signals._train``) on the project's own c
 corpus digest, the cross-validated scores and the thresholds fit on the corpus); no pickled
 objects, so loading runs no code. Prediction is ``softmax(E @ W.T + b)`` on unit-normalised
 sentence embeddings, one matrix product per batch.
+
+Decision thresholds (the drift at which sentiment turns, the probability at which an objection
+fires) are operating points, not weights: the corpus fits a first guess, and
+``signals/_models/calibration.json``, when present, replaces it with the point calibrated on
+labeled calls by ``bench/eval_lodo.py --write-calibration`` (which also reports what that
+calibration is worth on deals it never saw: every deal scored with thresholds fit on the others).
 """
 
 from __future__ import annotations
@@ -19,13 +25,14 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["TASKS", "OBJECTION_CATEGORIES", "LinearClassifier", "load", "cross_validate_all"]
+__all__ = ["TASKS", "OBJECTION_CATEGORIES", "LinearClassifier", "calibration", "load", "cross_validate_all"]
 
 TASKS = ("stance", "objection", "commitment", "question", "pain")
 # CONTRACT section 3's objection categories, in the order results are listed.
 OBJECTION_CATEGORIES: tuple[str, ...] = ("price", "timing", "competitor", "authority", "need", "security",
                                          "integration")
 _PACKAGE = "signals._models"
+CALIBRATION_FILE = "calibration.json"
 
 
 @dataclass(frozen=True)
@@ -74,7 +81,21 @@ def load(task: str) -> LinearClassifier:
         coef = arrays["coef"].astype(np.float32)
         intercept = arrays["intercept"].astype(np.float32)
     meta = json.loads(files.joinpath(f"{task}.json").read_text(encoding="utf-8"))
+    calibrated = calibration().get(task, {})
+    if calibrated:
+        meta["corpus_thresholds"] = dict(meta.get("thresholds", {}))
+        meta["thresholds"] = {**meta.get("thresholds", {}),
+                              **{k: float(v["threshold"]) for k, v in calibrated.items()}}
     return LinearClassifier(task, classes, coef, intercept, meta)
+
+
+@lru_cache(maxsize=1)
+def calibration() -> dict[str, dict[str, dict[str, Any]]]:
+    """task -> threshold name -> {"threshold", and how it was calibrated}; {} when none ships."""
+    path = resources.files(_PACKAGE).joinpath(CALIBRATION_FILE)
+    if not path.is_file():
+        return {}
+    return dict(json.loads(path.read_text(encoding="utf-8")).get("thresholds", {}))
 
 
 def cross_validate_all() -> dict[str, dict[str, float]]:

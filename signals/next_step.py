@@ -18,7 +18,15 @@ Method (rules over spaCy sentences, no model beyond the shared parse):
 4. Buyer confirmation: the first buyer turn after the clause (within a few turns) that accepts
    ("works for me", "let's do the twentieth", "okay, send it to David"); a step the buyer
    states is confirmed by the buyer.
-5. The primary step is the best-scoring item, scores weighted toward the end of the call;
+5. Every surviving clause is read by the shipped commitment classifier (:mod:`signals._classifiers`,
+   task ``commitment``: logistic regression on MiniLM, trained by ``make train`` on the project's
+   corpus): a clause it reads as more likely vague, withdrawn or no step at all than as a concrete
+   step (``owned`` + ``unowned`` below :data:`CONCRETE_MIN_PROBABILITY`) is dropped. A polite "if"
+   the rules already cleared ("if it helps, I can send ...") is cut before the classifier reads the
+   clause, since its corpus counts conditions as withdrawals. The rules find
+   the form of a commitment; the classifier judges what a form cannot show ("let me take it back
+   to the team and we'll see" has the form of an owned action and none of its substance).
+6. The primary step is the best-scoring item, scores weighted toward the end of the call;
    `present`/`dated`/`owned` describe the primary step's utterance. Clarity level 0-3 is 0
    with no next step, else the count of {owned, dated, buyer-confirmed} with a floor of 1.
 """
@@ -42,10 +50,14 @@ __all__ = ["NextStep", "NextStepResult", "next_step"]
 Kind = Literal["commitment", "proposal", "request", "scheduled"]
 METHOD = (
     "clause rules (commitment / proposal / request / scheduled event) minus conditional, vague, "
-    "in-call, negated and past clauses; spoken dates resolved against started_at with dateparser; "
+    "in-call, negated and past clauses; the learned commitment classifier drops clauses it reads as "
+    "vague, withdrawn or no step; spoken dates resolved against started_at with dateparser; "
     "buyer acceptance in the next buyer turn; primary step = best score weighted toward the call's end"
 )
 
+# A clause is a step only when the commitment classifier gives owned + unowned at least this: more
+# likely concrete than vague, withdrawn or no step (the corpus classes are near balanced).
+CONCRETE_MIN_PROBABILITY = 0.5
 # How many turns after a next step we look for the buyer's answer to it.
 CONFIRM_WINDOW_TURNS = 3
 # Scoring of candidate steps: an owned, dated, confirmed step beats an earlier vaguer one, and
@@ -597,6 +609,35 @@ def _date_summary(dates: tuple[DateMention, ...]) -> tuple[bool, datetime | None
     return True, pick.when, pick.text
 
 
+def _without_polite_if(clause: str) -> str:
+    """The clause without a leading courtesy condition ("if it helps, ", "if you like, ")."""
+    lead = _LEADING_IF.search(clause)
+    if lead and _POLITE_IF.search(lead.group(0)):
+        return clause[lead.end():].strip() or clause
+    return clause
+
+
+def _concrete_only(items: list[NextStep], rejected: list[dict[str, Any]]) -> list[NextStep]:
+    """The steps the commitment classifier reads as concrete; the others go to `rejected` with its reading."""
+    if not items:
+        return items
+    from callcoach.nlp import embed
+    from signals._classifiers import load
+
+    model = load("commitment")
+    proba = model.probabilities(embed([_without_polite_if(s.text) for s in items]))
+    concrete = proba[:, model.column("owned")] + proba[:, model.column("unowned")]
+    kept: list[NextStep] = []
+    for step, p_concrete, row in zip(items, concrete, proba, strict=True):
+        if p_concrete >= CONCRETE_MIN_PROBABILITY:
+            kept.append(step)
+            continue
+        reading = model.classes[int(row.argmax())]
+        rejected.append({"text": step.text, "why": f"classifier reads it as {reading} ({row.max():.2f})",
+                         "start": round(step.evidence.start, 2), "speaker": step.evidence.speaker})
+    return kept
+
+
 @register("next_step")
 def next_step(ctx: SignalContext) -> NextStepResult:
     """Agreed next steps of the call (CONTRACT `signals.next_step`)."""
@@ -684,6 +725,7 @@ def next_step(ctx: SignalContext) -> NextStepResult:
                         score=score,
                     )
                 )
+    items = _concrete_only(items, rejected)
     if not items:
         return NextStepResult(False, False, False, None, rejected=tuple(rejected))
     # A buyer turn that answers an earlier step ("Monday at eleven should work") confirms that step;

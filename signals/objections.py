@@ -6,7 +6,8 @@ Method: every buyer sentence (rep speech never counts) is read two ways.
   regression on the shared MiniLM sentence embedding, trained by ``make train`` on the project's
   corpus (objections of each category against hard negatives: curious questions, neutral
   competitor mentions, the buyer's own timelines, pains, agreement). A category fires when its
-  probability reaches the threshold fit on the corpus (``signals/_models/objection.json``) and
+  probability reaches the shipped threshold (calibrated on labeled calls, see
+  :mod:`signals._classifiers`; ``settings.objection_fire_probability`` overrides it) and
   the stance classifier does not read the sentence as warm (an objection pushes back).
 * Lexical cues per category (:data:`_CUES`) that are objections on their own ("too expensive",
   "we're also looking at X", "I'd need our CFO to sign off"), and the competitor names of
@@ -38,7 +39,8 @@ __all__ = ["Objection", "ObjectionsResult", "objections"]
 
 METHOD = (
     "buyer sentences only; logistic-regression objection classifier on MiniLM embeddings (trained on the "
-    "project corpus, threshold fit on it) or a strong lexical cue; competitors from settings.competitors; "
+    "project corpus, firing threshold calibrated on labeled calls) or a strong lexical cue; competitors "
+    "from settings.competitors; "
     "negated cues rule a category out; questions need a cue"
 )
 
@@ -344,7 +346,9 @@ def objections(ctx: SignalContext) -> ObjectionsResult:
     vectors = _sentence_vectors(ctx, rows, wanted)
     model = load("objection")
     stance = load("stance")
-    fire_at = model.threshold("fire", DEFAULT_FIRE_PROBABILITY)
+    fire_at = ctx.settings.objection_fire_probability
+    if fire_at is None:
+        fire_at = model.threshold("fire", DEFAULT_FIRE_PROBABILITY)
     found: dict[tuple[int, str], Objection] = {}
     for k, (i, sent, a, b) in enumerate(rows):
         u = ctx.utterances[i]
@@ -358,7 +362,7 @@ def objections(ctx: SignalContext) -> ObjectionsResult:
             if cue == "":
                 continue  # the category is named and denied
             fires = cue is not None or probs.get(c, 0.0) >= fire_at
-            if not fires or (i, c) in found:
+            if not fires or not _stronger(cue, probs.get(c), found.get((i, c))):
                 continue
             start, end = _span_times(u, a, b)
             found[(i, c)] = Objection(
@@ -373,6 +377,17 @@ def objections(ctx: SignalContext) -> ObjectionsResult:
             )
     items = sorted(found.values(), key=lambda o: (o.start, CATEGORIES.index(o.category)))
     return ObjectionsResult(tuple(items))
+
+
+def _stronger(cue: str | None, probability: float | None, held: Objection | None) -> bool:
+    """Whether a sentence beats the one already quoted for its turn and category: a cue beats the
+    classifier, then the higher probability (the clearest sentence is the quote, and the result does
+    not depend on which sentence of the turn came first)."""
+    if held is None:
+        return True
+    if (cue is not None) != (held.cue is not None):
+        return cue is not None
+    return cue is None and (probability or 0.0) > (held.similarity or 0.0)
 
 
 def _reads_warm(p: np.ndarray, classes: tuple[str, ...]) -> bool:

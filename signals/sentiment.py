@@ -10,10 +10,11 @@ and costs scores ~0 with low confidence, while hedges, deferrals and polite refu
 Drift = the confidence-weighted mean stance of the buyer's clauses in the last third of the call
 (by time) minus the first third (:mod:`signals._drift`), in -2..2: neutral turns carry almost no
 weight, so a long call full of facts does not dilute a real change. `direction` is ``negative``
-/ ``positive`` at the threshold or beyond, else ``flat``; the threshold is fit on synthetic calls
-built from the corpus at training time (``signals/_models/stance.json``), never on evaluation
-calls. With a stored history of the deal, `deal_trend` fits a line through the call-level
-(confidence-weighted) buyer sentiment of each call.
+/ ``positive`` at the threshold or beyond, else ``flat``. The threshold is the one calibrated on
+labeled calls (``signals/_models/calibration.json``, written by ``bench/eval_lodo.py
+--write-calibration``, which reports it leave-one-deal-out), else the corpus's first guess from
+synthetic calls (``signals/_models/stance.json``). With a stored history of the deal,
+`deal_trend` fits a line through the call-level (confidence-weighted) buyer sentiment of each call.
 """
 
 from __future__ import annotations
@@ -137,7 +138,7 @@ def sentiment(ctx: SignalContext) -> SentimentResult:
 
 
 def drift_threshold(scorer: StanceScorer) -> float:
-    """The scorer's calibrated drift threshold (the learned stance model's, fit on the corpus)."""
+    """The scorer's calibrated drift threshold (the learned stance model's, see signals._classifiers)."""
     if scorer.method == "learned":
         from signals._classifiers import load
 
@@ -206,7 +207,27 @@ def _units(ctx: SignalContext, index: int) -> list[str]:
             else:
                 clauses.append(clause)
         units.extend(c for c in clauses if any(ch.isalpha() for ch in c))
-    return units or [ctx.utterances[index].text.strip()]
+    return _joined_fragments(units) or [ctx.utterances[index].text.strip()]
+
+
+def _joined_fragments(units: list[str]) -> list[str]:
+    """A sentence too short to state anything ("Sure.", "Right.") joins the next one, or the one
+    before at the end: an acknowledgement before a fact is part of answering, not a stance."""
+    out: list[str] = []
+    carry = ""
+    for unit in units:
+        unit = f"{carry} {unit}".strip() if carry else unit
+        carry = ""
+        if len(unit.split()) < MIN_CLAUSE_WORDS:
+            carry = unit
+            continue
+        out.append(unit)
+    if carry:
+        if out:
+            out[-1] = f"{out[-1]} {carry}"
+        else:
+            out.append(carry)
+    return out
 
 
 def _clause_scores(ctx: SignalContext, buyer: Sequence[int],

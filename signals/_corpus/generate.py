@@ -75,7 +75,6 @@ def _noisy(text: str, rng: random.Random, question: bool) -> str:
 
 def generate(seed: int = SEED) -> dict[str, list[dict[str, str]]]:
     """All rows per task, deterministic for a seed."""
-    rng = random.Random(seed)
     industries = sorted(INDUSTRIES)
     out: dict[str, list[dict[str, str]]] = {}
     for task, by_label in TASKS.items():
@@ -84,6 +83,9 @@ def generate(seed: int = SEED) -> dict[str, list[dict[str, str]]]:
         for label, templates in by_label.items():
             for t_idx, template in enumerate(templates):
                 group = f"{task}:{label}:{t_idx}"
+                # One stream per template (seeded by its text): adding or editing a template leaves
+                # every other template's rows as they were, so the data diff shows only the change.
+                rng = random.Random(f"{seed}:{task}:{label}:{template}")
                 for _ in range(FILLS_PER_TEMPLATE):
                     industry = rng.choice(industries)
                     text = _noisy(_fill(template, rng, industry), rng, question=task == "question")

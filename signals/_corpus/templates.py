@@ -61,6 +61,15 @@ STANCE: dict[str, tuple[str, ...]] = {
         "that would change a lot for {team}",
         "I'll get you the data you need this week",
         "happy to set up time with {boss}, they'll want to see this",
+        # Relief and praise of the seller's work, even in few words.
+        "now you're talking",
+        "honestly the pilot went really well for us",
+        "that was the clearest answer I've gotten from a vendor",
+        "I like you guys, I really do",
+        "the results speak for themselves",
+        "okay, that's what I needed to hear",
+        "just show me the numbers and we're good",
+        "that part's easy on our side, let's go",
     ),
     "cool": (
         "I'm not sure this is the right fit for us",
@@ -105,6 +114,17 @@ STANCE: dict[str, tuple[str, ...]] = {
         "don't take it the wrong way but I'm not sold",
         "it's a nice tool I just don't think we need it",
         "probably not, but thanks for your time",
+        # Reluctance about the number or the deal, said softly.
+        "it's still well over what we can spend",
+        "I guess we could look at it, but I doubt it",
+        "we're pretty far apart on the number",
+        "let's hold off on the next meeting for now",
+        "honestly? we might need a different structure or a different vendor",
+        "I'm not trying to be difficult, it's just the price",
+        "I'll circle back once I've talked to {boss}, it might be a while",
+        "let me take it back to the team and we'll see, no promises",
+        "it's budgeted, just not at your number",
+        "that's not going to fly with {boss}",
     ),
     "neutral": (
         "we lose about {num} {unit_time} on {thing}",
@@ -158,6 +178,26 @@ STANCE: dict[str, tuple[str, ...]] = {
         "that's {team}",
         "yes, {system}",
         "both, really",
+        # Greetings, thanks and goodbyes are ritual: they open and close every call, whatever the stance.
+        "hi {person}",
+        "hey, good morning",
+        "thanks, bye",
+        "thanks {person}",
+        "okay, talk soon",
+        "have a good one",
+        "bye now",
+        "you too, take care",
+        "hi, sorry, I'm here",
+        "okay thanks",
+        # Problems with their own tools or the incumbent are pain, not stance toward the seller.
+        "{vendor} doesn't check any of that for us",
+        "we never built anything for that, that's on us",
+        "{system} just adds noise to the report",
+        "our current tool works, it's fine, it just misses {thing}",
+        "the false alarms in {system} are killing {team}",
+        "we ate about {money} last year on {thing}",
+        "the old vendor never really understood {thing}",
+        "our data is a mess, honestly",
     ),
 }
 
@@ -374,6 +414,12 @@ COMMITMENT: dict[str, tuple[str, ...]] = {
         "I'll pull together the references and email them tonight",
         "I'll grab time with {boss} and send you two options",
         "let me send you {artifact} right after this call",
+        "I'll send the calendar hold for {day} {time} right after this",
+        "{person} will set up sandbox accounts for {team} by {day}",
+        "let me get {boss} on a call with you {day}",
+        "I'll have legal send the redlines by {date}",
+        "we'll get the signed order form back to you {day}",
+        "I'll get you the export by {day} if the NDA comes back today",
     ),
     # A concrete plan with a date but nobody takes it.
     "unowned": (
@@ -385,6 +431,13 @@ COMMITMENT: dict[str, tuple[str, ...]] = {
         "so next is {meeting}, {day} {time}",
         "then {meeting} the week after, on {day}",
         "{meeting} on {date}, with {person} if they can make it",
+        # A named event agreed as the next thing, with no day yet: concrete, nobody takes it.
+        "so the next step would be {meeting} with {team}",
+        "next up is {meeting} with {boss}",
+        "the plan is to get {team} into {meeting}",
+        "so {meeting} with {person} is next",
+        "after this it's {meeting} and then {artifact}",
+        "the next step is {artifact} for {boss} to review",
     ),
     # Talk of a next step with nothing concrete.
     "vague": (
@@ -402,6 +455,24 @@ COMMITMENT: dict[str, tuple[str, ...]] = {
         "keep me posted on how things go",
         "we'll sync up later on",
         "I'll follow up at some point",
+        # Deferrals that name no action and no day: the decision is parked, not planned.
+        "I'll take this back to {boss} and see what they think",
+        "let me run it by the team and we'll go from there",
+        "we'll discuss it internally and get back to you",
+        "I need to sit with this for a bit",
+        "let me digest all of this and I'll be in touch",
+        "we'll kick it around internally",
+        "I'll mull it over and loop back",
+        "I'll get back to you after I run it past {boss}",
+        "we'll see where the budget lands and go from there",
+        "let me socialize this with {team} first",
+        "I'll loop back when things settle down",
+        "let's regroup after {event}",
+        "maybe we reconnect once the dust settles",
+        "we'll reach out when we're ready",
+        "let me see what {boss} says and I'll let you know",
+        "I'll take a look when I get a chance",
+        "we'll talk about it as a team and see",
     ),
     # A step taken back, refused or made conditional.
     "withdrawn": (
@@ -417,6 +488,19 @@ COMMITMENT: dict[str, tuple[str, ...]] = {
         "don't send anything yet, I'll get back to you if there's interest",
         "let's pause here, I'll contact you if it comes back up",
         "I was going to set up {meeting} but let's wait on that",
+        # Postponed or called off, even when a day is named.
+        "let's hold off on {meeting} for now",
+        "let's put {meeting} on ice until {boss} weighs in",
+        "go ahead and cancel the invite for {day}",
+        "we're going to pause the evaluation for now",
+        "I don't think we'll need {meeting} after all",
+        "let's push pause on {artifact}",
+        "there's no point setting up {meeting} until the budget is sorted",
+        "let's park this until {quarter}",
+        "let's not bring {boss} in just yet",
+        "forget the {day} session, we're not there yet",
+        "I'm going to cancel {day}, sorry",
+        "let's take {day} off the calendar",
     ),
     # Not about a next step at all.
     "none": (
@@ -434,6 +518,18 @@ COMMITMENT: dict[str, tuple[str, ...]] = {
         "I can see how that would help {team}",
         "we meet every {day} as a team",
         "that was a great question",
+        # Future talk that is no action either side takes for the deal.
+        "{boss} is going to ask me why we need another tool",
+        "I'm going to get pushback from {team} on this",
+        "I'm going to hear about it from finance either way",
+        "we're going to grow {team} next year",
+        "{team} will complain about anything new",
+        "it's going to be a tough sell internally",
+        "that question is going to come up with {boss}",
+        "we'll have a lot more {thing} next quarter",
+        "you'll see the same problem in {system}",
+        "{person} is going to love that part",
+        "the price will be the first thing {boss} looks at",
     ),
 }
 
