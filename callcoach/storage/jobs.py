@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, cast
 
-from sqlalchemy import and_, case, delete, func, literal, select
+from sqlalchemy import and_, case, delete, func, literal, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -196,14 +196,25 @@ def call_entries(
     since: datetime | None = None,
     until: datetime | None = None,
     status: str | None = None,
+    search: str | None = None,
+    newest_first: bool = True,
+    with_analysis: bool = False,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[CallEntry], int]:
-    """Calls matching every given filter, newest call date first, and how many match in all.
+    """Calls matching every given filter, newest call date first (or oldest first), and how many
+    match in all.
 
-    `since`/`until` bound the call's start time; `team` is the team recorded with the call."""
-    stmt = _entries_query(with_analysis=False)
+    `since`/`until` bound the call's start time; `team` is the team recorded with the call;
+    `search` is a case-insensitive substring of the call id, title, rep or deal. `with_analysis`
+    reads the analyses of the page's done calls too."""
+    stmt = _entries_query(with_analysis=with_analysis)
     conds = []
+    if search:
+        # LIKE wildcards in the text are taken literally.
+        pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conds.append(or_(*(col.ilike(pattern, escape="\\") for col in
+                           (JobRow.call_id, CallRow.title, _entry_rep(), CallRow.deal_id))))
     if rep is not None:
         conds.append(_entry_rep() == rep)
     if team is not None:
@@ -222,7 +233,9 @@ def call_entries(
     else:  # the outer joins are one-to-one: every job is one row (no join to count through)
         total = session.scalar(select(func.count(JobRow.id)))
     # Newest call first by the call's own date (a call uploaded late still sits where it happened);
-    # calls not analysed yet (no date) after those, newest submission first.
-    order = (CallRow.started_at.desc().nulls_last(), JobRow.id.desc())
+    # calls not analysed yet (no date) after those, newest submission first (oldest: the reverse,
+    # undated calls still last).
+    order = (CallRow.started_at.desc().nulls_last(), JobRow.id.desc()) if newest_first else (
+        CallRow.started_at.asc().nulls_last(), JobRow.id)
     rows = session.execute(stmt.order_by(*order).limit(limit).offset(offset)).all()
     return [_to_entry(r) for r in rows], int(total or 0)
