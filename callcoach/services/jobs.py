@@ -626,13 +626,20 @@ def list_call_views(
     since: datetime | None = None,
     until: datetime | None = None,
     status: str | None = None,
+    search: str | None = None,
+    newest_first: bool = True,
+    with_analysis: bool = False,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[CallView], int]:
-    """Calls matching every given filter, newest call date first, and how many match in all.
+    """The call library, as ``GET /v1/calls`` and ``callcoach calls`` both list it: every call with a
+    job (queued, in progress, failed or done), whichever door stored it, matching every given
+    filter, newest call date first (calls not analysed yet after those), and how many match in all.
 
-    `since`/`until` bound the call's start time; `team` is the call's team (see callcoach.services.access)."""
+    `since`/`until` bound the call's start time; `team` is the call's team (see
+    callcoach.services.access); `search` a case-insensitive substring of the call id, title, rep or
+    deal. `with_analysis` adds the analyses of the page's done calls (the CLI's scores)."""
     return job_store.call_entries(
         session, rep=rep, team=team, deal_id=deal_id, since=since, until=until, status=status,
-        limit=limit, offset=offset,
+        search=search, newest_first=newest_first, with_analysis=with_analysis, limit=limit, offset=offset,
     )
