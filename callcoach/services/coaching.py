@@ -633,8 +633,8 @@ def roleplay_page(
 ) -> tuple[list[dict[str, Any]], int]:
     """(scenarios of one page, scenarios in all): see :func:`roleplays`."""
     from coaching.catalogue import DEFAULT_PAGE, SHOWN_STATEMENTS, scenario_of_records
-    from coaching.roleplay import MIN_NAME_PART
     from coaching.roleplay import deidentify as strip_identity
+    from coaching.roleplay import people_named
 
     size = DEFAULT_PAGE if limit is None else limit
     key = (settings.database_url, None if call_ids is None else frozenset(call_ids), deidentify, size, offset,
@@ -670,8 +670,7 @@ def roleplay_page(
     if settings.redact_buyer_names_in_roleplays:
         scenarios = without_buyer_names(scenarios)
     if deidentify:
-        names = {n for rs in records.values() for r in rs for n in r.get("people") or ()}
-        names |= {part for n in names for part in n.split() if len(part) >= MIN_NAME_PART}
+        names = people_named(n for rs in records.values() for r in rs for n in r.get("people") or ())
         scenarios = strip_identity(scenarios, names)
     if roster is None:
         with _PLAN_LOCK:
