@@ -34,6 +34,7 @@ from callcoach.storage.engine import (
     head_revisions,
     init_db,
     is_duplicate,
+    ping,
     session_scope,
 )
 from callcoach.storage.jobs import Job, JobStatus, get_job, list_jobs, upsert_job
@@ -70,6 +71,7 @@ __all__ = [
     "is_duplicate",
     "list_calls",
     "list_jobs",
+    "ping",
     "save_analysis",
     "save_call",
     "session_scope",

@@ -278,6 +278,14 @@ def _sessionmaker(settings: Settings) -> sessionmaker[Session]:
     return maker
 
 
+def ping(session: Session) -> None:
+    """One round trip to the database (a health probe); StorageError when it does not answer."""
+    try:
+        session.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        raise storage_error("database probe", exc) from exc
+
+
 @contextmanager
 def session_scope(settings: Settings) -> Iterator[Session]:
     """A session in one transaction: committed when the block ends, rolled back if it raises.
