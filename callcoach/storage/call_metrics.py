@@ -89,7 +89,7 @@ def listed_calls(
     deals_stmt = base.with_only_columns(CallRow.deal_id).where(CallRow.deal_id.is_not(None)).distinct()
     if search:
         pattern = _like(search.strip())
-        said = exists().where(
+        said: Any = exists().where(
             UtteranceRow.call_pk == CallRow.id, UtteranceRow.text.ilike(pattern, escape="\\")
         )
         if search_words_of_team is not None:
@@ -118,11 +118,13 @@ def listed_calls(
         CallRow.duration_s,
         *(_metric(m) for m in metrics),
     ).order_by(CallRow.started_at.desc().nulls_last(), CallRow.id.desc())
-    items = [
-        ListedCall(*row[:7], metrics=dict(zip(metrics, row[7:], strict=True)))
-        for row in session.execute(page.limit(limit).offset(offset))
-    ]
-    deals = sorted(d for (d,) in session.execute(deals_stmt.order_by(CallRow.deal_id).limit(LISTED_DEALS)))
+    items = []
+    for row in session.execute(page.limit(limit).offset(offset)):
+        call_id, title, rep_, team_, deal, started, duration = row[:7]
+        items.append(ListedCall(call_id, title, rep_, team_, deal, started, duration,
+                                metrics=dict(zip(metrics, row[7:], strict=True))))
+    deals_page = deals_stmt.order_by(CallRow.deal_id).limit(LISTED_DEALS)
+    deals = sorted(str(d) for (d,) in session.execute(deals_page))
     return items, total, deals
 
 
@@ -130,7 +132,7 @@ def listed_calls(
 def coached_call_counts(session: Session, *, reps: Sequence[str]) -> dict[str, int]:
     """rep -> how many of their calls were coached (have stored metrics)."""
     return {
-        rep: int(n)
+        str(rep): int(n)
         for rep, n in session.connection().execute(
             select(CallMetricsRow.rep, func.count())
             .where(CallMetricsRow.rep.in_(reps))
