@@ -9,12 +9,11 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.orm import Session
 
 from callcoach.services.access import ApiKey, Role, hash_key, verify_key
 from callcoach.services.dispatch import Dispatcher
 from callcoach.settings import Settings
-from callcoach.storage import session_scope
+from callcoach.storage import Session, session_scope
 
 K = TypeVar("K")
 V = TypeVar("V")

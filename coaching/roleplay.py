@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -366,11 +366,12 @@ MIN_NAME_PART = 3
 _IDENTIFYING_KEYS = frozenset({"call_id", "call_title", "deal_id", "rep", "speaker", "speakers"})
 
 
-def people_named(calls: Sequence[CallView]) -> set[str]:
-    """Every person a set of calls names: reps, speakers, participants (whole names and their parts)."""
-    names = {n for c in calls for n in (c.rep, *(u.speaker for u in c.utterances),
-                                        *(p.name for p in c.participants)) if n}
-    return names | {part for n in names for part in n.split() if len(part) >= MIN_NAME_PART}
+def people_named(names: Iterable[str | None]) -> set[str]:
+    """The names :func:`deidentify` replaces for these people (as a catalogue record lists the
+    people of its call: rep, speakers, participants): each whole name and each of its parts of
+    at least MIN_NAME_PART letters."""
+    whole = {n for n in names if n}
+    return whole | {part for n in whole for part in n.split() if len(part) >= MIN_NAME_PART}
 
 
 def deidentify(scenarios: Sequence[dict[str, Any]], names: set[str]) -> list[dict[str, Any]]:

@@ -14,12 +14,11 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import Depends, Form, HTTPException, Request, status
-from sqlalchemy.orm import Session
 
 from callcoach.services import web_sessions
 from callcoach.services.access import ApiKey, Role
 from callcoach.settings import Settings
-from callcoach.storage import session_scope
+from callcoach.storage import Session, session_scope
 
 SESSION_COOKIE = "cc_session"
 # The sign-in form has no session yet: its CSRF token is a cookie the form repeats (double submit).

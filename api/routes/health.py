@@ -6,14 +6,13 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from sqlalchemy import text
 
 from api.deps import SettingsDep
 from api.metrics import metrics_allowed
 from api.schemas import ErrorPublic, HealthPublic
 from callcoach.errors import CallcoachError
 from callcoach.settings import Settings
-from callcoach.storage import session_scope
+from callcoach.storage import ping, session_scope
 
 router = APIRouter(tags=["health"])
 # A health probe answers within a second or says the dependency is down.
@@ -23,7 +22,7 @@ PROBE_TIMEOUT_S = 1.0
 def _database_ok(settings: Settings) -> bool:
     try:
         with session_scope(settings) as session:
-            session.execute(text("SELECT 1"))
+            ping(session)
         return True
     except CallcoachError:
         return False

@@ -12,15 +12,17 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from callcoach.domain import StoredCall
 from callcoach.errors import CallcoachError, InputError, NotFound
 from callcoach.settings import get_settings
+
+if TYPE_CHECKING:
+    from callcoach.services.jobs import CallView
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Conversation-intelligence coaching for B2B sales calls.")
@@ -187,12 +189,14 @@ def _score(analysis: dict[str, Any], *path: str) -> float | None:
     return float(x) if isinstance(x, int | float) and not isinstance(x, bool) else None
 
 
-def _summary(call: StoredCall) -> dict[str, Any]:
-    a = call.analysis
+def _summary(call: CallView) -> dict[str, Any]:
+    """One row of `callcoach calls`: the call as the library lists it, with scores once analysed."""
+    a = call.analysis or {}
     coached = a.get("coaching") if isinstance(a.get("coaching"), dict) else {}
-    return {"call_id": call.call_id, "title": a.get("title"), "rep": call.rep, "deal_id": call.deal_id,
+    return {"call_id": call.call_id, "status": call.status, "error": call.error,
+            "title": a.get("title") or call.title, "rep": call.rep, "deal_id": call.deal_id,
             "started_at": call.started_at.isoformat() if call.started_at else None,
-            "duration_s": a.get("duration_s"), "speakers": len(a.get("speakers") or []),
+            "duration_s": a.get("duration_s", call.duration_s), "speakers": len(a.get("speakers") or []),
             "scores": {"discovery": _score(a, "discovery", "score"),
                        "rep_talk_share": _score(a, "talk_ratio", "rep"),
                        "next_step_clarity": _score(a, "next_step", "clarity"),
@@ -231,27 +235,34 @@ def list_stored_calls(
     page: Annotated[int, typer.Option("--page", min=1, help="Which page of --limit calls (1 = newest).")] = 1,
     offset: Annotated[int | None, typer.Option("--offset", min=0, help="Skip this many calls "
                                                                         "(instead of --page).")] = None,
+    status: Annotated[str | None, typer.Option(
+        "--status", metavar="STATUS",
+        help="Only calls in this status (queued, transcribing, analyzing, coaching, done, failed).")] = None,
     oldest_first: Annotated[bool, typer.Option("--oldest-first", help="Oldest call first.")] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """List stored calls, newest call first (by the call's date), with their main scores."""
+    """List the call library (the calls GET /v1/calls lists: queued, failed and done), newest call
+    first (by the call's date; calls not analysed yet last), with their status and main scores."""
     from callcoach import storage
     from callcoach.cli.report import clock
+    from callcoach.services.jobs import list_call_views
+    from callcoach.storage.models import JOB_STATUSES
 
     settings = get_settings()
     skip = offset if offset is not None else (page - 1) * limit
+    if status is not None and status not in JOB_STATUSES:
+        raise _fail(InputError(f"--status {status!r}: expected one of {', '.join(JOB_STATUSES)}"))
     filters = {"rep": rep, "deal_id": deal, "since": _day(since, "--since"), "until": _day(until, "--until"),
-               "search": search}
+               "search": search, "status": status}
     try:
         with storage.session_scope(settings) as session:
-            calls = storage.list_calls(session, **filters, limit=limit, offset=skip,
-                                       newest_first=not oldest_first)
-            total = storage.count_calls(session, **filters)
+            calls, total = list_call_views(session, **filters, limit=limit, offset=skip,
+                                           newest_first=not oldest_first, with_analysis=True)
             near: list[str] = []
             if total == 0 and rep:
                 # "dana reyes" for "Dana Reyes": say which name the calls are stored under.
-                near = sorted({c.rep for c in storage.list_calls(session, search=rep, limit=200)
-                               if c.rep and c.rep.casefold() == rep.casefold()})
+                named, _ = list_call_views(session, search=rep, limit=200)
+                near = sorted({c.rep for c in named if c.rep and c.rep.casefold() == rep.casefold()})
     except CallcoachError as exc:
         raise _fail(exc) from None
     rows = [_summary(c) for c in calls]
@@ -268,14 +279,15 @@ def list_stored_calls(
     order = "oldest first" if oldest_first else "newest first"
     more = f"; next: --page {skip // limit + 2}" if skip + len(rows) < total and offset is None else ""
     table = Table(title=f"calls {shown} of {total} ({order}{more})", title_justify="left", show_edge=False)
-    for col in ("call_id", "date", "rep", "deal", "length"):
+    for col in ("call_id", "status", "date", "rep", "deal", "length"):
         table.add_column(col, no_wrap=True)
     for col in ("discovery", "rep talk", "next step", "prompts"):
         table.add_column(col, justify="right", no_wrap=True)
     table.add_column("title", ratio=1)
     for r in rows:
         sc = r["scores"]
-        table.add_row(r["call_id"], (r["started_at"] or "")[:10], r["rep"] or "", r["deal_id"] or "",
+        table.add_row(r["call_id"], r["status"], (r["started_at"] or "")[:10], r["rep"] or "",
+                      r["deal_id"] or "",
                       clock(r["duration_s"]), _fmt(sc["discovery"], "{:.0f}/100"),
                       _fmt(sc["rep_talk_share"], "{:.0%}"), _fmt(sc["next_step_clarity"], "{:.0f}/3"),
                       str(r["prompts"]), r["title"] or "")

@@ -32,9 +32,8 @@ import secrets
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy.orm import Session
-
 from callcoach.errors import Conflict, Forbidden, InputError, NotFound
+from callcoach.storage import Session
 from callcoach.storage import access as repo
 from callcoach.storage.access import ApiKey, CallOwner, Role, reps_in_team, set_team, team_of
 from callcoach.storage.access_models import ROLES

@@ -15,17 +15,12 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
-
-from sqlalchemy import Select, and_, exists, func, or_, select
-from sqlalchemy.orm import Session
 
 from callcoach.services import access
 from callcoach.services.access import ApiKey
-from callcoach.storage.access import call_team_column
-from callcoach.storage.access_models import CallAccessRow, TeamMemberRow
-from callcoach.storage.coaching_models import CallMetricsRow
-from callcoach.storage.models import CallRow, JobRow, UtteranceRow
+from callcoach.storage import Session
+from callcoach.storage import access as access_store
+from callcoach.storage import call_metrics as store
 from coaching.metrics import METRICS
 
 # The indicators stored per call: name in call_metrics = name in coaching.metrics.METRICS.
@@ -100,90 +95,41 @@ class CallPage:
     deals: list[str] = field(default_factory=list)
 
 
-def _scoped(key: ApiKey, stmt: Select[Any], team: Any, rep: Any) -> Select[Any]:
-    scope_rep, scope_team = access.listing_scope(key)
-    if scope_rep is not None:
-        stmt = stmt.where(rep == scope_rep)
-    if scope_team is not None:
-        stmt = stmt.where(team == scope_team)
-    return stmt
-
-
-def _metric(name: str) -> Any:
-    """One metric of the stored ``values`` document as a SQL float (json_extract / ->>)."""
-    return CallMetricsRow.values[name].as_float()
-
-
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def browse(session: Session, key: ApiKey, filters: CallFilters, *, limit: int, offset: int) -> CallPage:
     """The analysed calls `key` may list, newest call first, with their indicators."""
-    team = call_team_column()
-    rep = func.coalesce(CallRow.rep, CallAccessRow.rep)
-    # Calls with a job row: the ones the call page opens (jobs.read_call), whichever door stored them.
-    base = (
-        select(CallRow.id)
-        .join(JobRow, JobRow.call_id == CallRow.call_id)
-        .outerjoin(CallAccessRow, CallAccessRow.call_id == CallRow.call_id)
-        .outerjoin(TeamMemberRow, TeamMemberRow.rep == CallRow.rep)
-        .outerjoin(CallMetricsRow, CallMetricsRow.call_id == CallRow.call_id)
+    scope_rep, scope_team = access.listing_scope(key)
+    band = SCORE_BANDS.get(filters.band) if filters.band else None
+    items, total, deals = store.listed_calls(
+        session,
+        metrics=STORED_METRICS,
+        scope_rep=scope_rep,
+        scope_team=scope_team,
+        search=filters.search,
+        # Transcript text of another team's call is not enablement's to read, nor to search.
+        search_words_of_team=(key.team or "") if key.role == "enablement" else None,
+        since=filters.since,
+        until=filters.until,
+        deal_id=filters.deal_id,
+        rep=filters.rep,
+        score_range=("discovery_score", *band) if band is not None else None,
+        limit=limit,
+        offset=offset,
     )
-    base = _scoped(key, base, team, rep)
-    deals_stmt = base.with_only_columns(CallRow.deal_id).where(CallRow.deal_id.is_not(None)).distinct()
-    if filters.search:
-        pattern = _like(filters.search.strip())
-        said = exists().where(
-            UtteranceRow.call_pk == CallRow.id, UtteranceRow.text.ilike(pattern, escape="\\")
+    rows = [
+        CallRowView(
+            call_id=c.call_id,
+            title=c.title,
+            rep=c.rep,
+            team=c.team,
+            deal_id=c.deal_id,
+            started_at=c.started_at,
+            duration_s=c.duration_s,
+            metrics=c.metrics,
+            visibility=access.visibility(key, access.CallScope(c.call_id, c.rep, c.team)),
         )
-        if key.role == "enablement":
-            # Transcript text of another team's call is not enablement's to read, nor to search.
-            said = and_(said, team == (key.team or ""))
-        base = base.where(or_(CallRow.title.ilike(pattern, escape="\\"), said))
-    if filters.since is not None:
-        base = base.where(CallRow.started_at >= filters.since)
-    if filters.until is not None:
-        base = base.where(CallRow.started_at < filters.until)
-    if filters.deal_id:
-        base = base.where(CallRow.deal_id == filters.deal_id)
-    if filters.rep:
-        base = base.where(rep == filters.rep)
-    if filters.band in SCORE_BANDS:
-        low, high = SCORE_BANDS[filters.band]
-        score = _metric("discovery_score")
-        base = base.where(score >= low, score < high)
-    total = int(session.scalar(select(func.count()).select_from(base.subquery())) or 0)
-    page = base.with_only_columns(
-        CallRow.call_id,
-        CallRow.title,
-        rep,
-        team,
-        CallRow.deal_id,
-        CallRow.started_at,
-        CallRow.duration_s,
-        *(_metric(m) for m in STORED_METRICS),
-    ).order_by(CallRow.started_at.desc().nulls_last(), CallRow.id.desc())
-    items = []
-    for row in session.execute(page.limit(limit).offset(offset)):
-        call_id, title, rep_, team_, deal, started, duration = row[:7]
-        scope = access.CallScope(call_id, rep_, team_)
-        items.append(
-            CallRowView(
-                call_id=call_id,
-                title=title,
-                rep=rep_,
-                team=team_,
-                deal_id=deal,
-                started_at=started,
-                duration_s=duration,
-                metrics=dict(zip(STORED_METRICS, row[7:], strict=True)),
-                visibility=access.visibility(key, scope),
-            )
-        )
-    deals = sorted(d for (d,) in session.execute(deals_stmt.order_by(CallRow.deal_id).limit(500)))
-    return CallPage(items=items, total=total, limit=limit, offset=offset, deals=deals)
+        for c in items
+    ]
+    return CallPage(items=rows, total=total, limit=limit, offset=offset, deals=deals)
 
 
 # --------------------------------------------------------------------------------------------
@@ -236,32 +182,15 @@ def team_trends(session: Session, team: str) -> TeamTrends:
     indicators, and the team's median and top quartile of the reps' averages over those calls (the
     reference lines of the team page). ``calls`` is the rep's count of analysed calls."""
     roster = access.reps_in_team(session, team)
-    call_team = call_team_column()
-    conn = session.connection()
-    latest = (
-        select(CallMetricsRow.started_at, CallMetricsRow.values)
-        .join(CallRow, CallRow.call_id == CallMetricsRow.call_id)
-        .outerjoin(CallAccessRow, CallAccessRow.call_id == CallRow.call_id)
-        .outerjoin(TeamMemberRow, TeamMemberRow.rep == CallRow.rep)
-        .order_by(CallMetricsRow.started_at.desc(), CallMetricsRow.call_id.desc())
-        .limit(TREND_CALLS)
-    )
-    counts = dict(
-        conn.execute(
-            select(CallMetricsRow.rep, func.count())
-            .where(CallMetricsRow.rep.in_(roster))
-            .group_by(CallMetricsRow.rep)
-        ).all()
-    )
+    counts = store.coached_call_counts(session, reps=roster)
     reps: dict[str, RepTrend] = {}
     for rep in roster:
-        trend = reps[rep] = RepTrend(rep=rep, calls=int(counts.get(rep, 0)), series={})
-        # One short walk of the (rep, started_at) index per rep: the latest calls of this team.
-        for row in reversed(conn.execute(latest.where(CallMetricsRow.rep == rep, call_team == team)).all()):
+        trend = reps[rep] = RepTrend(rep=rep, calls=counts.get(rep, 0), series={})
+        for started_at, values in store.latest_metrics(session, rep=rep, team=team, limit=TREND_CALLS):
             for name in TEAM_INDICATORS:
-                value = (row.values or {}).get(name)
+                value = values.get(name)
                 if isinstance(value, int | float):
-                    trend.series.setdefault(name, []).append((row.started_at, float(value)))
+                    trend.series.setdefault(name, []).append((started_at, float(value)))
     indicators = []
     for name in TEAM_INDICATORS:
         m = METRICS[name]
@@ -283,4 +212,4 @@ def team_trends(session: Session, team: str) -> TeamTrends:
 
 def teams(session: Session) -> list[str]:
     """Every team of the roster (an admin picks one on the team page)."""
-    return list(session.scalars(select(TeamMemberRow.team).distinct().order_by(TeamMemberRow.team)))
+    return access_store.teams(session)

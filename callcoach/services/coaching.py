@@ -28,10 +28,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import Session
-
 import coaching
 from callcoach.domain import StoredCall
 from callcoach.errors import NotFound, StorageError
@@ -43,16 +39,11 @@ from callcoach.services.webhooks import (
     slack_payload,
 )
 from callcoach.settings import Settings
+from callcoach.storage import Session, count_calls, get_call, list_calls, session_scope
 from callcoach.storage import coaching as store
-from callcoach.storage import count_calls, get_call, list_calls, session_scope
+from callcoach.storage import webhooks as hooks_store
 from callcoach.storage.calls import HISTORY_LIMIT
-from callcoach.storage.coaching_models import (
-    CoachingAlertRow,
-    CoachingPromptRow,
-    WebhookDeliveryRow,
-    WebhookRow,
-)
-from callcoach.storage.models import utcnow
+from callcoach.storage.coaching import StoredAlert
 from coaching.calls import CallView, in_time_order, view_of_stored
 from coaching.metrics import METRICS
 from coaching.outcomes import IssuedPrompt
@@ -94,28 +85,25 @@ def all_calls(session: Session, *, rep: str | None = None, deal_id: str | None =
 
 
 def _record_prompts(session: Session, calls: Sequence[StoredCall]) -> int:
-    stmt = select(CoachingPromptRow.call_id, CoachingPromptRow.rule_id)
-    if len(calls) <= _PAGE:  # the coach stage: one call's prompts, not the whole table
-        stmt = stmt.where(CoachingPromptRow.call_id.in_([c.call_id for c in calls]))
-    have = {(c, r) for c, r in session.execute(stmt)}
+    # The coach stage: one call's prompts, not the whole table.
+    have = store.prompt_keys(session, call_ids=[c.call_id for c in calls] if len(calls) <= _PAGE else None)
     added = 0
     for call in calls:
         for p in (call.analysis.get("coaching") or {}).get("prompts") or []:
             rule = p.get("rule") or p.get("signal")
             if not rule or (call.call_id, rule) in have or not p.get("metric"):
                 continue
-            session.add(
-                CoachingPromptRow(
-                    call_id=call.call_id,
-                    rep=call.rep,
-                    rule_id=rule,
-                    signal=str(p.get("signal")),
-                    metric=str(p["metric"]),
-                    value=p.get("value"),
-                    priority=int(p.get("priority") or 0),
-                    payload=p,
-                    issued_at=call.started_at,
-                )
+            store.add_prompt(
+                session,
+                call_id=call.call_id,
+                rep=call.rep,
+                rule_id=rule,
+                signal=str(p.get("signal")),
+                metric=str(p["metric"]),
+                value=p.get("value"),
+                priority=int(p.get("priority") or 0),
+                payload=p,
+                issued_at=call.started_at,
             )
             have.add((call.call_id, rule))
             added += 1
@@ -133,51 +121,27 @@ def _sync_alerts(
     subjects: set[tuple[str, str]] | None = None,
 ) -> None:
     """Open, update and resolve stored alerts to match `active` (within `subjects`, if given)."""
-    rows = (
-        session.scalars(select(CoachingAlertRow).where(CoachingAlertRow.status == "open"))
-        if subjects is None
-        else store.open_alerts_of(session, subjects)
-    )
-    open_rows = {(r.subject_type, r.subject, r.kind): r for r in rows}
-    seen: set[tuple[str, str, str]] = set()
-    key: tuple[str, str, str]
-    for a in active:
-        key = (a.subject_type, a.subject, a.kind)
-        if key in seen:
-            continue
-        seen.add(key)
-        row = open_rows.get(key)
-        if row is None:
-            row = CoachingAlertRow(
-                kind=a.kind,
-                subject_type=a.subject_type,
-                subject=a.subject,
-                severity=a.severity,
-                status="open",
-                message=a.message,
-                window=_window_json(a.window),
-                evidence=list(a.evidence),
-                details=a.details,
-            )
-            session.add(row)
-            session.flush()
-            report.opened.append(row.id)
-        else:
-            # The same open alert, seen again: keep its id (and deliveries), refresh what it shows.
-            row.severity, row.message = a.severity, a.message
-            row.window, row.evidence, row.details = _window_json(a.window), list(a.evidence), a.details
-            report.updated.append(row.id)
-    for key, row in open_rows.items():
-        if key not in seen:
-            row.status, row.resolved_at, row.resolution = "resolved", utcnow(), "condition cleared"
-            report.resolved.append(row.id)
+    fields = [
+        store.AlertFields(
+            kind=a.kind,
+            subject_type=a.subject_type,
+            subject=a.subject,
+            severity=a.severity,
+            message=a.message,
+            window=_window_json(a.window),
+            evidence=list(a.evidence),
+            details=a.details,
+        )
+        for a in active
+    ]
+    changes = store.sync_open_alerts(session, active=fields, subjects=subjects)
+    report.opened += changes.opened
+    report.updated += changes.updated
+    report.resolved += changes.resolved
 
 
 def _sync_webhooks(session: Session, settings: Settings) -> None:
-    have = set(session.scalars(select(WebhookRow.url)))
-    for url in settings.webhook_urls:
-        if url not in have:
-            session.add(WebhookRow(url=url, active=True))
+    hooks_store.register_missing(session, urls=settings.webhook_urls)
 
 
 def metric_values(view: CallView) -> dict[str, float | None]:
@@ -212,7 +176,6 @@ def _catalogue(session: Session, calls: Sequence[StoredCall]) -> None:
             new_call=(call.call_id, chosen or -1) not in counted,
         )
         counted.add((call.call_id, cluster_id))
-        session.flush()
 
 
 def record_call(session: Session, call: StoredCall) -> int:
@@ -313,7 +276,7 @@ def idempotency_key(webhook_id: int, alert_id: int, event: str) -> str:
     return hashlib.sha256(f"callcoach:{webhook_id}:{alert_id}:{event}".encode()).hexdigest()
 
 
-def _alert_of(row: CoachingAlertRow) -> Alert:
+def _alert_of(row: StoredAlert) -> Alert:
     return Alert(
         kind=row.kind,
         severity=row.severity,  # type: ignore[arg-type]
@@ -336,18 +299,9 @@ def deliver_alerts(settings: Settings) -> tuple[int, int]:
     outcome is written back to that one row. A row already marked delivered is never sent again."""
     with session_scope(settings) as session:
         _sync_webhooks(session, settings)
-        hooks = [
-            (h.id, h.url) for h in session.scalars(select(WebhookRow).where(WebhookRow.active.is_(True)))
-        ]
-        alerts = {
-            a.id: _alert_of(a)
-            for a in session.scalars(select(CoachingAlertRow).where(CoachingAlertRow.status == "open"))
-        }
-        done = set(
-            session.scalars(
-                select(WebhookDeliveryRow.idempotency_key).where(WebhookDeliveryRow.status == "delivered")
-            )
-        )
+        hooks = [(h.id, h.url) for h in hooks_store.webhooks(session, active_only=True)]
+        alerts = {a.id: _alert_of(a) for a in store.open_alerts(session)}
+        done = hooks_store.delivered_keys(session)
     todo = [
         (hid, url, aid, a)
         for hid, url in hooks
@@ -375,39 +329,28 @@ def deliver_alerts(settings: Settings) -> tuple[int, int]:
                 connect_timeout_s=settings.webhook_connect_timeout_s,
             )
         with session_scope(settings) as session:
-            row = session.scalars(
-                select(WebhookDeliveryRow).where(WebhookDeliveryRow.idempotency_key == key)
-            ).one()
-            row.attempts += result.attempts
-            row.last_status_code = result.status_code
-            row.last_error = result.error
-            if result.delivered:
-                row.status, row.delivered_at = "delivered", utcnow()
-                delivered += 1
-            else:
-                row.status = "failed"
-                failed += 1
+            hooks_store.record_attempts(
+                session,
+                key=key,
+                attempts=result.attempts,
+                status_code=result.status_code,
+                error=result.error,
+                delivered=result.delivered,
+            )
+        if result.delivered:
+            delivered += 1
+        else:
+            failed += 1
     return delivered, failed
 
 
 def _ensure_delivery_row(settings: Settings, webhook_id: int, alert_id: int, key: str) -> None:
     try:
         with session_scope(settings) as session:
-            exists = session.scalars(
-                select(WebhookDeliveryRow.id).where(WebhookDeliveryRow.idempotency_key == key)
-            ).first()
-            if exists is None:
-                session.add(
-                    WebhookDeliveryRow(
-                        webhook_id=webhook_id,
-                        alert_id=alert_id,
-                        event="opened",
-                        idempotency_key=key,
-                        status="pending",
-                        attempts=0,
-                    )
-                )
-    except (IntegrityError, StorageError) as exc:
+            hooks_store.add_delivery(
+                session, webhook_id=webhook_id, alert_id=alert_id, event="opened", key=key
+            )
+    except StorageError as exc:
         # Another process created it between our read and insert: the one row stands.
         log.debug("delivery row %s already created elsewhere: %s", key[:12], exc)
 
@@ -427,11 +370,11 @@ def list_deliveries(settings: Settings) -> list[dict[str, Any]]:
                 "last_error": r.last_error,
                 "delivered_at": r.delivered_at.isoformat() if r.delivered_at else None,
             }
-            for r in session.scalars(select(WebhookDeliveryRow).order_by(WebhookDeliveryRow.id))
+            for r in hooks_store.deliveries(session)
         ]
 
 
-def _alert_json(r: CoachingAlertRow) -> dict[str, Any]:
+def _alert_json(r: StoredAlert) -> dict[str, Any]:
     return {
         "id": r.id,
         "kind": r.kind,
@@ -465,20 +408,13 @@ def list_alerts(
 
     `reps` / `deals` limit the subjects (a reader's scope; None: any), `limit` / `offset` page
     through the feed (an index on status and opening time serves it)."""
-    try:
-        with session_scope(settings) as session:
-            if rep is not None:
-                mine = {rep} if reps is None or rep in reps else set()
-                theirs = set(store.deals_of_rep(session, rep))
-                reps, deals = mine, theirs if deals is None else theirs & set(deals)
-            rows = [
-                _alert_json(r)
-                for r in store.alert_rows(
-                    session, status=status, reps=reps, deals=deals, limit=limit, offset=offset
-                )
-            ]
-    except SQLAlchemyError as exc:
-        raise StorageError(f"listing alerts failed: {exc}") from exc
+    with session_scope(settings) as session:
+        if rep is not None:
+            mine = {rep} if reps is None or rep in reps else set()
+            theirs = set(store.deals_of_rep(session, rep))
+            reps, deals = mine, theirs if deals is None else theirs & set(deals)
+        stored = store.alert_rows(session, status=status, reps=reps, deals=deals, limit=limit, offset=offset)
+        rows = [_alert_json(r) for r in stored]
     if roster:
         for r in rows:
             entry = roster.get(r["subject"]) if r["subject_type"] == "rep" else None
@@ -489,12 +425,10 @@ def list_alerts(
 
 def resolve_alert(settings: Settings, alert_id: int, note: str = "resolved by a manager") -> dict[str, Any]:
     with session_scope(settings) as session:
-        row = session.get(CoachingAlertRow, alert_id)
-        if row is None:
-            raise NotFound(f"alert {alert_id} does not exist")
-        if row.status == "open":
-            row.status, row.resolved_at, row.resolution = "resolved", utcnow(), note
-        return _alert_json(row)
+        alert = store.resolve_alert(session, alert_id=alert_id, resolution=note)
+    if alert is None:
+        raise NotFound(f"alert {alert_id} does not exist")
+    return _alert_json(alert)
 
 
 # Plans kept per process, each with the stamp of what it was computed from (see coach_plan).
@@ -519,11 +453,7 @@ def _plan_core(
     own_ids = [v.call_id for v in own_views]
     issued = [
         IssuedPrompt(call_id=r.call_id, rep=r.rep, rule_id=r.rule_id, signal=r.signal, metric=r.metric)
-        for r in session.scalars(
-            select(CoachingPromptRow)
-            .where(CoachingPromptRow.rep == rep, CoachingPromptRow.call_id.in_(own_ids))
-            .order_by(CoachingPromptRow.id)
-        )
+        for r in store.issued_prompts(session, rep=rep, call_ids=own_ids)
     ]
     latest_view = next(v for v in own_views if v.call_id == latest.call_id)
     # The latest call's prompts against the rep's own baseline and the team's stored distribution
@@ -630,7 +560,7 @@ def issued_prompts(settings: Settings) -> list[IssuedPrompt]:
     with session_scope(settings) as session:
         return [
             IssuedPrompt(call_id=r.call_id, rep=r.rep, rule_id=r.rule_id, signal=r.signal, metric=r.metric)
-            for r in session.scalars(select(CoachingPromptRow).order_by(CoachingPromptRow.id))
+            for r in store.issued_prompts(session)
         ]
 
 
@@ -703,8 +633,8 @@ def roleplay_page(
 ) -> tuple[list[dict[str, Any]], int]:
     """(scenarios of one page, scenarios in all): see :func:`roleplays`."""
     from coaching.catalogue import DEFAULT_PAGE, SHOWN_STATEMENTS, scenario_of_records
-    from coaching.roleplay import MIN_NAME_PART
     from coaching.roleplay import deidentify as strip_identity
+    from coaching.roleplay import people_named
 
     size = DEFAULT_PAGE if limit is None else limit
     key = (settings.database_url, None if call_ids is None else frozenset(call_ids), deidentify, size, offset,
@@ -740,8 +670,7 @@ def roleplay_page(
     if settings.redact_buyer_names_in_roleplays:
         scenarios = without_buyer_names(scenarios)
     if deidentify:
-        names = {n for rs in records.values() for r in rs for n in r.get("people") or ()}
-        names |= {part for n in names for part in n.split() if len(part) >= MIN_NAME_PART}
+        names = people_named(n for rs in records.values() for r in rs for n in r.get("people") or ())
         scenarios = strip_identity(scenarios, names)
     if roster is None:
         with _PLAN_LOCK:

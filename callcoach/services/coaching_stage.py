@@ -16,13 +16,10 @@ from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
-
 from callcoach.settings import Settings
-from callcoach.storage import session_scope
-from callcoach.storage.access_models import TeamMemberRow
-from callcoach.storage.coaching_models import WebhookRow
+from callcoach.storage import Session, session_scope
+from callcoach.storage import access as access_store
+from callcoach.storage import webhooks as hooks_store
 
 log = logging.getLogger("callcoach.services.jobs")
 
@@ -57,13 +54,8 @@ def roster_from_teams(session: Session, *, reps: Collection[str] | None = None) 
     only `reps`' entries when given (a page of alerts needs a few, not the whole roster)."""
     from coaching.roster import RosterEntry
 
-    stmt = select(TeamMemberRow)
-    if reps is not None:
-        if not reps:
-            return {}
-        stmt = stmt.where(TeamMemberRow.rep.in_(sorted(reps)))
-    rows = session.scalars(stmt)
-    return {r.rep: RosterEntry.model_validate({"rep": r.rep, "team": r.team}) for r in rows}
+    teams = access_store.roster(session, reps=reps)
+    return {rep: RosterEntry.model_validate({"rep": rep, "team": team}) for rep, team in teams.items()}
 
 
 def add_webhook(settings: Settings, url: str) -> dict[str, Any]:
@@ -73,13 +65,8 @@ def add_webhook(settings: Settings, url: str) -> dict[str, Any]:
 
     check_target(url, settings.webhook_allowed_hosts)
     with session_scope(settings) as session:
-        row = session.scalars(select(WebhookRow).where(WebhookRow.url == url)).one_or_none()
-        if row is None:
-            row = WebhookRow(url=url, active=True)
-            session.add(row)
-        row.active = True
-        session.flush()
-        return {"id": row.id, "url": row.url, "active": row.active}
+        hook = hooks_store.activate_webhook(session, url=url)
+    return {"id": hook.id, "url": hook.url, "active": hook.active}
 
 
 def list_webhooks(settings: Settings) -> list[dict[str, Any]]:
@@ -88,7 +75,7 @@ def list_webhooks(settings: Settings) -> list[dict[str, Any]]:
     with session_scope(settings) as session:
         return [
             {"id": r.id, "url": r.url, "active": r.active, "configured": r.url in configured}
-            for r in session.scalars(select(WebhookRow).order_by(WebhookRow.id))
+            for r in hooks_store.webhooks(session)
         ]
 
 
@@ -96,15 +83,13 @@ def delete_webhook(settings: Settings, webhook_id: int) -> None:
     """Remove a webhook and its delivery records. NotFound for an unknown id; Conflict for one that
     CALLCOACH_WEBHOOK_URLS names (it would be registered again at the next delivery)."""
     from callcoach.errors import Conflict, NotFound
-    from callcoach.storage.coaching_models import WebhookDeliveryRow
 
     with session_scope(settings) as session:
-        row = session.get(WebhookRow, webhook_id)
+        row = hooks_store.get_webhook(session, webhook_id=webhook_id)
         if row is None:
             raise NotFound(f"webhook {webhook_id} not found")
         if row.url in settings.webhook_urls:
             raise Conflict(
                 f"webhook {webhook_id} comes from CALLCOACH_WEBHOOK_URLS; remove it there and restart"
             )
-        session.execute(delete(WebhookDeliveryRow).where(WebhookDeliveryRow.webhook_id == webhook_id))
-        session.delete(row)
+        hooks_store.delete_webhook(session, webhook_id=webhook_id)

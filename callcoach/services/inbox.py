@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from callcoach.errors import NotFound
 from callcoach.services import access
 from callcoach.services import coaching as coaching_service
@@ -18,8 +16,8 @@ from callcoach.services.access import ApiKey
 from callcoach.services.coaching_stage import roster_from_teams
 from callcoach.settings import Settings
 from callcoach.storage import session_scope
+from callcoach.storage import web as web_store
 from callcoach.storage.models import utcnow
-from callcoach.storage.web_models import AlertAcknowledgementRow
 
 
 def alerts_for(
@@ -32,14 +30,7 @@ def alerts_for(
     rows = coaching_service.list_alerts(settings, status=status, rep=rep, roster=roster)
     visible = [r for r in rows if scope.allows_alert(r["subject_type"], r["subject"])]
     with session_scope(settings) as session:
-        acks = {
-            a.alert_id: a.acknowledged_at
-            for a in session.scalars(
-                select(AlertAcknowledgementRow).where(
-                    AlertAcknowledgementRow.alert_id.in_([r["id"] for r in visible])
-                )
-            )
-        }
+        acks = web_store.acknowledgements(session, alert_ids=[r["id"] for r in visible])
     for r in visible:
         r["acknowledged_at"] = acks.get(r["id"])
     return visible
@@ -56,8 +47,7 @@ def acknowledge(settings: Settings, key: ApiKey, alert_id: int) -> None:
     """Mark an alert seen (it stays open); acknowledging twice keeps the first time."""
     _visible(settings, key, alert_id)
     with session_scope(settings) as session:
-        if session.get(AlertAcknowledgementRow, alert_id) is None:
-            session.add(AlertAcknowledgementRow(alert_id=alert_id, key_id=key.id, acknowledged_at=utcnow()))
+        web_store.acknowledge(session, alert_id=alert_id, key_id=key.id, at=utcnow())
 
 
 def resolve(settings: Settings, key: ApiKey, alert_id: int, note: str | None = None) -> dict[str, Any]:

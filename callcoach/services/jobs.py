@@ -35,26 +35,25 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import and_, or_, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-
 from callcoach.domain import CallMeta, Transcript
 from callcoach.errors import CallcoachError, Conflict, InputError, StorageError
 from callcoach.services import access
 from callcoach.settings import Settings
 from callcoach.storage import (
     Job,
+    Session,
     get_job,
     get_transcript,
     history_for,
+    is_duplicate,
+    leases,
     save_analysis,
     save_call,
     session_scope,
     upsert_job,
 )
-from callcoach.storage.access_models import JobLeaseRow
-from callcoach.storage.models import JobRow, utcnow
+from callcoach.storage import jobs as job_store
+from callcoach.storage.models import utcnow
 
 log = logging.getLogger("callcoach.services.jobs")
 
@@ -198,11 +197,11 @@ def submit_call(
             access.record_call_scope(
                 session, call_id=call_id, owner=owner, deal_id=deal_id, submitted_by=key.id if key else None
             )
-            session.add(JobLeaseRow(call_id=call_id, stage="transcribe", claims=0, sent_at=utcnow()))
+            leases.add_lease(session, call_id=call_id, stage="transcribe", sent_at=utcnow())
     except StorageError as exc:
         # Two submissions of one id both passed the check above; the unique key let one commit.
         # The loser is told what a sequential loser is told (409), not "database failed" (503).
-        if isinstance(exc.__cause__, IntegrityError) and _job_exists(settings, call_id):
+        if is_duplicate(exc) and _job_exists(settings, call_id):
             raise CallExists(_taken(call_id)) from None
         raise
     log.info("call %s queued (%s)", call_id, input_path.name)
@@ -230,31 +229,19 @@ def discard_submission(directory: Path) -> None:
 # Claims
 
 
-def _lock_lease(session: Session, call_id: str) -> JobLeaseRow | None:
-    # A write first: it takes the row lock on PostgreSQL and the write lock on SQLite before
-    # anything is read, so the status read next is the latest committed one.
-    session.execute(
-        update(JobLeaseRow).where(JobLeaseRow.call_id == call_id).values(claims=JobLeaseRow.claims)
-    )
-    return session.scalars(
-        select(JobLeaseRow).where(JobLeaseRow.call_id == call_id).execution_options(populate_existing=True)
-    ).one_or_none()
-
-
 def _claim(
     settings: Settings, stage: Stage, call_id: str, token: str, resume_token: str | None = None
 ) -> StageResult | Job:
     now = utcnow()
     with session_scope(settings) as session:
-        lease = _lock_lease(session, call_id)
+        lease = leases.lock_lease(session, call_id=call_id)
         job = get_job(session, call_id)
         if job is None:
             return StageResult(call_id, stage, "skipped", reason="no such call")
         if job.status not in (WAITING_STATUS[stage], STAGE_STATUS[stage]):
             return StageResult(call_id, stage, "skipped", reason=f"call is {job.status}")
         if lease is None:  # a job recorded by another door (CLI): give it a lease row now
-            lease = JobLeaseRow(call_id=call_id, stage=stage, claims=0, sent_at=now)
-            session.add(lease)
+            lease = leases.add_lease(session, call_id=call_id, stage=stage, sent_at=now)
         ours = resume_token is not None and lease.token == resume_token
         if lease.lease_until is not None and lease.lease_until > now and not ours:
             return StageResult(
@@ -271,21 +258,18 @@ def _claim(
                 "(the worker was lost each time)"
             )
             upsert_job(session, call_id, status="failed", error=reason)
-            lease.token, lease.lease_until = None, None
+            leases.drop_claim(session, call_id=call_id)
             return StageResult(call_id, stage, "failed", reason=reason)
-        lease.stage, lease.token, lease.claims = stage, token, claims
-        lease.lease_until = now + timedelta(seconds=settings.job_lease_s)
+        leases.hold_lease(session, call_id=call_id, stage=stage, token=token, claims=claims,
+                          until=now + timedelta(seconds=settings.job_lease_s))
         return upsert_job(session, call_id, status=STAGE_STATUS[stage])  # type: ignore[arg-type]
 
 
 def _renew(settings: Settings, call_id: str, token: str) -> bool:
     with session_scope(settings) as session:
-        res = session.execute(
-            update(JobLeaseRow)
-            .where(JobLeaseRow.call_id == call_id, JobLeaseRow.token == token)
-            .values(lease_until=utcnow() + timedelta(seconds=settings.job_lease_s))
+        return leases.renew_lease(
+            session, call_id=call_id, token=token, until=utcnow() + timedelta(seconds=settings.job_lease_s)
         )
-        return bool(res.rowcount)  # type: ignore[attr-defined]
 
 
 @contextmanager
@@ -316,35 +300,29 @@ def _complete(
 ) -> bool:
     """Store a stage's result and move the call on, if we still hold the claim. One transaction."""
     with session_scope(settings) as session:
-        lease = _lock_lease(session, call_id)
+        lease = leases.lock_lease(session, call_id=call_id)
         if lease is None or lease.token != token:
             return False
         store(session)
         upsert_job(session, call_id, status=status)  # type: ignore[arg-type]
-        nxt = NEXT_STAGE[stage]
-        lease.stage, lease.token, lease.lease_until, lease.claims = nxt, None, None, 0
-        lease.sent_at = utcnow()
+        leases.pass_lease(session, call_id=call_id, stage=NEXT_STAGE[stage], sent_at=utcnow())
     return True
 
 
 def _fail(settings: Settings, call_id: str, token: str | None, reason: str) -> None:
     with session_scope(settings) as session:
-        lease = _lock_lease(session, call_id)
+        lease = leases.lock_lease(session, call_id=call_id)
         if token is not None and (lease is None or lease.token != token):
             return
         upsert_job(session, call_id, status="failed", error=reason)
         if lease is not None:
-            lease.token, lease.lease_until = None, None
+            leases.drop_claim(session, call_id=call_id)
 
 
 def _release(settings: Settings, call_id: str, token: str) -> None:
     """Give a claim back after a transient error, so the retry can claim at once."""
     with session_scope(settings) as session:
-        session.execute(
-            update(JobLeaseRow)
-            .where(JobLeaseRow.call_id == call_id, JobLeaseRow.token == token)
-            .values(token=None, lease_until=None)
-        )
+        leases.release_lease(session, call_id=call_id, token=token)
 
 
 # --------------------------------------------------------------------------------------------
@@ -536,18 +514,9 @@ def find_stuck(
         seconds=settings.reconcile_queued_after_s if waited_s is None else waited_s
     )
     with session_scope(settings) as session:
-        rows = session.execute(
-            select(JobRow.call_id, JobRow.status)
-            .join(JobLeaseRow, JobLeaseRow.call_id == JobRow.call_id)
-            .where(
-                JobRow.status.not_in(tuple(FINAL_STATUSES)),
-                or_(
-                    and_(JobLeaseRow.lease_until.is_not(None), JobLeaseRow.lease_until < now),
-                    and_(JobLeaseRow.lease_until.is_(None), JobLeaseRow.sent_at < waited),
-                ),
-            )
-            .order_by(JobRow.updated_at)
-        ).all()
+        rows = leases.stuck_calls(
+            session, not_in=FINAL_STATUSES, expired_before=now, unclaimed_since=waited
+        )
     return [(cid, STATUS_STAGE[status]) for cid, status in rows]
 
 
@@ -562,7 +531,7 @@ def resend(
         seconds=settings.reconcile_queued_after_s if waited_s is None else waited_s
     )
     with session_scope(settings) as session:
-        lease = _lock_lease(session, call_id)
+        lease = leases.lock_lease(session, call_id=call_id)
         job = get_job(session, call_id)
         if lease is None or job is None or job.status in FINAL_STATUSES:
             return None
@@ -570,7 +539,7 @@ def resend(
         unclaimed_too_long = lease.lease_until is None and lease.sent_at < waited
         if not (expired or unclaimed_too_long):
             return None
-        lease.sent_at = now
+        leases.mark_sent(session, call_id=call_id, sent_at=now)
         return STATUS_STAGE[job.status]
 
 
@@ -632,91 +601,20 @@ def reconcile(
 
 def status_counts(settings: Settings) -> dict[str, int]:
     """How many calls are in each status (for /metrics)."""
-    from sqlalchemy import func
-
     with session_scope(settings) as session:
-        rows = session.execute(select(JobRow.status, func.count(JobRow.id)).group_by(JobRow.status)).all()
-    return {status: int(n) for status, n in rows}
+        return job_store.status_counts(session)
 
 
 # --------------------------------------------------------------------------------------------
-# Reading calls with their status (the API's view)
+# Reading calls with their status (the API's, the web pages' and the CLI's view)
 
-
-@dataclass(frozen=True, slots=True)
-class CallView:
-    """A call as the API shows it: its job status, owner, and (once done) summary and analysis."""
-
-    call_id: str
-    status: str
-    error: str | None
-    rep: str | None
-    team: str | None
-    created_at: datetime
-    updated_at: datetime
-    title: str | None = None
-    deal_id: str | None = None
-    started_at: datetime | None = None
-    duration_s: float | None = None
-    analysis: dict[str, Any] | None = None
-
-
-def _views_query(*, with_analysis: bool) -> Any:
-    from sqlalchemy import func, literal
-
-    from callcoach.storage.access_models import CallAccessRow
-    from callcoach.storage.models import AnalysisRow, CallRow
-
-    rep = func.coalesce(CallRow.rep, CallAccessRow.rep)
-    # Listings leave the analysis out: a page of 50 full analyses is megabytes nobody asked for.
-    # Columns, not entities: a page of rows needs no ORM identity map (issue 15).
-    analysis_col = AnalysisRow.analysis if with_analysis else literal(None)
-    stmt = (
-        select(
-            JobRow.call_id,
-            JobRow.status,
-            JobRow.error,
-            rep.label("rep"),
-            CallAccessRow.team,
-            JobRow.created_at,
-            JobRow.updated_at,
-            CallRow.title,
-            CallRow.deal_id,
-            CallRow.started_at,
-            CallRow.duration_s,
-            analysis_col.label("analysis"),
-        )
-        .outerjoin(CallRow, CallRow.call_id == JobRow.call_id)
-        .outerjoin(CallAccessRow, CallAccessRow.call_id == JobRow.call_id)
-    )
-    if with_analysis:
-        stmt = stmt.outerjoin(AnalysisRow, AnalysisRow.call_pk == CallRow.id)
-    return stmt, rep, CallRow, CallAccessRow
-
-
-def _to_view(row: Any) -> CallView:
-    done = row.status == "done"
-    return CallView(
-        call_id=row.call_id,
-        status=row.status,
-        error=row.error,
-        rep=row.rep,
-        team=row.team,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        title=row.title,
-        deal_id=row.deal_id,
-        started_at=row.started_at,
-        duration_s=row.duration_s if done else None,
-        analysis=dict(row.analysis) if done and row.analysis else None,
-    )
+# A call as the library lists it (``callcoach.storage.jobs.CallEntry``), under its older name.
+CallView = job_store.CallEntry
 
 
 def read_call(session: Session, call_id: str) -> CallView | None:
     """One call's status, owner and analysis (the analysis only once the call is done)."""
-    stmt, _, _, _ = _views_query(with_analysis=True)
-    row = session.execute(stmt.where(JobRow.call_id == call_id)).first()
-    return _to_view(row) if row is not None else None
+    return job_store.call_entry(session, call_id=call_id)
 
 
 def list_call_views(
@@ -728,35 +626,20 @@ def list_call_views(
     since: datetime | None = None,
     until: datetime | None = None,
     status: str | None = None,
+    search: str | None = None,
+    newest_first: bool = True,
+    with_analysis: bool = False,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[CallView], int]:
-    """Calls matching every given filter, newest call date first, and how many match in all.
+    """The call library, as ``GET /v1/calls`` and ``callcoach calls`` both list it: every call with a
+    job (queued, in progress, failed or done), whichever door stored it, matching every given
+    filter, newest call date first (calls not analysed yet after those), and how many match in all.
 
-    `since`/`until` bound the call's start time; `team` is the call's team (see callcoach.services.access)."""
-    from sqlalchemy import func
-
-    stmt, rep_col, call_row, scope_row = _views_query(with_analysis=False)
-    conds = []
-    if rep is not None:
-        conds.append(rep_col == rep)
-    if team is not None:
-        conds.append(scope_row.team == team)
-    if deal_id is not None:
-        conds.append(call_row.deal_id == deal_id)
-    if since is not None:
-        conds.append(call_row.started_at >= since)
-    if until is not None:
-        conds.append(call_row.started_at < until)
-    if status is not None:
-        conds.append(JobRow.status == status)
-    stmt = stmt.where(*conds)
-    if conds:
-        total = session.scalar(select(func.count()).select_from(stmt.with_only_columns(JobRow.id).subquery()))
-    else:  # the outer joins are one-to-one: every job is one row (no join to count through)
-        total = session.scalar(select(func.count(JobRow.id)))
-    # Newest call first by the call's own date (a call uploaded late still sits where it happened);
-    # calls not analysed yet (no date) after those, newest submission first.
-    order = (call_row.started_at.desc().nulls_last(), JobRow.id.desc())
-    rows = session.execute(stmt.order_by(*order).limit(limit).offset(offset)).all()
-    return [_to_view(r) for r in rows], int(total or 0)
+    `since`/`until` bound the call's start time; `team` is the call's team (see
+    callcoach.services.access); `search` a case-insensitive substring of the call id, title, rep or
+    deal. `with_analysis` adds the analyses of the page's done calls (the CLI's scores)."""
+    return job_store.call_entries(
+        session, rep=rep, team=team, deal_id=deal_id, since=since, until=until, status=status,
+        search=search, newest_first=newest_first, with_analysis=with_analysis, limit=limit, offset=offset,
+    )

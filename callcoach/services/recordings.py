@@ -6,10 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy.orm import Session
-
 from callcoach.services.jobs import REDACTED_AUDIO
-from callcoach.storage import get_job
+from callcoach.storage import Session, get_job
 
 
 def recording_path(session: Session, call_id: str) -> Path | None:

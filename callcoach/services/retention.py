@@ -19,16 +19,13 @@ import logging
 import shutil
 from dataclasses import dataclass
 
-from sqlalchemy import delete, or_, select
-from sqlalchemy.orm import Session
-
 from callcoach.errors import Forbidden, NotFound
 from callcoach.services import access, jobs
 from callcoach.settings import Settings
-from callcoach.storage import session_scope
-from callcoach.storage.access_models import CallAccessRow, JobLeaseRow
-from callcoach.storage.coaching_models import CoachingAlertRow, CoachingPromptRow, WebhookDeliveryRow
-from callcoach.storage.models import CallRow, JobRow
+from callcoach.storage import Session, session_scope
+from callcoach.storage import coaching as coaching_store
+from callcoach.storage import retention as retention_store
+from callcoach.storage.coaching import StoredAlert
 
 log = logging.getLogger("callcoach.services.retention")
 
@@ -47,21 +44,15 @@ def _may_delete(key: access.ApiKey | None, scope: access.CallScope) -> bool:
     return key.role == "manager" and key.team is not None and scope.team == key.team
 
 
-def _names_call(alert: CoachingAlertRow, call_id: str) -> bool:
+def _names_call(alert: StoredAlert, call_id: str) -> bool:
     refs = [*(alert.window or []), *(alert.evidence or [])]
     return any(isinstance(r, dict) and r.get("call_id") == call_id for r in refs)
 
 
 def _derived_alerts(session: Session, call_id: str, rep: str | None, deal_id: str | None) -> list[int]:
     # Alerts are about a rep or a deal: only those subjects' alerts can quote this call.
-    subjects = [
-        (CoachingAlertRow.subject_type == t) & (CoachingAlertRow.subject == v)
-        for t, v in (("rep", rep), ("deal", deal_id))
-        if v
-    ]
-    if not subjects:
-        return []
-    rows = session.scalars(select(CoachingAlertRow).where(or_(*subjects)))
+    subjects = [(t, v) for t, v in (("rep", rep), ("deal", deal_id)) if v]
+    rows = coaching_store.alerts_about(session, subjects=subjects)
     return [a.id for a in rows if _names_call(a, call_id)]
 
 
@@ -70,30 +61,22 @@ def delete_call(settings: Settings, call_id: str, *, key: access.ApiKey | None =
     jobs.check_call_id(call_id)
     with session_scope(settings) as session:
         # A call submitted through the API has a job; one stored by `callcoach ingest` may not.
-        job = session.scalars(select(JobRow).where(JobRow.call_id == call_id)).one_or_none()
-        call = session.scalars(select(CallRow).where(CallRow.call_id == call_id)).one_or_none()
-        owner = session.get(CallAccessRow, call_id)
-        if job is None and call is None:
+        stored = retention_store.call_records(session, call_id=call_id)
+        owner = stored.owner
+        if not stored.has_job and not stored.has_call:
             raise NotFound(f"call {call_id!r} not found")
-        rep = (call.rep if call is not None else None) or (owner.rep if owner is not None else None)
-        deal_id = (call.deal_id if call is not None else None) or (owner.deal_id if owner else None)
+        rep = stored.rep or (owner.rep if owner is not None else None)
+        deal_id = stored.deal_id or (owner.deal_id if owner else None)
         scope = access.CallScope(call_id, rep, owner.team if owner is not None else None)
         if key is not None and access.visibility(key, scope) == "none":
             raise NotFound(f"call {call_id!r} not found")
         if not _may_delete(key, scope):
             raise Forbidden(f"a {key.role if key else 'local'} key may not delete calls")
         alert_ids = _derived_alerts(session, call_id, rep, deal_id)
-        if alert_ids:
-            session.execute(delete(WebhookDeliveryRow).where(WebhookDeliveryRow.alert_id.in_(alert_ids)))
-            session.execute(delete(CoachingAlertRow).where(CoachingAlertRow.id.in_(alert_ids)))
-        prompts = session.execute(delete(CoachingPromptRow).where(CoachingPromptRow.call_id == call_id))
-        session.execute(delete(JobLeaseRow).where(JobLeaseRow.call_id == call_id))
-        session.execute(delete(CallAccessRow).where(CallAccessRow.call_id == call_id))
-        session.execute(delete(CallRow).where(CallRow.call_id == call_id))
-        session.execute(delete(JobRow).where(JobRow.call_id == call_id))
+        prompts = retention_store.purge_call(session, call_id=call_id, alert_ids=alert_ids)
     files = _delete_files(settings, call_id)
     log.info("call %s deleted (%d alerts, files: %s)", call_id, len(alert_ids), files)
-    return Deleted(call_id, len(alert_ids), int(prompts.rowcount or 0), files)  # type: ignore[attr-defined]
+    return Deleted(call_id, len(alert_ids), prompts, files)
 
 
 def _delete_files(settings: Settings, call_id: str) -> bool:

@@ -11,15 +11,11 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import cast
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
-
-from callcoach.services.access import ApiKey, Role, verify_key
-from callcoach.storage.access_models import ApiKeyRow
+from callcoach.services.access import ApiKey, verify_key
+from callcoach.storage import Session
+from callcoach.storage import web as web_store
 from callcoach.storage.models import utcnow
-from callcoach.storage.web_models import WebSessionRow
 
 # A working day: a laptop left signed in overnight is signed out by the morning.
 SESSION_TTL = timedelta(hours=8)
@@ -46,38 +42,25 @@ def sign_in(session: Session, api_key: str, *, now: datetime | None = None) -> t
     if key is None:
         return None
     now = now or utcnow()
-    session.execute(delete(WebSessionRow).where(WebSessionRow.expires_at <= now))
+    web_store.delete_expired_sessions(session, now=now)
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    row = WebSessionRow(
-        token_hash=_digest(token),
-        key_id=key.id,
-        csrf=secrets.token_urlsafe(TOKEN_BYTES),
-        created_at=now,
-        expires_at=now + SESSION_TTL,
+    csrf, expires_at = secrets.token_urlsafe(TOKEN_BYTES), now + SESSION_TTL
+    web_store.add_web_session(
+        session, token_hash=_digest(token), key_id=key.id, csrf=csrf, created_at=now, expires_at=expires_at
     )
-    session.add(row)
-    session.flush()
-    return token, WebSession(key, row.csrf, row.expires_at)
+    return token, WebSession(key, csrf, expires_at)
 
 
 def current(session: Session, token: str | None, *, now: datetime | None = None) -> WebSession | None:
     """The live session of `token`: unexpired, its key not revoked; None otherwise."""
     if not token or len(token) > 200:
         return None
-    row = session.execute(
-        select(WebSessionRow, ApiKeyRow)
-        .join(ApiKeyRow, ApiKeyRow.id == WebSessionRow.key_id)
-        .where(WebSessionRow.token_hash == _digest(token))
-    ).first()
-    if row is None:
+    web = web_store.web_session(session, token_hash=_digest(token))
+    if web is None or web.key_revoked or web.expires_at <= (now or utcnow()):
         return None
-    web, key = row
-    if key.revoked_at is not None or web.expires_at <= (now or utcnow()):
-        return None
-    api_key = ApiKey(id=key.id, role=cast(Role, key.role), rep=key.rep, team=key.team, prefix=key.prefix)
-    return WebSession(api_key, web.csrf, web.expires_at)
+    return WebSession(web.key, web.csrf, web.expires_at)
 
 
 def sign_out(session: Session, token: str | None) -> None:
     if token:
-        session.execute(delete(WebSessionRow).where(WebSessionRow.token_hash == _digest(token)))
+        web_store.delete_web_session(session, token_hash=_digest(token))

@@ -14,6 +14,9 @@ from __future__ import annotations
 import importlib
 import importlib.util
 
+# The services name a caller's transaction by this type; they never import SQLAlchemy themselves.
+from sqlalchemy.orm import Session
+
 from callcoach.storage.calls import (
     content_hash,
     count_calls,
@@ -25,7 +28,15 @@ from callcoach.storage.calls import (
     save_analysis,
     save_call,
 )
-from callcoach.storage.engine import dispose_engines, engine_for, head_revisions, init_db, session_scope
+from callcoach.storage.engine import (
+    dispose_engines,
+    engine_for,
+    head_revisions,
+    init_db,
+    is_duplicate,
+    ping,
+    session_scope,
+)
 from callcoach.storage.jobs import Job, JobStatus, get_job, list_jobs, upsert_job
 from callcoach.storage.models import JOB_STATUSES, Base
 
@@ -45,6 +56,7 @@ __all__ = [
     "Base",
     "Job",
     "JobStatus",
+    "Session",
     "content_hash",
     "count_calls",
     "delete_call",
@@ -56,8 +68,10 @@ __all__ = [
     "head_revisions",
     "history_for",
     "init_db",
+    "is_duplicate",
     "list_calls",
     "list_jobs",
+    "ping",
     "save_analysis",
     "save_call",
     "session_scope",

@@ -6,6 +6,7 @@ never rows; the rules (who may see what) live in ``callcoach.services.access``.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, cast
@@ -59,6 +60,20 @@ class CallTeam:
     team: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class KeyListing:
+    """A key as the admin page lists it: its shown prefix and scope, never the key."""
+
+    id: int
+    prefix: str
+    role: str
+    rep: str | None
+    team: str | None
+    label: str | None
+    created_at: datetime
+    revoked_at: datetime | None
+
+
 def _to_key(row: ApiKeyRow) -> ApiKey:
     return ApiKey(id=row.id, role=cast(Role, row.role), rep=row.rep, team=row.team, prefix=row.prefix)
 
@@ -84,6 +99,19 @@ def key_by_hash(session: Session, key_hash: str) -> StoredKey | None:
 def key_by_id(session: Session, key_id: int) -> ApiKey | None:
     row = session.get(ApiKeyRow, key_id)
     return _to_key(row) if row is not None else None
+
+
+@translated("listing keys")
+def key_listing(session: Session) -> list[KeyListing]:
+    """Every key, active first, newest first."""
+    rows = session.scalars(
+        select(ApiKeyRow).order_by(
+            ApiKeyRow.revoked_at.is_not(None), ApiKeyRow.created_at.desc(), ApiKeyRow.id.desc()
+        )
+    )
+    return [
+        KeyListing(r.id, r.prefix, r.role, r.rep, r.team, r.label, r.created_at, r.revoked_at) for r in rows
+    ]
 
 
 @translated("revoking keys")
@@ -121,9 +149,20 @@ def reps_in_team(session: Session, team: str) -> list[str]:
 
 
 @translated("reading the roster")
-def roster(session: Session) -> dict[str, str]:
-    """Every rep with their team."""
-    return dict(session.execute(select(TeamMemberRow.rep, TeamMemberRow.team)).tuples().all())
+def roster(session: Session, *, reps: Collection[str] | None = None) -> dict[str, str]:
+    """Every rep with their team (only `reps`' when given)."""
+    stmt = select(TeamMemberRow.rep, TeamMemberRow.team)
+    if reps is not None:
+        if not reps:
+            return {}
+        stmt = stmt.where(TeamMemberRow.rep.in_(sorted(reps)))
+    return dict(session.execute(stmt).tuples().all())
+
+
+@translated("reading the roster")
+def teams(session: Session) -> list[str]:
+    """Every team of the roster, by name."""
+    return list(session.scalars(select(TeamMemberRow.team).distinct().order_by(TeamMemberRow.team)))
 
 
 @translated("reading the call's owner")

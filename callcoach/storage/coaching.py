@@ -7,7 +7,8 @@ Every read here is an indexed lookup or bounded by a limit: none scans the whole
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -21,8 +22,10 @@ from callcoach.storage.calls import _to_stored, _with_summary, translated
 from callcoach.storage.coaching_models import (
     CallMetricsRow,
     CoachingAlertRow,
+    CoachingPromptRow,
     RoleplayClusterRow,
     RoleplayStatementRow,
+    WebhookDeliveryRow,
 )
 from callcoach.storage.models import AnalysisRow, CallRow, utcnow
 
@@ -222,6 +225,8 @@ def add_statement(
             record=record,
         )
     )
+    # Flushed at once: the next statement's nearest-cluster read sees this one's cluster counters.
+    session.flush()
     return cluster_id
 
 
@@ -319,6 +324,56 @@ def _alert_filter(
     return stmt
 
 
+@dataclass(frozen=True, slots=True)
+class StoredAlert:
+    """A manager alert as stored: open until its condition clears or a manager resolves it."""
+
+    id: int
+    kind: str
+    subject_type: str
+    subject: str
+    severity: str
+    status: str
+    message: str
+    window: list[Any]
+    evidence: list[Any]
+    details: dict[str, Any]
+    opened_at: datetime
+    resolved_at: datetime | None
+    resolution: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AlertFields:
+    """What an alert shows, as the coaching service computed it (one per subject and kind)."""
+
+    kind: str
+    subject_type: str
+    subject: str
+    severity: str
+    message: str
+    window: list[dict[str, Any]]
+    evidence: list[Any]
+    details: dict[str, Any]
+
+
+@dataclass
+class AlertChanges:
+    """Ids of the alerts a sync opened, updated (seen again) and resolved (condition cleared)."""
+
+    opened: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+    resolved: list[int] = field(default_factory=list)
+
+
+def _to_alert(r: CoachingAlertRow) -> StoredAlert:
+    return StoredAlert(
+        id=r.id, kind=r.kind, subject_type=r.subject_type, subject=r.subject, severity=r.severity,
+        status=r.status, message=r.message, window=r.window, evidence=r.evidence, details=r.details,
+        opened_at=r.opened_at, resolved_at=r.resolved_at, resolution=r.resolution,
+    )
+
+
 @translated("listing alerts")
 def alert_rows(
     session: Session,
@@ -328,7 +383,7 @@ def alert_rows(
     deals: Collection[str] | None = None,
     limit: int | None = None,
     offset: int = 0,
-) -> list[CoachingAlertRow]:
+) -> list[StoredAlert]:
     """Alerts newest first, within the given subjects (None: any rep / any deal)."""
     stmt = _alert_filter(select(CoachingAlertRow), status=status, reps=reps, deals=deals)
     if stmt is None:
@@ -336,16 +391,160 @@ def alert_rows(
     stmt = stmt.order_by(CoachingAlertRow.opened_at.desc(), CoachingAlertRow.id.desc()).offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)
+    return [_to_alert(r) for r in session.scalars(stmt)]
+
+
+def _open_rows(session: Session, subjects: Collection[tuple[str, str]] | None) -> list[CoachingAlertRow]:
+    stmt = select(CoachingAlertRow).where(CoachingAlertRow.status == "open")
+    if subjects is not None:
+        if not subjects:
+            return []
+        pair = tuple_(CoachingAlertRow.subject_type, CoachingAlertRow.subject)
+        stmt = stmt.where(pair.in_(sorted(subjects)))
     return list(session.scalars(stmt))
 
 
 @translated("reading open alerts")
-def open_alerts_of(session: Session, subjects: Collection[tuple[str, str]]) -> list[CoachingAlertRow]:
-    """Open alerts about the given (subject_type, subject) pairs."""
+def open_alerts(
+    session: Session, *, subjects: Collection[tuple[str, str]] | None = None
+) -> list[StoredAlert]:
+    """Open alerts about the given (subject_type, subject) pairs (None: about anyone)."""
+    return [_to_alert(r) for r in _open_rows(session, subjects)]
+
+
+@translated("updating alerts")
+def sync_open_alerts(
+    session: Session, *, active: Sequence[AlertFields], subjects: Collection[tuple[str, str]] | None
+) -> AlertChanges:
+    """Make the open alerts about `subjects` (None: about anyone) the `active` ones: an alert of a
+    subject and kind already open is updated in place (its id, and so its deliveries, kept), a new
+    one is opened, an open one not in `active` is resolved ("condition cleared"). One open alert
+    per subject and kind: the first of `active` for each counts."""
+    changes = AlertChanges()
+    open_rows = {(r.subject_type, r.subject, r.kind): r for r in _open_rows(session, subjects)}
+    seen: set[tuple[str, str, str]] = set()
+    for a in active:
+        key = (a.subject_type, a.subject, a.kind)
+        if key in seen:
+            continue
+        seen.add(key)
+        row = open_rows.get(key)
+        if row is None:
+            row = CoachingAlertRow(
+                kind=a.kind, subject_type=a.subject_type, subject=a.subject, severity=a.severity,
+                status="open", message=a.message, window=a.window, evidence=a.evidence, details=a.details,
+            )
+            session.add(row)
+            session.flush()
+            changes.opened.append(row.id)
+        else:
+            row.severity, row.message = a.severity, a.message
+            row.window, row.evidence, row.details = a.window, a.evidence, a.details
+            changes.updated.append(row.id)
+    for key, row in open_rows.items():
+        if key not in seen:
+            row.status, row.resolved_at, row.resolution = "resolved", utcnow(), "condition cleared"
+            changes.resolved.append(row.id)
+    return changes
+
+
+@translated("resolving the alert")
+def resolve_alert(session: Session, *, alert_id: int, resolution: str) -> StoredAlert | None:
+    """Resolve an open alert with `resolution` (a resolved one stays as it was); None when there
+    is no such alert."""
+    row = session.get(CoachingAlertRow, alert_id)
+    if row is None:
+        return None
+    if row.status == "open":
+        row.status, row.resolved_at, row.resolution = "resolved", utcnow(), resolution
+    return _to_alert(row)
+
+
+@translated("reading alerts")
+def alerts_about(session: Session, *, subjects: Collection[tuple[str, str]]) -> list[StoredAlert]:
+    """Every alert (open or resolved) about the given (subject_type, subject) pairs."""
     if not subjects:
         return []
     stmt = select(CoachingAlertRow).where(
-        CoachingAlertRow.status == "open",
-        tuple_(CoachingAlertRow.subject_type, CoachingAlertRow.subject).in_(sorted(subjects)),
+        or_(*((CoachingAlertRow.subject_type == t) & (CoachingAlertRow.subject == v) for t, v in subjects))
     )
-    return list(session.scalars(stmt))
+    return [_to_alert(r) for r in session.scalars(stmt)]
+
+
+@translated("deleting alerts")
+def delete_alerts(session: Session, *, alert_ids: Collection[int]) -> None:
+    """Delete alerts with their webhook deliveries."""
+    if not alert_ids:
+        return
+    ids = sorted(alert_ids)
+    session.execute(delete(WebhookDeliveryRow).where(WebhookDeliveryRow.alert_id.in_(ids)))
+    session.execute(delete(CoachingAlertRow).where(CoachingAlertRow.id.in_(ids)))
+
+
+# ------------------------------------------------------------------------------------------
+# Issued prompts
+
+
+@dataclass(frozen=True, slots=True)
+class PromptRecord:
+    """A coaching prompt issued on a call: the rule that fired and the metric it moves."""
+
+    call_id: str
+    rep: str | None
+    rule_id: str
+    signal: str
+    metric: str
+
+
+@translated("reading issued prompts")
+def prompt_keys(session: Session, *, call_ids: Collection[str] | None = None) -> set[tuple[str, str]]:
+    """(call id, rule id) of the prompts issued on `call_ids` (None: on every call)."""
+    stmt = select(CoachingPromptRow.call_id, CoachingPromptRow.rule_id)
+    if call_ids is not None:
+        stmt = stmt.where(CoachingPromptRow.call_id.in_(list(call_ids)))
+    return {(c, r) for c, r in session.execute(stmt)}
+
+
+@translated("recording a prompt")
+def add_prompt(
+    session: Session,
+    *,
+    call_id: str,
+    rep: str | None,
+    rule_id: str,
+    signal: str,
+    metric: str,
+    value: float | None,
+    priority: int,
+    payload: dict[str, Any],
+    issued_at: datetime | None,
+) -> None:
+    session.add(
+        CoachingPromptRow(
+            call_id=call_id, rep=rep, rule_id=rule_id, signal=signal, metric=metric, value=value,
+            priority=priority, payload=payload, issued_at=issued_at,
+        )
+    )
+
+
+@translated("reading issued prompts")
+def issued_prompts(
+    session: Session, *, rep: str | None = None, call_ids: Collection[str] | None = None
+) -> list[PromptRecord]:
+    """Prompts issued (only `rep`'s, only on `call_ids`, when given), in the order they were issued."""
+    stmt = select(CoachingPromptRow)
+    if rep is not None:
+        stmt = stmt.where(CoachingPromptRow.rep == rep)
+    if call_ids is not None:
+        stmt = stmt.where(CoachingPromptRow.call_id.in_(list(call_ids)))
+    return [
+        PromptRecord(r.call_id, r.rep, r.rule_id, r.signal, r.metric)
+        for r in session.scalars(stmt.order_by(CoachingPromptRow.id))
+    ]
+
+
+@translated("deleting prompts")
+def delete_prompts(session: Session, *, call_id: str) -> int:
+    """Delete the prompts issued on a call; how many there were."""
+    res = session.execute(delete(CoachingPromptRow).where(CoachingPromptRow.call_id == call_id))
+    return int(res.rowcount or 0)  # type: ignore[attr-defined]

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from callcoach.errors import StorageError
@@ -69,6 +69,11 @@ def storage_error(what: str, exc: BaseException, url: str | None = None) -> Stor
     if url:
         log.debug("%s failed on %s", what, describe_url(url))
     return StorageError(f"{what} failed: {reason}")
+
+
+def is_duplicate(exc: StorageError) -> bool:
+    """Whether the database refused a write for a unique key already taken (two writers raced)."""
+    return isinstance(exc.__cause__, IntegrityError)
 
 
 def _scrub(reason: str, url: str | None) -> str:
@@ -271,6 +276,14 @@ def _sessionmaker(settings: Settings) -> sessionmaker[Session]:
         maker = sessionmaker(bind=engine_for(settings), expire_on_commit=False)
         _sessionmakers[settings.database_url] = maker
     return maker
+
+
+def ping(session: Session) -> None:
+    """One round trip to the database (a health probe); StorageError when it does not answer."""
+    try:
+        session.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        raise storage_error("database probe", exc) from exc
 
 
 @contextmanager

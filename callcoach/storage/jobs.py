@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, cast
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, delete, func, literal, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from callcoach.errors import StorageError
+from callcoach.storage.access_models import CallAccessRow
 from callcoach.storage.calls import translated
-from callcoach.storage.models import JOB_STATUSES, JobRow, utcnow
+from callcoach.storage.models import JOB_STATUSES, AnalysisRow, CallRow, JobRow, utcnow
 
 JobStatus = Literal["queued", "transcribing", "analyzing", "coaching", "done", "failed"]
 # A new attempt starts when a job leaves one of these for a working status.
@@ -92,3 +93,149 @@ def list_jobs(session: Session, *, status: JobStatus | None = None, limit: int =
         stmt = stmt.where(JobRow.status == status)
     stmt = stmt.order_by(JobRow.updated_at.desc(), JobRow.id.desc()).limit(limit)
     return [_to_job(r) for r in session.scalars(stmt)]
+
+
+@translated("counting jobs")
+def status_counts(session: Session) -> dict[str, int]:
+    """How many calls are in each status."""
+    rows = session.execute(select(JobRow.status, func.count(JobRow.id)).group_by(JobRow.status)).all()
+    return {status: int(n) for status, n in rows}
+
+
+@translated("deleting the job")
+def delete_job(session: Session, *, call_id: str) -> None:
+    session.execute(delete(JobRow).where(JobRow.call_id == call_id))
+
+
+# ------------------------------------------------------------------------------------------
+# The call library: every call with a job, whichever door stored it, with its status
+
+
+@dataclass(frozen=True, slots=True)
+class CallEntry:
+    """A call as the library shows it: its job status, owner, and (once done) summary and analysis."""
+
+    call_id: str
+    status: str
+    error: str | None
+    rep: str | None
+    team: str | None
+    created_at: datetime
+    updated_at: datetime
+    title: str | None = None
+    deal_id: str | None = None
+    started_at: datetime | None = None
+    duration_s: float | None = None
+    analysis: dict[str, Any] | None = None
+
+
+def _entry_rep() -> Any:
+    # The call's rep once its transcript is read, the submission's before.
+    return func.coalesce(CallRow.rep, CallAccessRow.rep)
+
+
+def _entries_query(*, with_analysis: bool) -> Any:
+    # Listings leave the analysis out: a page of 50 full analyses is megabytes nobody asked for.
+    # Columns, not entities: a page of rows needs no ORM identity map (issue 15).
+    analysis_col = AnalysisRow.analysis if with_analysis else literal(None)
+    stmt = (
+        select(
+            JobRow.call_id,
+            JobRow.status,
+            JobRow.error,
+            _entry_rep().label("rep"),
+            CallAccessRow.team,
+            JobRow.created_at,
+            JobRow.updated_at,
+            CallRow.title,
+            CallRow.deal_id,
+            CallRow.started_at,
+            CallRow.duration_s,
+            analysis_col.label("analysis"),
+        )
+        .outerjoin(CallRow, CallRow.call_id == JobRow.call_id)
+        .outerjoin(CallAccessRow, CallAccessRow.call_id == JobRow.call_id)
+    )
+    if with_analysis:
+        stmt = stmt.outerjoin(AnalysisRow, AnalysisRow.call_pk == CallRow.id)
+    return stmt
+
+
+def _to_entry(row: Any) -> CallEntry:
+    done = row.status == "done"
+    return CallEntry(
+        call_id=row.call_id,
+        status=row.status,
+        error=row.error,
+        rep=row.rep,
+        team=row.team,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        title=row.title,
+        deal_id=row.deal_id,
+        started_at=row.started_at,
+        duration_s=row.duration_s if done else None,
+        analysis=dict(row.analysis) if done and row.analysis else None,
+    )
+
+
+@translated("reading the call")
+def call_entry(session: Session, *, call_id: str) -> CallEntry | None:
+    """One call's status, owner and analysis (the analysis only once the call is done)."""
+    row = session.execute(_entries_query(with_analysis=True).where(JobRow.call_id == call_id)).first()
+    return _to_entry(row) if row is not None else None
+
+
+@translated("listing calls")
+def call_entries(
+    session: Session,
+    *,
+    rep: str | None = None,
+    team: str | None = None,
+    deal_id: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    status: str | None = None,
+    search: str | None = None,
+    newest_first: bool = True,
+    with_analysis: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[CallEntry], int]:
+    """Calls matching every given filter, newest call date first (or oldest first), and how many
+    match in all.
+
+    `since`/`until` bound the call's start time; `team` is the team recorded with the call;
+    `search` is a case-insensitive substring of the call id, title, rep or deal. `with_analysis`
+    reads the analyses of the page's done calls too."""
+    stmt = _entries_query(with_analysis=with_analysis)
+    conds = []
+    if search:
+        # LIKE wildcards in the text are taken literally.
+        pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conds.append(or_(*(col.ilike(pattern, escape="\\") for col in
+                           (JobRow.call_id, CallRow.title, _entry_rep(), CallRow.deal_id))))
+    if rep is not None:
+        conds.append(_entry_rep() == rep)
+    if team is not None:
+        conds.append(CallAccessRow.team == team)
+    if deal_id is not None:
+        conds.append(CallRow.deal_id == deal_id)
+    if since is not None:
+        conds.append(CallRow.started_at >= since)
+    if until is not None:
+        conds.append(CallRow.started_at < until)
+    if status is not None:
+        conds.append(JobRow.status == status)
+    stmt = stmt.where(*conds)
+    if conds:
+        total = session.scalar(select(func.count()).select_from(stmt.with_only_columns(JobRow.id).subquery()))
+    else:  # the outer joins are one-to-one: every job is one row (no join to count through)
+        total = session.scalar(select(func.count(JobRow.id)))
+    # Newest call first by the call's own date (a call uploaded late still sits where it happened);
+    # calls not analysed yet (no date) after those, newest submission first (oldest: the reverse,
+    # undated calls still last).
+    order = (CallRow.started_at.desc().nulls_last(), JobRow.id.desc()) if newest_first else (
+        CallRow.started_at.asc().nulls_last(), JobRow.id)
+    rows = session.execute(stmt.order_by(*order).limit(limit).offset(offset)).all()
+    return [_to_entry(r) for r in rows], int(total or 0)

@@ -1,5 +1,7 @@
 """`callcoach calls`: newest call first, paged, filtered by day and text, with scores; a --rep that
-differs only in case gets a hint. Help shows no Python types. Calls are stored directly (no models)."""
+differs only in case gets a hint. Help shows no Python types. Calls are stored directly (no models),
+each with its job row as `callcoach ingest` records it. The CLI lists the calls `GET /v1/calls`
+lists, queued and failed ones included, in the same order."""
 
 from __future__ import annotations
 
@@ -7,8 +9,12 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from fastapi.testclient import TestClient
+
+from api.app import create_app
 from callcoach import storage
 from callcoach.domain import CallMeta, Participant, Transcript, Utterance
+from callcoach.services import access, jobs
 from callcoach.settings import Settings
 
 from .conftest import Run
@@ -43,6 +49,7 @@ def _store(data_dir: Path, n: int) -> None:
                 "coaching": {"prompts": [{"rule": "x"}], "alerts": []},
             }
             storage.save_call(session, tr, analysis)
+            storage.upsert_job(session, meta.call_id, status="done")
     storage.dispose_engines()
 
 
@@ -84,3 +91,46 @@ def test_cli_help_shows_no_python_types(run_cli: Run) -> None:
         res = run_cli(command, "--help", extra_env={"COLUMNS": "160"})
         assert res.returncode == 0
         assert "<bool>" not in res.stdout and "<list[" not in res.stdout, command
+
+
+def _submit(settings: Settings, call_id: str, rep: str) -> None:
+    directory = jobs.submission_dir(settings, call_id)
+    (directory / "call.wav").write_bytes(b"RIFF")
+    jobs.submit_call(settings, call_id=call_id, input_path=directory / "call.wav", rep=rep)
+
+
+def test_cli_calls_and_the_api_list_the_same_calls(run_cli: Run, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    _store(data, 5)
+    settings = Settings(data_dir=data, database_url="", broker_url=None, reconcile_interval_s=3600)
+    _submit(settings, "call-queued", "Sam Lee")
+    _submit(settings, "call-failed", "Dana Reyes")
+    jobs.fail_call(settings, "call-failed", "transcribe failed: the recording has no samples")
+    with storage.session_scope(settings) as session:
+        admin = access.create_key(session, role="admin")[0]
+    storage.dispose_engines()
+
+    def cli(*args: str) -> list[tuple[str, str]]:
+        res = run_cli("calls", "--json", "--limit", "100", *args)
+        assert res.returncode == 0, res.stderr
+        return [(r["call_id"], r["status"]) for r in json.loads(res.stdout)]
+
+    with TestClient(create_app(settings)) as client:
+
+        def api(**params: str) -> list[tuple[str, str]]:
+            res = client.get("/v1/calls", params={"limit": "100", **params},
+                             headers={"Authorization": f"Bearer {admin}"})
+            assert res.status_code == 200, res.text
+            return [(c["id"], c["status"]) for c in res.json()["items"]]
+
+        everything = api()
+        assert cli() == everything
+        # Analysed calls newest first by their date; the two not analysed (no date) after them.
+        assert [c for c, _ in everything] == [
+            "call-04", "call-03", "call-02", "call-01", "call-00", "call-failed", "call-queued"]
+        assert dict(everything)["call-queued"] == "queued" and dict(everything)["call-failed"] == "failed"
+        assert cli("--status", "failed") == api(status="failed") == [("call-failed", "failed")]
+        assert cli("--rep", "Sam Lee") == api(rep="Sam Lee") == [
+            ("call-03", "done"), ("call-01", "done"), ("call-queued", "queued")]
+        assert cli("--deal", "acme", "--since", "2026-03-05") == api(
+            deal_id="acme", since="2026-03-05T00:00:00+00:00") == [("call-04", "done"), ("call-03", "done")]

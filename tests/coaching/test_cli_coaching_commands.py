@@ -30,6 +30,7 @@ def cli_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Se
     dispose_engines()
 
 
+@pytest.mark.slow  # the catch-up embeds the calls' buyer statements with MiniLM
 def test_cli_alerts_lists_the_drift_alert_once(cli_settings: Settings) -> None:
     runner = CliRunner()
     first = runner.invoke(app, ["alerts", "--json"])
@@ -45,6 +46,7 @@ def test_cli_alerts_lists_the_drift_alert_once(cli_settings: Settings) -> None:
     assert "discovery_drift" in text.stdout and "Dana Reyes" in text.stdout
 
 
+@pytest.mark.slow  # the catch-up embeds the calls' buyer statements with MiniLM
 def test_cli_coach_plan_for_a_rep(cli_settings: Settings, tmp_path: Path) -> None:
     roster = tmp_path / "reps.csv"
     roster.write_text("rep,team,manager,band,tenure_months,segment\nDana Reyes,East,Maya Cole,core,8,smb\n")
@@ -58,6 +60,7 @@ def test_cli_coach_plan_for_a_rep(cli_settings: Settings, tmp_path: Path) -> Non
     assert any(a["kind"] == "discovery_drift" for a in plan["alerts"])
 
 
+@pytest.mark.slow  # `coach` catches up first: MiniLM embeds the stored calls' buyer statements
 def test_cli_unknown_rep_and_bad_roster_are_one_line_errors(cli_settings: Settings, tmp_path: Path) -> None:
     runner = CliRunner()
     res = runner.invoke(app, ["coach", "Nobody"])

@@ -6,7 +6,7 @@ import pytest
 
 from callcoach.domain import Participant, Utterance
 from coaching.calls import CallView
-from coaching.roleplay import build_roleplays, roleplays_markdown
+from coaching.roleplay import build_roleplays, deidentify, people_named, roleplays_markdown
 
 PRICE = [
     "Honestly this is more expensive than we budgeted for this year.",
@@ -160,3 +160,13 @@ def test_roleplay_markdown_names_the_reps_team_and_segment_from_the_roster() -> 
     }
     md = roleplays_markdown([scenario])
     assert "rep Dana Reyes (team East, segment enterprise)" in md
+
+
+def test_roleplay_deidentify_replaces_whole_names_and_their_longer_parts() -> None:
+    names = people_named(["Priya Shah", "Al Jo", None, "Dana Reyes"])
+    assert names == {"Priya Shah", "Priya", "Shah", "Al Jo", "Dana Reyes", "Dana", "Reyes"}
+    scenario = {"variants": ["Priya said Shah approves; Al will call.", "ask Dana Reyes"], "rep": "Dana"}
+    clean = deidentify([scenario], names)[0]
+    # "Al" alone is too short to replace: it would hit ordinary words.
+    assert clean["variants"] == ["[NAME] said [NAME] approves; Al will call.", "ask [NAME]"]
+    assert clean["rep"] is None

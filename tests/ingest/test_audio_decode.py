@@ -12,7 +12,7 @@ from callcoach.settings import Settings
 from ingest import read_input
 from ingest.audio import decode_audio
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.audio]
 
 # Compressed formats pad their last frame (AAC: up to 1024 samples) and the encoders differ
 # by a few ms at the start; a tenth of a second is far below what a user would notice.

@@ -38,32 +38,38 @@ def test_audio_zero_bytes(write_file: Callable[[str, str | bytes], Path], settin
 
 
 @pytest.mark.slow
+@pytest.mark.audio
 def test_audio_wav_header_without_frames(data: Path, settings: Settings) -> None:
     _raises(EmptyInput, data / "zero_frames.wav", settings, "no audio samples")
 
 
 @pytest.mark.slow
+@pytest.mark.audio
 def test_audio_all_silent(data: Path, settings: Settings) -> None:
     _raises(EmptyInput, data / "silence.flac", settings, "silent")
 
 
 @pytest.mark.slow
+@pytest.mark.audio
 def test_audio_random_bytes_named_mp3(data: Path, settings: Settings) -> None:
     _raises(UnsupportedAudio, data / "corrupt.mp3", settings, "not a readable audio or video file")
 
 
 @pytest.mark.slow
+@pytest.mark.audio
 def test_audio_text_named_wav(write_file: Callable[[str, str | bytes], Path], settings: Settings) -> None:
     path = write_file("notes.wav", "Call notes: Priya wants a follow-up on Thursday.\n" * 20)
     _raises(UnsupportedAudio, path, settings, "not a readable audio or video file")
 
 
 @pytest.mark.slow
+@pytest.mark.audio
 def test_audio_video_without_audio_stream(data: Path, settings: Settings) -> None:
     _raises(UnsupportedAudio, data / "no_audio.mp4", settings, "no audio stream", "video")
 
 
 @pytest.mark.slow
+@pytest.mark.audio
 def test_audio_longer_than_limit(data: Path, tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, max_recording_s=1.0)
     _raises(RecordingTooLong, data / "speech.mp3", settings, "2.0s long", "limit is 1.0s",
@@ -71,6 +77,7 @@ def test_audio_longer_than_limit(data: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.audio
 def test_audio_ten_hour_header_refused_without_decoding(data: Path, tmp_path: Path,
                                                         settings: Settings) -> None:
     # speech.flac (2 s at 8 kHz) with its STREAMINFO claiming 10 hours: only the header can say so,
@@ -93,6 +100,7 @@ def test_audio_ten_hour_header_refused_without_decoding(data: Path, tmp_path: Pa
 
 
 @pytest.mark.slow
+@pytest.mark.audio
 def test_audio_limit_holds_when_header_has_no_duration(data: Path, tmp_path: Path) -> None:
     # streamed.webm (as a browser records it) declares no duration: the limit is enforced while
     # decoding instead, and the same file within the limit decodes whole.

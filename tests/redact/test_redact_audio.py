@@ -12,7 +12,7 @@ from callcoach.domain import CallMeta, Transcript, Utterance, Word
 from redact import redact_recording, silence_spans
 from redact._audio import MUTE_MARGIN_S
 
-pytestmark = pytest.mark.slow  # decodes and writes audio
+pytestmark = [pytest.mark.slow, pytest.mark.audio]  # decodes and writes audio
 
 RATE = 22_050  # not 16 kHz: the copy keeps the recording's own rate
 

@@ -16,7 +16,7 @@ from callcoach.storage import get_transcript, session_scope
 from redact import redacted_spans
 from redact._audio import MUTE_MARGIN_S
 
-pytestmark = pytest.mark.slow  # transcribes a clip with whisper
+pytestmark = [pytest.mark.slow, pytest.mark.audio]  # transcribes a clip with whisper
 
 CLIP = Path(__file__).resolve().parents[1] / "data" / "redact" / "pii_phone.wav"
 

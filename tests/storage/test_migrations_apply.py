@@ -40,6 +40,7 @@ def test_migrations_head_revision_constant_names_the_head() -> None:
     assert storage.head_revisions() == (HEAD_REVISION,)
 
 
+@pytest.mark.slow  # runs the alembic command in a subprocess
 def test_migrations_alembic_command_upgrades_a_fresh_data_dir(tmp_path: Path) -> None:
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("CALLCOACH_")},
            "CALLCOACH_DATA_DIR": str(tmp_path / "new" / "data")}
@@ -95,6 +96,7 @@ def test_migrations_downgrade_and_upgrade_again(db_settings: Settings) -> None:
         assert set(inspect(conn).get_table_names()) >= CORE_TABLES
 
 
+@pytest.mark.slow  # starts several Python processes that each import storage and migrate
 def test_migrations_concurrent_processes_on_fresh_database(db_settings: Settings) -> None:
     # CLI, API and workers may all start at once on an empty database: every one must succeed
     # and the schema must be created once.

@@ -11,6 +11,7 @@ from transcribe._diarize import _mel_spectrogram
 
 
 @pytest.mark.slow
+@pytest.mark.audio
 def test_mel_spectrogram_matches_resemblyzer_librosa_features() -> None:
     from resemblyzer.audio import wav_to_mel_spectrogram
 

@@ -27,6 +27,7 @@ def test_missing_whisper_model_is_model_unavailable(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.audio
 def test_silent_recording_is_empty_input(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path)
     audio = AudioInput(

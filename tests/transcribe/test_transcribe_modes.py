@@ -12,7 +12,7 @@ from tests.transcribe.conftest import AUDIO, meta_of, reference
 from transcribe import transcribe_call
 from transcribe._utterances import join_words
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.audio]
 
 MAX_WER = 0.15
 TIMING_TOLERANCE_S = 0.6

@@ -14,7 +14,7 @@ from callcoach.settings import Settings
 from tests.transcribe.conftest import AUDIO, meta_of, reference, speaker_time_agreement
 from transcribe import transcribe_call
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.audio]
 
 MAX_WER = 0.15
 # Turn boundaries move by a word at most on clean synthetic speech; 90% of speech time must land

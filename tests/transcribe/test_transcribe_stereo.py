@@ -21,7 +21,7 @@ from tests.transcribe.conftest import (
 )
 from transcribe import transcribe_call
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.audio]
 
 # tiny.en on espeak speech gets a few words wrong ("tool" -> "two"); more than this is a regression.
 MAX_WER = 0.15

@@ -12,7 +12,7 @@ import pytest
 
 from tests.web.conftest import AUDIO_CALL, REP, WebWorld
 
-pytestmark = pytest.mark.services
+pytestmark = [pytest.mark.services, pytest.mark.browser]
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}

@@ -252,3 +252,15 @@ def test_api_docs_load_their_assets_from_this_app(client: TestClient) -> None:
         html = client.get(path).text
         assert asset in html and "cdn.jsdelivr" not in html and "fonts.googleapis" not in html
         assert client.get(asset).status_code == 200
+
+
+def test_the_team_page_shows_each_reps_trend_against_the_median(client: TestClient, world: WebWorld) -> None:
+    sign_in(client, world.keys["manager"])
+    page = client.get("/team")
+    assert page.status_code == 200
+    opening = f'<td class="trend-cell" data-indicator="discovery_score" data-rep="{REP}">'
+    cell = re.search(re.escape(opening) + "(.*?)</td>", page.text, re.S)
+    assert cell is not None, page.text[:2000]
+    # The rep's discovery slid over her last calls: her average sits under the team's median.
+    assert 'class="trend"' in cell.group(1) and ">below median<" in cell.group(1)
+    assert "reference band 11–14" in page.text
