@@ -5,7 +5,7 @@ A pattern: a house number (digits, or up to four number words), one to three nam
 type. Street types that are also common words ("drive", "way", "place", "court") count only where
 an address ends (punctuation, the end of the turn, "in", a unit), so "these two things drive churn"
 and "a three way split" stay. A street named without a number ("our office on Main Street") is a
-place, not an address, and stays too.
+place, not an address, and stays too. Post-office boxes ("P.O. Box 4417") are addresses.
 """
 
 from __future__ import annotations
@@ -47,6 +47,9 @@ _ADDRESS = re.compile(
     + r")(?![\w])(?P<direction>" + _DIRECTION + r")?(?P<unit>" + _UNIT + r")?",
     re.IGNORECASE,
 )
+# A post-office box: "P.O. Box 4417", "po box forty four seventeen", "post office box 12".
+_PO_BOX = re.compile(r"(?<![\w-])(?:p\.?\s?o\.?|post\s+office)\s+box\s+(?:\d{1,6}|" + _NUM_WORD
+                     + r"(?:[\s-]+" + _NUM_WORD + r"){0,5})(?![\w])", re.IGNORECASE)
 _TAIL_RE = re.compile(_TAIL)  # case matters: a capitalised city and state
 # What may follow an ambiguous street type for it to end an address.
 _ENDING = re.compile(r"\s*(?:$|[,.;:!?]|\s(?:in|on|near|by|suite|ste|apt|apartment|unit|floor|and)\b)",
@@ -87,6 +90,12 @@ class AddressRecognizer(EntityRecognizer):
             street_type = m.group("type").lower().rstrip(".")
             if street_type in _AMBIGUOUS and not m.group("unit") and not _ENDING.match(text, end):
                 continue
+            tail = _TAIL_RE.match(text, end)
+            if tail and (re.search(r"\d{5}|,\s*[A-Z]{2}\b", tail.group())):
+                end = tail.end()
+            results.append(RecognizerResult(ADDRESS, m.start(), end, SCORE))
+        for m in _PO_BOX.finditer(text):
+            end = m.end()
             tail = _TAIL_RE.match(text, end)
             if tail and (re.search(r"\d{5}|,\s*[A-Z]{2}\b", tail.group())):
                 end = tail.end()
