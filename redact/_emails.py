@@ -21,12 +21,14 @@ EMAIL = "EMAIL"
 
 _TLDS = ("com", "org", "net", "io", "co", "edu", "gov", "us", "uk", "ca", "de", "fr", "au", "in", "ai",
          "biz", "info", "me", "app", "dev", "tech", "ly", "eu", "nl", "es", "it", "jp", "mx", "br")
-_SEP = r"(?:\s+(?:dot|period|underscore|dash|hyphen)\s+|[._+-])"
-_LABEL_SEP = r"(?:\s+dot\s+|\.)"
+_SEP = r"(?:\s+(?:dot|period|underscore|dash|hyphen|plus)\s+|[._+-])"
+_LABEL_SEP = r"(?:\s+(?:dot|period)\s+|\.)"
+# "at", or the sign named: "at sign", "at symbol", "at the rate" (Indian English).
+_AT = r"\s+(?:at(?:\s+(?:sign|symbol|the\s+rate(?:\s+of)?))?|@)\s+"
 _LABEL = r"[a-z0-9]+(?:(?:\s+(?:dash|hyphen)\s+|-)[a-z0-9]+)*"
 _SPOKEN = re.compile(
     r"(?<![\w'])(?P<local>(?:[a-z]\s+){1,}[a-z](?![\w'])|[a-z0-9]+(?:" + _SEP + r"[a-z0-9]+)*)"
-    r"\s+at\s+"
+    + _AT +
     r"(?P<domain>" + _LABEL + r"(?:" + _LABEL_SEP + _LABEL + r")*" + _LABEL_SEP + r"(?:" + "|".join(_TLDS)
     + r"))"
     r"(?![\w-])",
@@ -43,6 +45,10 @@ LOCAL_EXTRA_WORDS = 4
 _STOP = _CUES | frozenset(("a", "an", "the", "me", "my", "your", "his", "her", "our", "their", "with",
                            "from", "for", "and", "or", "please", "in", "on", "of", "okay", "so", "um",
                            "uh", "yeah", "was", "be", "at", "by", "just", "one"))
+# Mailbox providers: "mike at gmail dot com" is an address without a cue before it.
+_MAIL_PROVIDERS = frozenset(("gmail", "googlemail", "yahoo", "outlook", "hotmail", "live", "msn", "icloud",
+                             "me", "mac", "aol", "proton", "protonmail", "pm", "gmx", "zoho", "yandex",
+                             "fastmail", "hey", "comcast", "verizon", "att", "sbcglobal"))
 SCORE_WRITTEN = 0.95
 SCORE_SPOKEN = 0.85
 SCORE_SPOKEN_ONE_WORD = 0.6
@@ -88,7 +94,8 @@ class SpokenEmailRecognizer(EntityRecognizer):
             one_word = re.fullmatch(r"[a-z0-9]+", local, re.IGNORECASE) is not None
             before = text[:m.start()].lower().split()[-CUE_WINDOW:]
             cued = bool(_CUES.intersection(before))
-            if one_word and not cued:
+            provider = re.split(r"\s+(?:dot|period)\s+|\.", m.group("domain").lower())[0] in _MAIL_PROVIDERS
+            if one_word and not cued and not provider:
                 continue
             start = _local_start(text, m.start()) if cued else m.start()
             results.append(RecognizerResult(EMAIL, start, m.end(),

@@ -1,9 +1,11 @@
 """Cards, SSNs, phone and account numbers in ASR text, written with digits or read out as words.
 
 A Presidio recognizer over the digit runs of ``_numbers``. The words just before a run (or just
-after: "..., that's my social") name what it is; without such a cue its shape decides: 13-19
-digits passing the Luhn check are a card, 3-2-4 written groups an SSN, ten digits (eleven with a
-leading 1) a phone number, a long unnamed string of digits an account number. Amounts stay:
+after: "..., that's my social") name what it is, also when ASR dropped or doubled one digit; without
+such a cue its shape and checksums decide: 13-19 digits passing the Luhn check are a card, 3-2-4
+written groups within the SSA's SSN rules an SSN, ten digits (eleven with a leading 1) that form a
+valid North American number (libphonenumber: assigned area code, exchange 2-9) a phone number, a
+long unnamed string of digits an account number. Amounts stay:
 a run right after a currency sign or before a unit ("40 minutes", "500 users", "75k"), grouped
 thousands ("1,250") and written dates ("2026-04-01") are never identifiers.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+import phonenumbers
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
@@ -70,6 +73,11 @@ SCORE_CUED = 0.9
 SCORE_LUHN = 0.85
 SCORE_SHAPE = 0.65
 SCORE_UNNAMED = 0.5
+# A cue and a length one digit off what it names: ASR drops or doubles a digit of a number read
+# fast ("my cell is 415, 5-5-4-1-3-2" for four one five, five five five, oh one three two). Below
+# the cued score so that a strict threshold (0.8) keeps only exact fits.
+ASR_DIGIT_SLACK = 1
+SCORE_CUED_NEAR = 0.75
 
 
 def luhn_valid(digits: str) -> bool:
@@ -80,6 +88,28 @@ def luhn_valid(digits: str) -> bool:
             d = d * 2 - 9 if d > 4 else d * 2
         total += d
     return total % 10 == 0
+
+
+def ssn_valid(digits: str) -> bool:
+    """The SSA's structure rules: no area 000, 666 or 900-999, no group 00, no serial 0000."""
+    area, group, serial = digits[:3], digits[3:5], digits[5:]
+    return (len(digits) == SSN_DIGITS and area not in ("000", "666") and area[0] != "9"
+            and group != "00" and serial != "0000")
+
+
+def nanp_phone_valid(digits: str) -> bool:
+    """Ten digits (eleven with the leading 1) that form a North American number in service ranges:
+    an assigned area code and an exchange not starting with 0 or 1 (libphonenumber's metadata)."""
+    if len(digits) == 11 and digits[0] == "1":
+        digits = digits[1:]
+    if len(digits) != 10:
+        return False
+    return phonenumbers.is_valid_number(phonenumbers.parse("+1" + digits))
+
+
+def _exchange_valid(digits: str) -> bool:
+    """A seven-digit local number: NANP exchanges start with 2-9."""
+    return len(digits) == 7 and digits[0] not in "01"
 
 
 def _words(text: str) -> list[str]:
@@ -96,14 +126,20 @@ def _cue(before: str, after: str) -> str | None:
     return None
 
 
-def _fits(kind: str, run: DigitRun) -> bool:
-    n = len(run.digits)
+def _fits(kind: str, run: DigitRun, slack: int = 0) -> bool:
+    if slack:
+        return any(_fits_length(kind, run.digits, n) for n in range(len(run.digits) - slack,
+                                                                     len(run.digits) + slack + 1))
+    return _fits_length(kind, run.digits, len(run.digits))
+
+
+def _fits_length(kind: str, digits: str, n: int) -> bool:
     if kind == CARD:
         return n in CARD_DIGITS
     if kind == SSN:
         return n == SSN_DIGITS
     if kind == PHONE:
-        return n in PHONE_DIGITS or (n == 11 and run.digits[0] == "1") or 11 <= n <= 15
+        return n in PHONE_DIGITS or (n == 11 and digits[0] == "1") or 11 <= n <= 15
     return ACCOUNT_MIN_DIGITS <= n <= ACCOUNT_MAX_DIGITS
 
 
@@ -111,13 +147,13 @@ def _by_shape(run: DigitRun) -> tuple[str, float] | None:
     digits, n = run.digits, len(run.digits)
     if n in CARD_DIGITS and luhn_valid(digits):
         return CARD, SCORE_LUHN
-    if not run.spoken and run.groups == (3, 2, 4):
+    if not run.spoken and run.groups == (3, 2, 4) and ssn_valid(digits):
         return SSN, SCORE_LUHN
-    if n == 10 or (n == 11 and digits[0] == "1"):
+    if nanp_phone_valid(digits):
         return PHONE, SCORE_SHAPE
-    if not run.spoken and run.groups == (3, 4):
+    if not run.spoken and run.groups == (3, 4) and _exchange_valid(digits):
         return PHONE, SCORE_SHAPE
-    if n == SSN_DIGITS:
+    if n == SSN_DIGITS and ssn_valid(digits):
         return SSN, SCORE_UNNAMED
     if n >= UNNAMED_ID_MIN_DIGITS:
         return ACCOUNT, SCORE_UNNAMED
@@ -201,4 +237,10 @@ class IdentifierRecognizer(EntityRecognizer):
             return cue, SCORE_CUED
         if _counting(run):
             return None
-        return _by_shape(run)
+        shape = _by_shape(run)
+        # A cue that only nearly fits names the run unless a checksummed shape (a Luhn-valid card)
+        # says otherwise.
+        outranked = shape is not None and (shape[0] == cue or shape[1] >= SCORE_CUED_NEAR)
+        if cue is not None and not outranked and _fits(cue, run, ASR_DIGIT_SLACK):
+            return cue, SCORE_CUED_NEAR
+        return shape

@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-UNITS = {"zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-         "seven": 7, "eight": 8, "nine": 9}
+# "o" and "nought": how ASR and British speakers write the zero read as a letter.
+UNITS = {"zero": 0, "oh": 0, "o": 0, "nought": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+         "six": 6, "seven": 7, "eight": 8, "nine": 9}
 TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
          "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
 TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
@@ -29,8 +30,11 @@ _TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+|[A-Za-z]+(?:'[A-Za-z]+)?"
 # (a dot between written digits is handled on its own).
 _JOIN = re.compile(r"[ \t]*[,\-][ \t]*|[ \t]+|\)[ \t]*|[ \t]*\(")
 # Words people put between the groups of a number they read out ("five one two, then five five
-# five ..."); they join two spoken tokens, never two written ones.
-_FILLERS = frozenset(("uh", "um", "er", "erm", "then"))
+# five ...", "seven one eight, uh, and then five five five", "five five five dash oh one"); they
+# join two spoken tokens, never two written ones, and at most this many stand together.
+_FILLERS = frozenset(("uh", "um", "uhm", "er", "erm", "ah", "hmm", "mm", "then", "and", "like", "so",
+                      "dash", "hyphen"))
+MAX_FILLERS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,13 +98,21 @@ def _joined(text: str, left: _Tok, right: _Tok) -> bool:
     return bool(gap) and _JOIN.fullmatch(gap) is not None
 
 
-def _filler_between(text: str, toks: list[_Tok], i: int, last: _Tok | None) -> bool:
-    """toks[i] is a filler word between a spoken number (`last`) and another spoken number."""
-    if last is None or last.text.isdigit() or i + 1 >= len(toks):
-        return False
-    nxt = toks[i + 1]
-    return (toks[i].text.lower() in _FILLERS and nxt.text.lower() in NUMBER_WORDS
-            and _joined(text, last, toks[i]) and _joined(text, toks[i], nxt))
+def _fillers_between(text: str, toks: list[_Tok], i: int, last: _Tok | None) -> int:
+    """How many filler words start at toks[i] between a spoken number (`last`) and another spoken
+    number (0: none, or they do not lead to one)."""
+    if last is None or last.text.isdigit():
+        return 0
+    prev = last
+    for j in range(i, min(i + MAX_FILLERS, len(toks))):
+        if toks[j].text.lower() not in _FILLERS or not _joined(text, prev, toks[j]):
+            return 0
+        nxt = toks[j + 1] if j + 1 < len(toks) else None
+        if nxt is not None and nxt.text.lower() in NUMBER_WORDS and nxt.text.lower() != "hundred" \
+                and _joined(text, toks[j], nxt):
+            return j + 1 - i
+        prev = toks[j]
+    return 0
 
 
 def _read_numbers(toks: list[_Tok], i: int) -> tuple[list[NumberToken], int]:
@@ -160,9 +172,10 @@ def digit_runs(text: str) -> list[DigitRun]:
     i = 0
     while i < len(toks):
         tok = toks[i]
-        if current and _filler_between(text, toks, i, last):
-            last = tok
-            i += 1
+        skipped = _fillers_between(text, toks, i, last) if current else 0
+        if skipped:
+            last = toks[i + skipped - 1]
+            i += skipped
             continue
         if not _is_number(tok) or (tok.text.lower() == "hundred"):
             if current:

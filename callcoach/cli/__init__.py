@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from callcoach.errors import CallcoachError, InputError, NotFound
-from callcoach.settings import get_settings
+from callcoach.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     from callcoach.services.jobs import CallView
@@ -56,6 +56,10 @@ _plain_help_types()
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log debug details (and tracebacks).")]
 MetaOption = Annotated[Path | None, typer.Option("--meta", help="Call metadata JSON (CONTRACT section 2).")]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON on stdout instead of a report.")]
+RedactedAudioOption = Annotated[Path | None, typer.Option(
+    "--redacted-audio", help="Where a recording's copy with its PII silenced is written (.flac or .wav); "
+                             "default DATA_DIR/redacted/<file name>.flac. Not written for transcripts "
+                             "or with redaction off.")]
 FullFlag = Annotated[bool, typer.Option("--full",
                                         help="Show the whole transcript, not its first utterances.")]
 
@@ -109,6 +113,10 @@ def _quiet_model_loading() -> None:
     disable_progress_bars()
 
 
+def _default_redacted_audio(settings: Settings, file: Path) -> Path:
+    return settings.data_dir / "redacted" / f"{file.stem}.flac"
+
+
 @app.command()
 def analyze(
     file: Annotated[Path, typer.Argument(help="A recording (wav, mp3, m4a, flac, ogg, mp4, webm) "
@@ -116,8 +124,12 @@ def analyze(
     meta: MetaOption = None,
     as_json: JsonFlag = False,
     full: FullFlag = False,
+    redacted_audio: RedactedAudioOption = None,
 ) -> None:
-    """Analyze one call and print the analysis (readable report, or JSON with --json)."""
+    """Analyze one call and print the analysis (readable report, or JSON with --json).
+
+    A recording's copy with its PII silenced is written under the data directory (never beside
+    the user's file), as the worker writes one for an upload."""
     from callcoach.cli.progress import stage_progress
     from callcoach.services.pipeline import analyze_path
 
@@ -126,7 +138,8 @@ def analyze(
     try:
         # Only a terminal gets the bar: piped or captured stderr keeps just the error line.
         with stage_progress(err, enabled=err.is_terminal) as progress:
-            analysis = analyze_path(file, meta_path=meta, settings=settings, progress=progress)
+            analysis = analyze_path(file, meta_path=meta, settings=settings, progress=progress,
+                                    redacted_audio=redacted_audio or _default_redacted_audio(settings, file))
     except CallcoachError as exc:
         raise _fail(exc) from None
     except Exception as exc:  # noqa: BLE001 - see _unexpected

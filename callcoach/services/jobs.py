@@ -370,11 +370,9 @@ def _redacted_recording(settings: Settings, input_path: Path, transcript: Transc
     """The playback copy of an uploaded recording with its PII spans silenced (issue 12), beside the
     upload; None for transcript files or with redaction off. The original goes once the transcript
     is committed, unless settings.redact_keep_original_audio."""
-    if transcript.source != "audio" or not settings.redact_enabled:
-        return None
-    import redact
+    from callcoach.services.pipeline import write_redacted_recording
 
-    return redact.redact_recording(input_path, input_path.with_name(REDACTED_AUDIO), transcript)
+    return write_redacted_recording(settings, input_path, transcript, input_path.with_name(REDACTED_AUDIO))
 
 
 def _analyze(settings: Settings, job: Job) -> StageOutput:

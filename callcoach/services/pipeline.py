@@ -56,9 +56,29 @@ def analyze_transcript(transcript: Transcript, *, history: Sequence[StoredCall] 
                                                                settings=settings))
 
 
+def write_redacted_recording(settings: Settings, src: Path, transcript: Transcript, dst: Path) -> Path | None:
+    """Write `dst`: the recording `src` with every span `transcript` (already redacted) replaced by a
+    placeholder silenced (issue 12). None, nothing written, for a transcript file or with redaction off.
+    The worker's transcribe stage and `callcoach analyze` both write their playback copy here."""
+    if transcript.source != "audio" or not settings.redact_enabled:
+        return None
+    import redact
+
+    Path(dst).parent.mkdir(parents=True, exist_ok=True)
+    written = redact.redact_recording(Path(src), Path(dst), transcript)
+    log.info("call %s: redacted recording written to %s", transcript.meta.call_id, written)
+    return written
+
+
 def analyze_path(path: Path, *, meta_path: Path | None = None, settings: Settings | None = None,
-                 progress: Progress | None = None, history: Sequence[StoredCall] = ()) -> dict[str, Any]:
+                 progress: Progress | None = None, history: Sequence[StoredCall] = (),
+                 redacted_audio: Path | None = None) -> dict[str, Any]:
+    """Analyze a recording or transcript; with `redacted_audio`, a recording's PII-silenced copy is
+    written there too (see write_redacted_recording)."""
+    settings = settings or get_settings()
     transcript = load_transcript(path, meta_path=meta_path, settings=settings, progress=progress)
+    if redacted_audio is not None:
+        write_redacted_recording(settings, path, transcript, redacted_audio)
     return analyze_transcript(transcript, history=history, settings=settings)
 
 
