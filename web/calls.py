@@ -13,7 +13,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from callcoach.services import access, jobs, practice, recordings
 from callcoach.services.call_metrics import SCORE_BANDS, STORED_METRICS, CallFilters, browse
 from web import call_view
-from web.auth import DbDep, FormViewerDep, Viewer, ViewerDep
+from web.auth import DbDep, FormViewerDep, SettingsDep, Viewer, ViewerDep
 from web.render import page
 
 router = APIRouter()
@@ -113,7 +113,9 @@ def _visible_call(db: DbDep, viewer: Viewer, call_id: str) -> tuple[jobs.CallVie
 
 
 @router.get("/calls/{call_id}")
-def show_call(request: Request, call_id: str, db: DbDep, viewer: ViewerDep) -> Response:
+def show_call(
+    request: Request, call_id: str, db: DbDep, settings: SettingsDep, viewer: ViewerDep
+) -> Response:
     view, visibility = _visible_call(db, viewer, call_id)
     analysis = view.analysis or {}
     if visibility == "redacted":
@@ -132,17 +134,17 @@ def show_call(request: Request, call_id: str, db: DbDep, viewer: ViewerDep) -> R
             "lines": call_view.transcript(analysis) if full else [],
             "cards": call_view.cards(analysis),
             "prompts": call_view.prompts(analysis, marks) if full else [],
-            "has_audio": full and recordings.recording_path(db, call_id) is not None,
+            "has_audio": full and recordings.recording_path(db, settings, call_id) is not None,
             "may_mark": viewer.role == "admin" or (viewer.role == "rep" and viewer.key.rep == view.rep),
         },
     )
 
 
 @router.get("/calls/{call_id}/audio")
-def call_audio(call_id: str, db: DbDep, viewer: ViewerDep) -> Response:
+def call_audio(call_id: str, db: DbDep, settings: SettingsDep, viewer: ViewerDep) -> Response:
     """The recording; Starlette's FileResponse answers Range requests (206) so the player seeks."""
     _, visibility = _visible_call(db, viewer, call_id)
-    path = recordings.recording_path(db, call_id) if visibility == "full" else None
+    path = recordings.recording_path(db, settings, call_id) if visibility == "full" else None
     if path is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"call {call_id!r} has no recording")
     return FileResponse(path, headers={"Cache-Control": "private, max-age=3600"})

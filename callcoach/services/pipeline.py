@@ -108,6 +108,10 @@ def ingest_path(path: Path, *, meta_path: Path | None = None, meta: CallMeta | N
         call_id = storage.save_call(session, transcript, analysis)
         storage.upsert_job(session, call_id, status="coaching", input_path=str(Path(path).resolve()))
         access.record_call_scope(session, call_id=call_id, owner=owner, deal_id=m.deal_id)
+    # The call page plays only a silenced copy (services.recordings), never the user's original.
+    from callcoach.services.recordings import playback_copy
+
+    write_redacted_recording(settings, path, transcript, playback_copy(settings, call_id))
     result = jobs.run_stage(settings, "coach", call_id)
     if result.outcome != "done":
         log.warning("call %s stored; its coach stage: %s (%s)", call_id, result.outcome, result.reason)

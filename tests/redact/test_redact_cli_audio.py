@@ -80,3 +80,30 @@ def test_redact_cli_analyze_of_a_transcript_writes_no_audio(cli_settings: Settin
     assert result.exit_code == 0, result.output
     assert "[CARD]" in result.stdout
     assert not (cli_settings.data_dir / "redacted").exists()
+
+
+def test_redact_cli_ingest_plays_only_the_silenced_copy(cli_settings: Settings, tmp_path: Path) -> None:
+    """`callcoach ingest` of a recording stores a silenced playback copy with the call; the call page
+    plays that copy, never the user's original, and deleting the call removes it."""
+    from callcoach.services import recordings, retention
+    from callcoach.storage import session_scope
+
+    clip = tmp_path / "in" / "pii-ingest-01.wav"
+    clip.parent.mkdir()
+    clip.write_bytes(CLIP.read_bytes())
+    result = CliRunner().invoke(app, ["ingest", str(clip)])
+    assert result.exit_code == 0, result.output
+    copy = recordings.playback_copy(cli_settings, "pii-ingest-01")
+    assert copy.is_file()
+    with session_scope(cli_settings) as session:
+        assert recordings.recording_path(session, cli_settings, "pii-ingest-01") == copy
+        copy.unlink()
+        # Redaction on and no silenced copy: nothing plays, and the original is not the fallback.
+        assert recordings.recording_path(session, cli_settings, "pii-ingest-01") is None
+        # With redaction off there is nothing to silence: the user's file plays.
+        plain = cli_settings.model_copy(update={"redact_enabled": False})
+        assert recordings.recording_path(session, plain, "pii-ingest-01") == clip
+    CliRunner().invoke(app, ["ingest", str(clip)])
+    assert copy.is_file()
+    retention.delete_call(cli_settings, "pii-ingest-01")
+    assert not copy.exists() and clip.is_file()

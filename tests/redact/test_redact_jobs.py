@@ -69,6 +69,6 @@ def test_redact_playback_copy_outlives_the_processed_upload(settings: Settings) 
     assert not upload.exists() and copy.is_file()
     assert sorted(p.name for p in copy.parent.iterdir()) == [jobs.REDACTED_AUDIO]
     with session_scope(settings) as session:
-        assert recordings.recording_path(session, "pii-audio-02") == copy
+        assert recordings.recording_path(session, settings, "pii-audio-02") == copy
     retention.delete_call(settings, "pii-audio-02")
     assert not copy.exists()
