@@ -38,7 +38,7 @@ sys.path[:] = [str(REPO)] + [p for p in sys.path if Path(p or ".").resolve() != 
 
 DEFAULT_CALLS = REPO.parent / "shared" / "calls"
 # Candidate drift thresholds for the leave-one-deal-out calibration (the -2..2 drift scale).
-THRESHOLD_GRID = tuple(round(0.02 * k, 2) for k in range(1, 26))
+THRESHOLD_GRID = tuple(round(0.01 * k, 2) for k in range(1, 51))
 # Candidate objection firing probabilities. The calls are analysed once at the lowest, keeping each
 # classifier-fired objection's probability, and every candidate is applied afterwards.
 FIRE_GRID = tuple(round(0.4 + 0.025 * k, 3) for k in range(21))

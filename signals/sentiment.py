@@ -7,9 +7,11 @@ confidence 1 - P(neutral); a transformers classifier when ``settings.sentiment_m
 Stance toward the seller and the deal is what counts, so a buyer describing their own problems
 and costs scores ~0 with low confidence, while hedges, deferrals and polite refusals score < 0.
 
-Drift = the confidence-weighted mean stance of the buyer's clauses in the last third of the call
-(by time) minus the first third (:mod:`signals._drift`), in -2..2: neutral turns carry almost no
-weight, so a long call full of facts does not dilute a real change. `direction` is ``negative``
+Drift = the buyer's stance trend over the call: a line fitted by confidence-weighted least squares
+through every buyer clause's stance against its place in the call, read at the middle of the last
+third minus the middle of the first (:mod:`signals._drift`), in -2..2. Neutral turns carry almost no
+weight, so a long call full of facts does not dilute a real change, and the middle of the call
+counts too. `direction` is ``negative``
 / ``positive`` at the threshold or beyond, else ``flat``. The threshold is the one calibrated on
 labeled calls (``signals/_models/calibration.json``, written by ``bench/eval_lodo.py
 --write-calibration``, which reports it leave-one-deal-out), else the corpus's first guess from
@@ -29,7 +31,7 @@ from typing import Any, Literal
 import numpy as np
 
 from callcoach.domain import Evidence, StoredCall, Transcript, Utterance
-from signals._drift import third_means
+from signals._drift import trend
 from signals._sentiment import DEFAULT_METHOD, StanceScorer, get_scorer
 from signals.base import SignalContext, register
 
@@ -159,7 +161,7 @@ def measure(ctx: SignalContext, scorer: StanceScorer) -> SentimentResult:
                     for u, s, m, p in zip(utts, scores, smoothed, parts, strict=True))
     threshold = drift_threshold(scorer)
     clause_at = at[owner] if len(owner) else np.zeros(0)
-    early_w, late_w, call_w = third_means(clause_scores, clause_weights, clause_at)
+    early_w, late_w, call_w = trend(clause_scores, clause_weights, clause_at)
     call_score = call_w if utts else None
 
     if len(utts) < MIN_BUYER_UTTERANCES:
@@ -175,7 +177,8 @@ def measure(ctx: SignalContext, scorer: StanceScorer) -> SentimentResult:
     return SentimentResult(
         drift=drift, direction=direction, early=early, late=late, call_score=call_score,
         method=f"{scorer.method}: {scorer.description}; buyer clauses weighted by stance confidence, "
-               f"late third minus first third by time (signals._drift), threshold {threshold}",
+               f"weighted stance trend over the call, late third minus first third (signals._drift), "
+               f"threshold {threshold}",
         utterances=per_utt, evidence=_evidence(per_utt, direction),
         deal_trend=_deal_trend(transcript, ctx.history, call_score, threshold), notes=tuple(notes),
         threshold=threshold)

@@ -115,3 +115,21 @@ def test_short_sentences_join_a_neighbour_before_scoring() -> None:
     assert _joined_fragments(["We do training in groups of ten.", "Right."]) == [
         "We do training in groups of ten. Right."]
     assert _joined_fragments(["Okay."]) == ["Okay."]
+
+
+def test_the_trend_reads_a_change_in_the_middle_of_the_call() -> None:
+    """Cool remarks just before the middle, warm ones just after, nothing in the outer thirds: a
+    first-third/last-third comparison sees no change; the fitted trend warms."""
+    import numpy as np
+
+    from signals._drift import drift_of, trend
+
+    at = np.array([0.36, 0.40, 0.44, 0.56, 0.60, 0.64])
+    score = np.array([-0.7, -0.6, -0.7, 0.7, 0.6, 0.7])
+    weight = np.full(6, 0.9)
+    early, late, call = trend(score, weight, at)
+    assert late > 0 > early and abs(call) < 0.05
+    assert drift_of(score, weight, at) == pytest.approx(late - early) and late - early > 0.2
+    # One faint remark cannot make a trend, and nothing stated is no change.
+    assert abs(drift_of(np.array([0.8]), np.array([0.1]), np.array([0.95]))) < 0.02
+    assert drift_of(np.zeros(0), np.zeros(0), np.zeros(0)) == 0.0
