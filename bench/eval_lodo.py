@@ -41,7 +41,7 @@ DEFAULT_CALLS = REPO.parent / "shared" / "calls"
 THRESHOLD_GRID = tuple(round(0.01 * k, 2) for k in range(1, 51))
 # Candidate objection firing probabilities. The calls are analysed once at the lowest, keeping each
 # classifier-fired objection's probability, and every candidate is applied afterwards.
-FIRE_GRID = tuple(round(0.4 + 0.025 * k, 3) for k in range(21))
+FIRE_GRID = tuple(round(0.25 + 0.025 * k, 3) for k in range(27))
 CALIBRATION_PATH = REPO / "signals" / "_models" / "calibration.json"
 COUNT_METRICS = ("questions", "open_questions", "quantified_pains")
 METRICS = (

@@ -47,6 +47,8 @@ METHOD = (
 # Shorter buyer sentences ("Not really.", "Okay, sure.") are acknowledgements: the classifier
 # has too little to read in them, so they are not embedded.
 MIN_EMBED_WORDS = 4
+# The classifier's reading counts only where the stance model reads a stance more likely than not.
+STANCE_NEUTRAL_MAX = 0.5
 # Where the corpus threshold is missing from the artifact (an older model file).
 DEFAULT_FIRE_PROBABILITY = 0.6
 
@@ -355,13 +357,13 @@ def objections(ctx: SignalContext) -> ObjectionsResult:
         vec = vectors[k]
         probs = (dict(zip(model.classes, model.probabilities(vec[None, :])[0].tolist(), strict=True))
                  if vec is not None else {})
-        if probs and _reads_warm(stance.probabilities(vec[None, :])[0], stance.classes):
-            probs = {}  # an objection pushes back: a sentence the stance model reads as warm is none
+        if probs and not _pushes_back(stance.probabilities(vec[None, :])[0], stance.classes):
+            probs = {}  # an objection pushes back: a sentence read as warm or as no stance is none
         for c in CATEGORIES:
             cue = strong[k][c]
             if cue == "":
                 continue  # the category is named and denied
-            fires = cue is not None or probs.get(c, 0.0) >= fire_at
+            fires = cue is not None or (c in probs and probs[c] >= fire_at)
             if not fires or not _stronger(cue, probs.get(c), found.get((i, c))):
                 continue
             start, end = _span_times(u, a, b)
@@ -390,8 +392,11 @@ def _stronger(cue: str | None, probability: float | None, held: Objection | None
     return cue is None and (probability or 0.0) > (held.similarity or 0.0)
 
 
-def _reads_warm(p: np.ndarray, classes: tuple[str, ...]) -> bool:
-    return bool(p[classes.index("warm")] > p[classes.index("cool")])
+def _pushes_back(p: np.ndarray, classes: tuple[str, ...]) -> bool:
+    """Whether the stance model reads a stance against the seller or the deal: more cool than warm,
+    and more likely a stance than none (a pain, a fact or the buyer's own plan is neutral)."""
+    return bool(p[classes.index("cool")] >= p[classes.index("warm")]
+                and p[classes.index("neutral")] < STANCE_NEUTRAL_MAX)
 
 
 def _sentence_vectors(

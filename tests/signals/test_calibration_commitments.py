@@ -133,3 +133,12 @@ def test_the_trend_reads_a_change_in_the_middle_of_the_call() -> None:
     # One faint remark cannot make a trend, and nothing stated is no change.
     assert abs(drift_of(np.array([0.8]), np.array([0.1]), np.array([0.95]))) < 0.02
     assert drift_of(np.zeros(0), np.zeros(0), np.zeros(0)) == 0.0
+
+
+@pytest.mark.slow
+def test_the_buyers_own_plan_or_pain_is_no_objection_even_when_the_classifier_leans() -> None:
+    """Sentences about the buyer's own timeline or pain carry no stance toward the deal: whatever the
+    objection classifier's topic reading, they do not fire on it (only a cue would)."""
+    calm = [(BUYER, "Renewals pile up in March and nobody has time."),
+            (BUYER, "Intake gets slow in the summer because half the team is out.")]
+    assert objections(_ctx(calm)).to_contract()["objections"] == []
