@@ -7,23 +7,25 @@ Coaching reads the call being analysed (a `Transcript` and its fresh signals) an
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from callcoach.analysis import Signals
 from callcoach.domain import Participant, StoredCall, Transcript, Utterance
 
 
 @dataclass(frozen=True, slots=True)
 class CallView:
-    """What coaching needs of one call. `signals` is analysis["signals"] (CONTRACT section 2)."""
+    """What coaching needs of one call. `signals` is the typed analysis["signals"] (CONTRACT
+    section 2); a section the call was analysed without is None."""
 
     call_id: str
     rep: str | None
     deal_id: str | None
     started_at: datetime | None
-    signals: dict[str, Any]
+    signals: Signals
     utterances: tuple[Utterance, ...] = ()
     participants: tuple[Participant, ...] = ()
     title: str | None = None
@@ -39,14 +41,15 @@ class CallView:
         return None
 
 
-def view_of_transcript(transcript: Transcript, signals: dict[str, Any]) -> CallView:
+def view_of_transcript(transcript: Transcript, signals: Signals | Mapping[str, Any]) -> CallView:
+    """The call being analysed; `signals` typed, or as CONTRACT JSON (read by `Signals.from_contract`)."""
     m = transcript.meta
     return CallView(
         call_id=m.call_id or "",
         rep=m.rep,
         deal_id=m.deal_id,
         started_at=m.started_at,
-        signals=signals or {},
+        signals=Signals.from_contract(signals),
         utterances=transcript.utterances,
         participants=tuple(m.participants),
         title=m.title,
@@ -92,7 +95,7 @@ def view_of_stored(call: StoredCall) -> CallView:
         rep=call.rep,
         deal_id=call.deal_id,
         started_at=call.started_at,
-        signals=a.get("signals") or {},
+        signals=Signals.from_contract(a.get("signals")),
         utterances=_utterances_of(a),
         participants=_participants_of(call),
         title=a.get("title"),

@@ -60,7 +60,7 @@ def view_of_analysis(analysis: Mapping[str, Any]) -> CallView:
         ),
     )
     transcript = Transcript(meta=meta, utterances=utts, duration_s=float(analysis.get("duration_s") or 0.0))
-    return view_of_transcript(transcript, dict(analysis.get("signals") or {}))
+    return view_of_transcript(transcript, analysis.get("signals") or {})
 
 
 def check_analysis(
