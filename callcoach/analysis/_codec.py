@@ -106,7 +106,9 @@ def _decode(tp: Any, value: Any) -> Any:
             return ()
         args = typing.get_args(tp)
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_decode(args[0], v) for v in value)
+            # A list of objects keeps only the objects (a null or a stray string is no quote).
+            items = [v for v in value if isinstance(v, Mapping)] if _is_model(args[0]) else value
+            return tuple(_decode(args[0], v) for v in items)
         return tuple(_decode(a, v) for a, v in zip(args, value, strict=False))
     if origin is dict and isinstance(value, Mapping):
         _, vt = typing.get_args(tp)
