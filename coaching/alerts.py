@@ -197,7 +197,8 @@ def _single_threaded(calls: Sequence[CallView], playbook: Playbook) -> list[Aler
     if len(calls) < n:
         return []
     voices = [mt.buyer_participants if (mt := c.signals.multithreading) else None for c in calls]
-    if any(not isinstance(v, int | float) for v in voices) or max(voices) > 1:  # type: ignore[type-var]
+    known = [v for v in voices if isinstance(v, int | float)]
+    if len(known) < len(voices) or max(known) > 1:
         return []
     named: set[str] = set()
     for c in calls:

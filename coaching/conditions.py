@@ -66,6 +66,8 @@ def utterance_of(call: CallView, q: dict[str, Any] | Quote) -> Utterance | None:
     """The utterance of `call` a quote (a signal's `Quote` or a coaching evidence dict) was taken
     from: same speaker, its start inside the utterance, its words inside the utterance's text (a
     quote may be one sentence of a turn)."""
+    start: Any
+    speaker: Any
     if isinstance(q, Quote):
         start, speaker, text = q.start, q.speaker, _norm(q.text or "")
     else:
@@ -184,8 +186,8 @@ def invite_commitment(call: CallView) -> Utterance | None:
         if not item.confirmed:
             continue
         said_with = _STEP_WITH_PERSON.search(item.text or "") and item.evidence
-        if said_with and (u := utterance_of(call, item.evidence[0])) is not None:
-            return u
+        if said_with and (agreed := utterance_of(call, item.evidence[0])) is not None:
+            return agreed
     return None
 
 
@@ -202,8 +204,8 @@ def next_step_turns(call: CallView) -> set[float]:
     for item in ns.items:
         if _norm(item.text or "") in primary:
             for ev in item.evidence:
-                if (u := utterance_of(call, ev)) is not None:
-                    out.add(round(u.start, 1))
+                if (held := utterance_of(call, ev)) is not None:
+                    out.add(round(held.start, 1))
     return out
 
 

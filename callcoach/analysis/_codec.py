@@ -15,7 +15,6 @@ import dataclasses
 import types
 import typing
 from collections.abc import Mapping
-from functools import cache
 from typing import Any, Self, Union
 
 # Field metadata: write the field under this JSON key instead of its name.
@@ -59,14 +58,21 @@ class ContractModel:
         return cls(**kwargs)
 
 
-@cache
+# Per model class, read once: its fields with their JSON keys, and its resolved field types.
+_FIELDS: dict[type, tuple[tuple[dataclasses.Field[Any], str], ...]] = {}
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
 def _fields(cls: type) -> tuple[tuple[dataclasses.Field[Any], str], ...]:
-    return tuple((f, f.metadata.get(KEY, f.name)) for f in dataclasses.fields(cls))
+    if cls not in _FIELDS:
+        _FIELDS[cls] = tuple((f, f.metadata.get(KEY, f.name)) for f in dataclasses.fields(cls))
+    return _FIELDS[cls]
 
 
-@cache
 def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
 
 
 def _encode(value: Any) -> Any:
