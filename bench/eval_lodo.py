@@ -212,7 +212,7 @@ def run_calls(calls_dir: Path) -> list[CallResult]:
         raw = json.loads(path.read_text())
         t0 = time.perf_counter()
         transcript = load_transcript(path)
-        sig = signals.extract(transcript, settings=settings)
+        sig = signals.extract(transcript, settings=settings).to_contract()
         results.append(
             CallResult(
                 path.stem, raw.get("deal_id") or path.stem, raw["labels"], sig, time.perf_counter() - t0

@@ -193,7 +193,7 @@ def main() -> int:
     speakers = len({u.speaker for u in transcript.utterances})
 
     out: dict = {}
-    cold = _wall_cpu(lambda: out.update(signals.extract(transcript, settings=settings)))
+    cold = _wall_cpu(lambda: out.update(signals.extract(transcript, settings=settings).to_contract()))
     warm = min(_wall_cpu(lambda: signals.extract(transcript, settings=settings)) for _ in range(args.runs))
     base = min(_baseline(transcript) for _ in range(args.runs))
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
@@ -234,7 +234,7 @@ def _breakdown(transcript: Transcript, settings: object) -> list[tuple[str, floa
         ("shared: spaCy docs", _timed(lambda: ctx.docs)),
         ("shared: utterance embeddings", _timed(lambda: ctx.embeddings)),
     ]
-    rows += [(name, _timed(lambda fn=fn: fn(ctx).to_contract())) for name, fn in sorted(registered().items())]
+    rows += [(name, _timed(lambda fn=fn: fn(ctx).to_analysis())) for name, fn in sorted(registered().items())]
     return rows
 
 

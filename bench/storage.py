@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from callcoach import storage
-from callcoach.analysis import build_analysis
+from callcoach.analysis import Signals, build_analysis
 from callcoach.domain import CallMeta, Participant, Transcript, Utterance, Word
 from callcoach.settings import Settings
 from callcoach.storage.models import AnalysisRow, CallRow, ParticipantRow, UtteranceRow
@@ -56,7 +56,7 @@ def timed(fn: Callable[[], None], repeat: int) -> float:
 
 
 def bench(settings: Settings, call: Transcript, repeat: int) -> tuple[float, float]:
-    analysis = build_analysis(call, {})
+    analysis = build_analysis(call, Signals()).to_contract()
     storage.init_db(settings)
 
     def ours() -> None:

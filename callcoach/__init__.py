@@ -2,8 +2,8 @@
 
 The layers, bottom up (each imports only from its own layer or below; ``lint-imports`` checks it):
 
-- core: ``callcoach.domain`` (types every stage shares), ``callcoach.analysis`` (the CONTRACT
-  analysis object: built and read in one place), ``callcoach.settings`` (the one settings
+- core: ``callcoach.domain`` (types every stage shares), ``callcoach.analysis`` (the typed CONTRACT
+  analysis; its JSON written and read in one place), ``callcoach.settings`` (the one settings
   object), ``callcoach.errors`` (the exception tree), ``callcoach.nlp`` (cached model loaders);
 - stages, pure: the top-level packages ``ingest``, ``transcribe``, ``signals``, ``coaching``;
 - ``callcoach.storage``: every SQL statement;

@@ -18,6 +18,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from callcoach.analysis import Signals
 from callcoach.domain import StoredCall, Transcript
 from callcoach.settings import Settings
 from coaching.alerts import deal_alerts, rep_alerts
@@ -54,7 +55,7 @@ def playbook_for(settings: Settings) -> Playbook:
 
 def coach_call(
     transcript: Transcript,
-    signals: dict[str, Any],
+    signals: Signals | Mapping[str, Any],
     *,
     history: Sequence[StoredCall],
     settings: Settings,
@@ -63,7 +64,8 @@ def coach_call(
 ) -> dict[str, Any]:
     """analysis["coaching"] for one call: up to three practice prompts and the alerts visible now.
 
-    `history` is the rep's and the deal's earlier stored calls; `team` (optional) other reps'
+    `signals` is typed (`signals.extract`) or its CONTRACT JSON. `history` is the rep's and the deal's
+    earlier stored calls; `team` (optional) other reps'
     calls for team percentiles (calls of other reps found in `history` count too). `team_values`
     (metric name -> values) replaces that whole distribution when the caller has it as numbers."""
     playbook = playbook_for(settings)

@@ -15,7 +15,7 @@ from coaching.calls import CallView
 from coaching.conditions import meeting
 from coaching.drift import DriftParams, Excursion, ewma_chart
 from coaching.evidence import SELECTORS
-from coaching.metrics import dig, metric
+from coaching.metrics import metric
 from coaching.playbook import Playbook
 from coaching.types import Alert, CallRef, Severity
 
@@ -160,7 +160,7 @@ def _sentiment_souring(calls: Sequence[CallView], playbook: Playbook) -> list[Al
         return []
     m = metric("buyer_sentiment")
     values = [m.read(c) for c in last]
-    directions = [dig(c.signals, "sentiment", "direction") for c in last]
+    directions = [c.signals.sentiment.direction if c.signals.sentiment else None for c in last]
     known = [v for v in values if v is not None]
     falling = (
         len(known) == len(values)
@@ -196,14 +196,14 @@ def _single_threaded(calls: Sequence[CallView], playbook: Playbook) -> list[Aler
     n = playbook.deals.single_threaded_calls
     if len(calls) < n:
         return []
-    voices = [dig(c.signals, "multithreading", "buyer_participants") for c in calls]
-    if any(not isinstance(v, int | float) for v in voices) or max(voices) > 1:  # type: ignore[type-var]
+    voices = [mt.buyer_participants if (mt := c.signals.multithreading) else None for c in calls]
+    known = [v for v in voices if isinstance(v, int | float)]
+    if len(known) < len(voices) or max(known) > 1:
         return []
     named: set[str] = set()
     for c in calls:
-        for s in dig(c.signals, "multithreading", "stakeholders") or []:
-            if isinstance(s, dict):
-                named.add(str(s.get("name") or s.get("title") or "").lower())
+        for s in c.signals.multithreading.stakeholders if c.signals.multithreading else ():
+            named.add(str(s.name or s.title or "").lower())
     named.discard("")
     if len(named) > 1:
         return []
@@ -233,10 +233,10 @@ def _no_dated_next_step(calls: Sequence[CallView], playbook: Playbook) -> list[A
     n = playbook.deals.undated_next_step_calls
     run: list[CallView] = []
     for c in reversed(calls):
-        ns = dig(c.signals, "next_step")
-        if not isinstance(ns, dict) or "dated" not in ns:
+        ns = c.signals.next_step
+        if ns is None or ns.dated is None:
             break  # unknown is not evidence of a missing next step
-        if ns.get("present") and ns.get("dated"):
+        if ns.present and ns.dated:
             break
         run.append(c)
     run.reverse()

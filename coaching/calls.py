@@ -1,29 +1,31 @@
 """A uniform, read-only view of one call for coaching: its signals plus its utterances.
 
 Coaching reads the call being analysed (a `Transcript` and its fresh signals) and stored calls
-(`StoredCall`, whose analysis carries `transcript[]` and `signals`) the same way, through
-`CallView`. Nothing here touches storage.
+(`StoredCall`, whose analysis carries `transcript[]` and `signals`, read through the typed
+`callcoach.analysis.Analysis`) the same way, through `CallView`. Nothing here touches storage.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from callcoach.analysis import Analysis, Signals
 from callcoach.domain import Participant, StoredCall, Transcript, Utterance
 
 
 @dataclass(frozen=True, slots=True)
 class CallView:
-    """What coaching needs of one call. `signals` is analysis["signals"] (CONTRACT section 2)."""
+    """What coaching needs of one call. `signals` is the typed analysis["signals"] (CONTRACT
+    section 2); a section the call was analysed without is None."""
 
     call_id: str
     rep: str | None
     deal_id: str | None
     started_at: datetime | None
-    signals: dict[str, Any]
+    signals: Signals
     utterances: tuple[Utterance, ...] = ()
     participants: tuple[Participant, ...] = ()
     title: str | None = None
@@ -39,14 +41,15 @@ class CallView:
         return None
 
 
-def view_of_transcript(transcript: Transcript, signals: dict[str, Any]) -> CallView:
+def view_of_transcript(transcript: Transcript, signals: Signals | Mapping[str, Any]) -> CallView:
+    """The call being analysed; `signals` typed, or as CONTRACT JSON (read by `Signals.from_contract`)."""
     m = transcript.meta
     return CallView(
         call_id=m.call_id or "",
         rep=m.rep,
         deal_id=m.deal_id,
         started_at=m.started_at,
-        signals=signals or {},
+        signals=Signals.from_contract(signals),
         utterances=transcript.utterances,
         participants=tuple(m.participants),
         title=m.title,
@@ -54,49 +57,40 @@ def view_of_transcript(transcript: Transcript, signals: dict[str, Any]) -> CallV
     )
 
 
-def _utterances_of(analysis: dict[str, Any]) -> tuple[Utterance, ...]:
+def _utterances_of(analysis: Analysis) -> tuple[Utterance, ...]:
     out: list[Utterance] = []
-    for row in analysis.get("transcript") or []:
+    for row in analysis.transcript or ():
+        if row.speaker is None or row.text is None:
+            continue
         try:
-            out.append(
-                Utterance(
-                    speaker=str(row["speaker"]),
-                    start=float(row["start"]),
-                    end=float(row["end"]),
-                    text=str(row["text"]),
-                    side=row.get("side", "unknown"),
-                )
-            )
-        except (KeyError, TypeError, ValueError):
+            out.append(Utterance(speaker=str(row.speaker), start=float(row.start), end=float(row.end),
+                                 text=str(row.text), side=row.side or "unknown"))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
             continue  # a stored row without timing cannot be quoted as evidence
     return tuple(out)
 
 
-def _participants_of(call: StoredCall) -> tuple[Participant, ...]:
+def _participants_of(call: StoredCall, analysis: Analysis) -> tuple[Participant, ...]:
     if call.participants:
         return tuple(call.participants)
-    out = []
-    for s in call.analysis.get("speakers") or []:
-        if isinstance(s, dict) and s.get("name"):
-            out.append(Participant(name=str(s["name"]), side=s.get("side", "unknown"), title=s.get("title")))
-    return tuple(out)
+    return tuple(Participant(name=str(s.name), side=s.side or "unknown", title=s.title)  # type: ignore[arg-type]
+                 for s in analysis.speakers if s.name)
 
 
 def view_of_stored(call: StoredCall) -> CallView:
-    a = call.analysis or {}
-    coaching: dict[str, Any] = a.get("coaching") or {}
-    account = coaching.get("account") if isinstance(coaching, dict) else None
+    a = Analysis.from_contract(call.analysis or {})
+    account = a.coaching.get("account") if isinstance(a.coaching, dict) else None
     extra: dict[str, Any] = account if isinstance(account, dict) else {}
     return CallView(
         call_id=call.call_id,
         rep=call.rep,
         deal_id=call.deal_id,
         started_at=call.started_at,
-        signals=a.get("signals") or {},
+        signals=a.signals,
         utterances=_utterances_of(a),
-        participants=_participants_of(call),
-        title=a.get("title"),
-        extra=dict(extra or {}),
+        participants=_participants_of(call, a),
+        title=a.title,
+        extra=dict(extra),
     )
 
 

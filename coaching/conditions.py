@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from callcoach.analysis import Quote
 from callcoach.domain import Utterance
 from coaching.calls import CallView
-from coaching.metrics import dig
 
 # The last turns of a call are "how it ended": a closing quote is one of these when it is not the
 # next step's own sentence. Three covers a proposal, the buyer's answer and the goodbye.
@@ -62,17 +62,22 @@ _STEP_WITH_PERSON = re.compile(
 )
 
 
-def utterance_of(call: CallView, q: dict[str, Any]) -> Utterance | None:
-    """The utterance of `call` a quote was taken from: same speaker, its start inside the
-    utterance, its words inside the utterance's text (a quote may be one sentence of a turn)."""
-    start = q.get("start")
+def utterance_of(call: CallView, q: dict[str, Any] | Quote) -> Utterance | None:
+    """The utterance of `call` a quote (a signal's `Quote` or a coaching evidence dict) was taken
+    from: same speaker, its start inside the utterance, its words inside the utterance's text (a
+    quote may be one sentence of a turn)."""
+    start: Any
+    speaker: Any
+    if isinstance(q, Quote):
+        start, speaker, text = q.start, q.speaker, _norm(q.text or "")
+    else:
+        start, speaker, text = q.get("start"), q.get("speaker"), _norm(str(q.get("text") or ""))
     if not isinstance(start, int | float):
         return None
-    text = _norm(str(q.get("text") or ""))
     for u in call.utterances:
         if (
             u.start - _TIME_SLACK_S <= float(start) <= u.end + _TIME_SLACK_S
-            and q.get("speaker") in (None, u.speaker)
+            and speaker in (None, u.speaker)
             and text
             and text in _norm(u.text)
         ):
@@ -129,9 +134,9 @@ def is_closed_question(text: str) -> bool:
 def objection_starts(call: CallView) -> set[float]:
     """Start times (0.1 s) of the buyer turns the objections signal flagged."""
     out: set[float] = set()
-    for o in dig(call.signals, "objections") or []:
-        if isinstance(o, dict) and isinstance(o.get("start"), int | float):
-            u = _utterance_at_time(call, float(o["start"]))
+    for o in call.signals.objections or ():
+        if isinstance(o.start, int | float):
+            u = _utterance_at_time(call, float(o.start))
             if u is not None:
                 out.add(round(u.start, 1))
     return out
@@ -146,9 +151,9 @@ def _utterance_at_time(call: CallView, start: float) -> Utterance | None:
 
 def _listed_pain_starts(call: CallView) -> set[float]:
     out: set[float] = set()
-    for p in dig(call.signals, "discovery", "pains") or []:
-        if isinstance(p, dict) and isinstance(p.get("start"), int | float):
-            u = _utterance_at_time(call, float(p["start"]))
+    for p in call.signals.discovery.pains if call.signals.discovery else ():
+        if isinstance(p.start, int | float):
+            u = _utterance_at_time(call, float(p.start))
             if u is not None and u.side == "buyer":
                 out.add(round(u.start, 1))
     return out
@@ -177,32 +182,30 @@ def invite_commitment(call: CallView) -> Utterance | None:
     for u in call.by_side("buyer"):
         if _BUYER_INVITES.search(u.text):
             return u
-    ns = dig(call.signals, "next_step")
-    for item in (ns.get("items") if isinstance(ns, dict) else None) or []:
-        if not isinstance(item, dict) or not item.get("confirmed"):
+    for item in call.signals.next_step.items if call.signals.next_step else ():
+        if not item.confirmed:
             continue
-        if _STEP_WITH_PERSON.search(str(item.get("text") or "")):
-            ev = (item.get("evidence") or [None])[0]
-            if isinstance(ev, dict) and (u := utterance_of(call, ev)) is not None:
-                return u
+        said_with = _STEP_WITH_PERSON.search(item.text or "") and item.evidence
+        if said_with and (agreed := utterance_of(call, item.evidence[0])) is not None:
+            return agreed
     return None
 
 
 def next_step_turns(call: CallView) -> set[float]:
     """Start times (0.1 s) of the turns that hold the call's primary next step and its answer."""
-    ns = dig(call.signals, "next_step")
-    if not isinstance(ns, dict) or not ns.get("text"):
+    ns = call.signals.next_step
+    if ns is None or not ns.text:
         return set()
-    primary = _norm(str(ns["text"]))
+    primary = _norm(ns.text)
     out: set[float] = set()
     for u in call.utterances:
         if primary and (primary in _norm(u.text) or _norm(u.text) in primary):
             out.add(round(u.start, 1))
-    for item in ns.get("items") or []:
-        if isinstance(item, dict) and _norm(str(item.get("text") or "")) in primary:
-            for ev in item.get("evidence") or []:
-                if isinstance(ev, dict) and (u := utterance_of(call, ev)) is not None:
-                    out.add(round(u.start, 1))
+    for item in ns.items:
+        if _norm(item.text or "") in primary:
+            for ev in item.evidence:
+                if (held := utterance_of(call, ev)) is not None:
+                    out.add(round(held.start, 1))
     return out
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from callcoach.analysis import Analysis
 from callcoach.domain import CallMeta, Participant, Transcript, Utterance
 from coaching.calls import CallView, view_of_transcript
 from coaching.conditions import condition, utterance_of
@@ -34,33 +35,28 @@ class Inconsistency:
         return f"{self.call_id} {self.item}: {self.problem}{q}"
 
 
-def view_of_analysis(analysis: Mapping[str, Any]) -> CallView:
-    """A CallView of a CONTRACT analysis object (its transcript[] and signals)."""
+def view_of_analysis(analysis: Analysis | Mapping[str, Any]) -> CallView:
+    """A CallView of an analysis (typed, or its CONTRACT JSON): its transcript[] and signals."""
+    a = Analysis.from_contract(analysis)
     utts = tuple(
-        Utterance(
-            speaker=str(u["speaker"]),
-            start=float(u["start"]),
-            end=float(u["end"]),
-            text=str(u["text"]),
-            side=u.get("side", "unknown"),
-        )
-        for u in analysis.get("transcript") or []
+        Utterance(speaker=str(u.speaker), start=float(u.start), end=float(u.end), text=str(u.text),
+                  side=u.side or "unknown")  # type: ignore[arg-type]
+        for u in a.transcript or ()
     )
-    started = analysis.get("started_at")
     meta = CallMeta(
-        call_id=str(analysis.get("call_id") or ""),
-        title=analysis.get("title"),
-        started_at=datetime.fromisoformat(started) if isinstance(started, str) else None,
-        deal_id=analysis.get("deal_id"),
-        rep=analysis.get("rep"),
+        call_id=str(a.call_id or ""),
+        title=a.title,
+        started_at=datetime.fromisoformat(a.started_at) if isinstance(a.started_at, str) else None,
+        deal_id=a.deal_id,
+        rep=a.rep,
         participants=tuple(
-            Participant(name=str(s["name"]), side=s.get("side", "unknown"), title=s.get("title"))
-            for s in analysis.get("speakers") or []
-            if isinstance(s, dict) and s.get("name")
+            Participant(name=str(s.name), side=s.side or "unknown", title=s.title)  # type: ignore[arg-type]
+            for s in a.speakers
+            if s.name
         ),
     )
-    transcript = Transcript(meta=meta, utterances=utts, duration_s=float(analysis.get("duration_s") or 0.0))
-    return view_of_transcript(transcript, dict(analysis.get("signals") or {}))
+    transcript = Transcript(meta=meta, utterances=utts, duration_s=float(a.duration_s or 0.0))
+    return view_of_transcript(transcript, a.signals)
 
 
 def check_analysis(

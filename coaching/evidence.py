@@ -11,9 +11,11 @@ Selectors are registered by name; the playbook names them.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
+from callcoach.analysis import ContractModel
 from callcoach.domain import Evidence, Utterance
 from coaching.calls import CallView
 from coaching.conditions import (
@@ -25,7 +27,7 @@ from coaching.conditions import (
     next_step_turns,
     objection_starts,
 )
-from coaching.metrics import dig, unexplored_objections
+from coaching.metrics import unexplored_objections
 
 Selector = Callable[[CallView], list[dict[str, Any]]]
 SELECTORS: dict[str, Selector] = {}
@@ -47,49 +49,49 @@ def quote(u: Utterance) -> dict[str, Any]:
 
 
 def _is_quote(e: Any) -> bool:
-    return isinstance(e, dict) and isinstance(e.get("text"), str) and isinstance(e.get("start"), int | float)
+    return isinstance(getattr(e, "text", None), str) and isinstance(getattr(e, "start", None), int | float)
 
 
-def signal_quotes(signals: dict[str, Any], *path: str) -> list[dict[str, Any]]:
-    """Every evidence quote a signal attached under `path` (any depth), in call order, deduplicated."""
-    found: list[dict[str, Any]] = []
+def signal_quotes(section: ContractModel | None) -> list[dict[str, Any]]:
+    """Every evidence quote a signal section attached (at any depth), in call order, deduplicated."""
+    found: list[Any] = []
 
     def walk(obj: Any, inside: bool) -> None:
-        # Quotes count once inside an "evidence" subtree (a list, or a dict of named lists).
-        if isinstance(obj, dict):
+        # Quotes count once inside an `evidence` field (a tuple of quotes, or named tuples of them).
+        if isinstance(obj, ContractModel):
             if inside and _is_quote(obj):
                 found.append(obj)
                 return
-            for k, v in obj.items():
-                walk(v, inside or k == "evidence")
-        elif isinstance(obj, list):
+            for f in dataclasses.fields(obj):  # type: ignore[arg-type]
+                walk(getattr(obj, f.name), inside or f.name == "evidence")
+        elif isinstance(obj, tuple):
             for v in obj:
                 walk(v, inside)
 
-    walk(dig(signals, *path) if path else signals, False)
+    walk(section, False)
     seen: set[tuple[float, str]] = set()
     out = []
-    for e in sorted(found, key=lambda e: float(e["start"])):
-        key = (round(float(e["start"]), 2), e["text"])
+    for e in sorted(found, key=lambda e: float(e.start)):
+        key = (round(float(e.start), 2), e.text)
         if key not in seen:
             seen.add(key)
-            out.append(
-                {
-                    "start": e["start"],
-                    "end": e.get("end", e["start"]),
-                    "speaker": e.get("speaker"),
-                    "text": e["text"],
-                }
-            )
+            out.append(_plain(e))
     return out
 
 
-def _plain(e: dict[str, Any]) -> dict[str, Any]:
+def _plain(e: Any) -> dict[str, Any]:
+    """A signal's quote (or a question or pain, which carry one) as coaching evidence."""
+    end = e.end if isinstance(e.end, int | float) else e.start
+    return {"start": e.start, "end": end, "speaker": e.speaker, "text": e.text}
+
+
+def sentiment_scores(call: CallView) -> dict[float, float]:
+    """The sentiment signal's per-turn buyer scores by turn start (0.1 s)."""
+    sentiment = call.signals.sentiment
     return {
-        "start": e["start"],
-        "end": e.get("end", e["start"]),
-        "speaker": e.get("speaker"),
-        "text": e["text"],
+        round(float(x.start), 1): float(x.score)
+        for x in (sentiment.scores if sentiment else ())
+        if isinstance(x.score, int | float) and isinstance(x.start, int | float)
     }
 
 
@@ -115,8 +117,8 @@ def pain_statements(call: CallView) -> list[dict[str, Any]]:
     listed them, else the whole buyer turn (`coaching.conditions.is_buyer_pain`)."""
     listed = {
         round(u.start, 1): _plain(p)
-        for p in dig(call.signals, "discovery", "pains") or []
-        if _is_quote(p) and (u := utterance_at(call, float(p["start"]))) is not None
+        for p in (call.signals.discovery.pains if call.signals.discovery else ())
+        if _is_quote(p) and (u := utterance_at(call, float(p.start))) is not None
     }
     return [listed.get(round(u.start, 1)) or quote(u) for u in buyer_pains(call)]
 
@@ -130,9 +132,9 @@ def select(kind: str, call: CallView) -> list[dict[str, Any]]:
 
 
 def _closed_rep_questions(call: CallView) -> list[dict[str, Any]]:
-    listed = dig(call.signals, "discovery", "question_list")
-    if isinstance(listed, list) and listed:
-        candidates = [_plain(q) for q in listed if _is_quote(q) and q.get("open") is False]
+    listed = call.signals.discovery.question_list if call.signals.discovery else ()
+    if listed:
+        candidates = [_plain(q) for q in listed if _is_quote(q) and q.open is False]
     else:
         candidates = [quote(u) for u in call.by_side("rep") if "?" in u.text]
     return meeting("closed_questions", call, candidates)[:MAX_QUOTES]
@@ -191,7 +193,7 @@ def _objections(call: CallView) -> list[dict[str, Any]]:
     """Objections the rep answered without a question, each with the rep's reply."""
     out: list[dict[str, Any]] = []
     for o in unexplored_objections(call):
-        u = utterance_at(call, float(o["start"]))
+        u = utterance_at(call, float(o.start))
         if u is None:
             continue
         out.append(quote(u))
@@ -207,11 +209,7 @@ def _sentiment(call: CallView) -> list[dict[str, Any]]:
     """The buyer's words in the last third of the call, coolest first (the sentiment signal's
     per-turn scores), else in call order."""
     late = meeting("sentiment", call, [quote(u) for u in call.by_side("buyer")])
-    scores = {
-        round(float(x["start"]), 1): float(x["score"])
-        for x in dig(call.signals, "sentiment", "scores") or []
-        if isinstance(x, dict) and isinstance(x.get("score"), int | float) and "start" in x
-    }
+    scores = sentiment_scores(call)
     substantive = [q for q in late if len(q["text"].split()) >= SUBSTANTIVE_WORDS] or late
     if scores:
         substantive.sort(key=lambda q: scores.get(round(float(q["start"]), 1), 0.0))
@@ -221,7 +219,7 @@ def _sentiment(call: CallView) -> list[dict[str, Any]]:
 @register("stakeholders")
 def _stakeholders(call: CallView) -> list[dict[str, Any]]:
     """What the buyer-side people said: the multithreading signal's buyer quotes, else their turns."""
-    from_signal = meeting("stakeholders", call, signal_quotes(call.signals, "multithreading"))
+    from_signal = meeting("stakeholders", call, signal_quotes(call.signals.multithreading))
     pool = from_signal or [quote(u) for u in call.by_side("buyer")]
     # A bare "Yes." proves someone spoke; a manager needs the turn that shows who is involved.
     substantive = [q for q in pool if len(q["text"].split()) >= SUBSTANTIVE_WORDS]

@@ -14,8 +14,14 @@ from collections.abc import Callable
 
 from callcoach.domain import Utterance
 from coaching.calls import CallView
-from coaching.evidence import is_closed_question, objection_turns, pain_statements, utterance_at
-from coaching.metrics import dig, unexplored_objections
+from coaching.evidence import (
+    is_closed_question,
+    objection_turns,
+    pain_statements,
+    sentiment_scores,
+    utterance_at,
+)
+from coaching.metrics import unexplored_objections
 
 log = logging.getLogger("callcoach.coaching")
 
@@ -216,33 +222,29 @@ def open_question(call: CallView) -> str | None:
 @register("objection_discovery")
 def objection_discovery(call: CallView) -> str | None:
     """The objection the rep answered without exploring, turned into a discovery question."""
-    objs = unexplored_objections(call) or [
-        o for o in (dig(call.signals, "objections") or []) if isinstance(o, dict) and o.get("text")
-    ]
+    objs = unexplored_objections(call) or [o for o in call.signals.objections or () if o.text]
     if not objs:
         return None
     o = objs[0]
-    u = utterance_at(call, float(o.get("start", -1))) if isinstance(o.get("start"), int | float) else None
-    phrase = key_phrase(str(o.get("text") or (u.text if u else "")), prefer=_PAIN)
+    u = utterance_at(call, float(o.start)) if isinstance(o.start, int | float) else None
+    phrase = key_phrase(str(o.text or (u.text if u else "")), prefer=_PAIN)
     who = _first_name(u.speaker) if u else ""
-    question = OBJECTION_QUESTIONS.get(str(o.get("category")), _DEFAULT_OBJECTION_Q)
+    question = OBJECTION_QUESTIONS.get(str(o.category), _DEFAULT_OBJECTION_Q)
     lead = f"{who}, last time you said" if who else "Last time you said"
     return f'{lead} "{phrase}". Help me understand: {question}'
 
 
 def _absent_stakeholder(call: CallView) -> str | None:
-    for s in dig(call.signals, "multithreading", "stakeholders") or []:
-        if isinstance(s, dict) and not s.get("on_call") and (s.get("name") or s.get("title")):
-            name, title = s.get("name"), s.get("title")
-            return f"{name} ({title})" if name and title else str(name or f"your {title}")
+    for s in call.signals.multithreading.stakeholders if call.signals.multithreading else ():
+        if not s.on_call and (s.name or s.title):
+            return f"{s.name} ({s.title})" if s.name and s.title else str(s.name or f"your {s.title}")
     return None
 
 
 @register("dated_next_step")
 def dated_next_step(call: CallView) -> str | None:
     """A next step with a day and an owner, built on what the call left open."""
-    ns = dig(call.signals, "next_step") or {}
-    text = ns.get("text") if isinstance(ns, dict) else None
+    text = call.signals.next_step.text if call.signals.next_step else None
     who = _absent_stakeholder(call)
     if text:
         return (
@@ -305,11 +307,7 @@ def sentiment_check(call: CallView) -> str | None:
     ]
     if not quotes:
         return None
-    scores = {
-        round(float(x["start"]), 1): float(x["score"])
-        for x in dig(call.signals, "sentiment", "scores") or []
-        if isinstance(x, dict) and isinstance(x.get("score"), int | float) and "start" in x
-    }
+    scores = sentiment_scores(call)
     # The coolest of the quoted turns (per the sentiment signal's scores), else the latest one.
     q = min(quotes, key=lambda e: scores.get(round(float(e["start"]), 1), 0.0)) if scores else quotes[-1]
     name = _first_name(q.get("speaker"))

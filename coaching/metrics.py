@@ -1,4 +1,4 @@
-"""Named per-call coaching metrics read from a call's signals (CONTRACT section 2 keys).
+"""Named per-call coaching metrics read from a call's typed signals (CONTRACT section 2).
 
 Each metric knows which direction is worse and how much call-to-call variation is normal
 (`normal_sd`, the floor the drift charts use so that a rep whose first calls happen to be
@@ -12,30 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from callcoach.analysis import Objection
 from coaching.calls import CallView
 
 Direction = Literal["higher_is_better", "lower_is_better"]
 
 
-def dig(obj: Any, *path: str) -> Any:
-    """obj[path[0]][path[1]]..., or None where a key is missing (signals may not exist yet)."""
-    for key in path:
-        if not isinstance(obj, dict) or key not in obj:
-            return None
-        obj = obj[key]
-    return obj
-
-
 def as_number(value: Any) -> float | None:
-    """A number, or the number inside a signal fragment ({"value"|"seconds"|"score": x, ...})."""
-    if isinstance(value, bool):
+    """The value as a float; None when the signal did not measure it."""
+    if isinstance(value, bool | int | float):
         return float(value)
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, dict):
-        for key in ("value", "seconds", "s", "score"):
-            if isinstance(value.get(key), int | float) and not isinstance(value.get(key), bool):
-                return float(value[key])
     return None
 
 
@@ -97,41 +83,34 @@ class Metric:
 
 
 def _next_step_clarity(call: CallView) -> float | None:
-    ns = dig(call.signals, "next_step")
-    if not isinstance(ns, dict) or "present" not in ns:
+    ns = call.signals.next_step
+    if ns is None or ns.present is None:
         return None
     # 0..3: one point each for an agreed step, a named day/date, and an owner (CONTRACT 3).
-    return (
-        float(bool(ns.get("present")))
-        + float(bool(ns.get("present") and ns.get("dated")))
-        + float(bool(ns.get("present") and ns.get("owned")))
-    )
+    present = bool(ns.present)
+    return float(present) + float(present and bool(ns.dated)) + float(present and bool(ns.owned))
 
 
 def _objections(call: CallView) -> float | None:
-    obj = dig(call.signals, "objections")
-    return float(len(obj)) if isinstance(obj, list) else None
+    obj = call.signals.objections
+    return float(len(obj)) if obj is not None else None
 
 
 def _stakeholders(call: CallView) -> float | None:
-    sh = dig(call.signals, "multithreading", "stakeholders")
-    return float(len(sh)) if isinstance(sh, list) else None
+    mt = call.signals.multithreading
+    return float(len(mt.stakeholders)) if mt is not None else None
 
 
-def unexplored_objections(call: CallView) -> list[dict[str, Any]]:
+def unexplored_objections(call: CallView) -> list[Objection]:
     """Objections the rep answered without asking a single question back before the buyer spoke again.
 
     An objection explored with a question ("what's driving that timeline?") is handled as
     discovery; one answered only with a pitch is the habit the objection-handling prompt targets."""
-    obj = dig(call.signals, "objections")
-    if not isinstance(obj, list):
-        return []
     out = []
-    for o in obj:
-        if not isinstance(o, dict) or not isinstance(o.get("start"), int | float):
+    for o in call.signals.objections or ():
+        if not isinstance(o.start, int | float):
             continue
-        start = float(o["start"])
-        rep_reply = _rep_reply_after(call, start)
+        rep_reply = _rep_reply_after(call, float(o.start))
         if rep_reply is None or "?" not in rep_reply:
             out.append(o)
     return out
@@ -153,7 +132,7 @@ def _rep_reply_after(call: CallView, start: float) -> str | None:
 
 
 def _unexplored(call: CallView) -> float | None:
-    if not isinstance(dig(call.signals, "objections"), list) or not call.utterances:
+    if call.signals.objections is None or not call.utterances:
         return None
     return float(len(unexplored_objections(call)))
 
@@ -169,7 +148,7 @@ METRICS: dict[str, Metric] = {
             "discovery score",
             "higher_is_better",
             8.0,
-            lambda c: as_number(dig(c.signals, "discovery", "score")),
+            lambda c: as_number(c.signals.discovery and c.signals.discovery.score),
             "/100",
         ),
         Metric(
@@ -177,35 +156,35 @@ METRICS: dict[str, Metric] = {
             "open questions",
             "higher_is_better",
             1.5,
-            lambda c: as_number(dig(c.signals, "discovery", "open_questions")),
+            lambda c: as_number(c.signals.discovery and c.signals.discovery.open_questions),
         ),
         Metric(
             "questions",
             "questions asked",
             "higher_is_better",
             2.0,
-            lambda c: as_number(dig(c.signals, "discovery", "questions")),
+            lambda c: as_number(c.signals.discovery and c.signals.discovery.questions),
         ),
         Metric(
             "quantified_pains",
             "quantified pains",
             "higher_is_better",
             1.0,
-            lambda c: as_number(dig(c.signals, "discovery", "quantified_pains")),
+            lambda c: as_number(c.signals.discovery and c.signals.discovery.quantified_pains),
         ),
         Metric(
             "talk_ratio",
             "rep talk share",
             "lower_is_better",
             0.05,
-            lambda c: as_number(dig(c.signals, "talk_ratio", "rep")),
+            lambda c: as_number(c.signals.talk_ratio and c.signals.talk_ratio.rep),
         ),
         Metric(
             "longest_monologue_s",
             "longest monologue",
             "lower_is_better",
             20.0,
-            lambda c: as_number(dig(c.signals, "longest_monologue_s")),
+            lambda c: as_number(c.signals.longest_monologue_s),
             "s",
         ),
         Metric("next_step_clarity", "next-step clarity", "higher_is_better", 0.75, _next_step_clarity, "/3"),
@@ -214,14 +193,14 @@ METRICS: dict[str, Metric] = {
             "buyer sentiment drift",
             "higher_is_better",
             0.2,
-            lambda c: as_number(dig(c.signals, "sentiment", "drift")),
+            lambda c: as_number(c.signals.sentiment and c.signals.sentiment.drift),
         ),
         Metric(
             "buyer_participants",
             "buyer participants",
             "higher_is_better",
             0.7,
-            lambda c: as_number(dig(c.signals, "multithreading", "buyer_participants")),
+            lambda c: as_number(c.signals.multithreading and c.signals.multithreading.buyer_participants),
         ),
         Metric("stakeholders", "stakeholders engaged", "higher_is_better", 1.0, _stakeholders),
         Metric("objections", "objections raised", "lower_is_better", 1.0, _objections),

@@ -17,9 +17,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from callcoach.analysis import Quote
 from coaching.calls import CallView
 from coaching.evidence import pain_statements, utterance_at
-from coaching.metrics import dig
 
 # Cosine distance under which two buyer statements are the same scenario (average linkage).
 # MiniLM scores paraphrases of one objection at similarity ~0.4-0.7 ("more expensive than we
@@ -65,34 +65,31 @@ def _statements(calls: Sequence[CallView]) -> list[BuyerStatement]:
     out: list[BuyerStatement] = []
     for c in calls:
         seen: set[float] = set()
-        items = [("objection", o) for o in dig(c.signals, "objections") or [] if isinstance(o, dict)]
-        items += [("pain", p) for p in pain_statements(c)]
-        for kind, item in items:
-            if not item.get("text") or not isinstance(item.get("start"), int | float):
+        # (kind, category, start, speaker, text): objections from the signal, pains as coaching quotes.
+        items: list[tuple[str, str | None, Any, Any, Any]] = [
+            ("objection", o.category, o.start, o.speaker, o.text) for o in c.signals.objections or ()
+        ]
+        items += [("pain", None, p["start"], p.get("speaker"), p.get("text")) for p in pain_statements(c)]
+        for kind, category, start, item_speaker, item_text in items:
+            if not item_text or not isinstance(start, int | float):
                 continue
-            u = utterance_at(c, float(item["start"]))
-            key = round(u.start if u else float(item["start"]), 1)
+            u = utterance_at(c, float(start))
+            key = round(u.start if u else float(start), 1)
             if key in seen:
                 continue
             seen.add(key)
-            speaker = u.speaker if u else str(item.get("speaker") or "")
-            category = item.get("category") if kind == "objection" else None
+            speaker = u.speaker if u else str(item_speaker or "")
             # The whole turn is the buyer's own words; a sentence cut from it loses the context.
-            text = u.text if u else str(item["text"])
-            out.append(
-                BuyerStatement(kind, category, text, float(item["start"]), speaker, c.title_of(speaker), c)
-            )
+            text = u.text if u else str(item_text)
+            out.append(BuyerStatement(kind, category, text, float(start), speaker, c.title_of(speaker), c))
     return out
 
 
 def _sentiment_at(call: CallView, start: float) -> float | None:
-    for s in dig(call.signals, "sentiment", "scores") or []:
-        if (
-            isinstance(s, dict)
-            and isinstance(s.get("score"), int | float)
-            and abs(float(s["start"]) - start) < 0.05
-        ):
-            return float(s["score"])
+    for s in call.signals.sentiment.scores if call.signals.sentiment else ():
+        if isinstance(s.score, int | float) and isinstance(s.start, int | float) \
+                and abs(float(s.start) - start) < 0.05:
+            return float(s.score)
     return None
 
 
@@ -114,10 +111,11 @@ def _response(st: BuyerStatement) -> dict[str, Any] | None:
     before, after = _sentiment_at(call, u.start), _sentiment_at(call, nxt.start) if nxt else None
     warmer = before is not None and after is not None and after - before >= WARMER_BY
     horizon_end = call.utterances[min(len(call.utterances) - 1, j + NEXT_STEP_WITHIN_TURNS)].end
-    step = None
-    for item in dig(call.signals, "next_step", "items") or []:
-        ev = (item.get("evidence") or [{}])[0] if isinstance(item, dict) else {}
-        if isinstance(ev.get("start"), int | float) and reply[0].start <= float(ev["start"]) <= horizon_end:
+    step: Quote | None = None
+    for item in call.signals.next_step.items if call.signals.next_step else ():
+        ev = item.evidence[0] if item.evidence else None
+        if ev is not None and isinstance(ev.start, int | float) \
+                and reply[0].start <= float(ev.start) <= horizon_end:
             step = ev
             break
     return {
@@ -129,7 +127,7 @@ def _response(st: BuyerStatement) -> dict[str, Any] | None:
         "sentiment_before": before,
         "sentiment_after": after,
         "warmer": warmer,
-        "next_step": step.get("text") if step else None,
+        "next_step": step.text if step else None,
     }
 
 

@@ -11,6 +11,7 @@ import pkgutil
 from collections.abc import Sequence
 from typing import Any
 
+from callcoach.analysis import Signals
 from callcoach.domain import StoredCall, Transcript
 from callcoach.settings import Settings, get_settings
 from signals.base import SignalContext, SignalResult, register, registered
@@ -23,17 +24,18 @@ for _mod in pkgutil.iter_modules(__path__):
 
 
 def extract(transcript: Transcript, *, history: Sequence[StoredCall] = (),
-            settings: Settings | None = None) -> dict[str, Any]:
-    """Run every registered signal on `transcript`; returns analysis["signals"] (CONTRACT section 2)."""
+            settings: Settings | None = None) -> Signals:
+    """Run every registered signal on `transcript`; returns the typed analysis["signals"]
+    (``.to_contract()`` is its CONTRACT section 2 JSON)."""
     ctx = SignalContext(transcript=transcript, settings=settings or get_settings(), history=history)
-    out: dict[str, Any] = {}
+    sections: dict[str, Any] = {}
     for name, fn in sorted(registered().items()):
-        fragment = fn(ctx).to_contract()
-        clash = set(out) & set(fragment)
+        fragment = fn(ctx).to_analysis()
+        clash = set(sections) & set(fragment)
         if clash:
-            raise ValueError(f"signal {name!r} writes keys another signal wrote: {sorted(clash)}")
-        out.update(fragment)
-    return out
+            raise ValueError(f"signal {name!r} writes sections another signal wrote: {sorted(clash)}")
+        sections.update(fragment)
+    return Signals(**sections)
 
 
 def closed_question_in(text: str) -> bool:

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from callcoach import analysis as an
 from callcoach.domain import Evidence
 from signals.questions import classify_sentence
 from signals.text import Quantity, quantities, sentences
@@ -183,12 +184,10 @@ class Pain:
     amounts: tuple[str, ...]
     cue: str  # the problem word, or "classifier" when the pain classifier decided
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            **Evidence(self.start, self.end, self.speaker, self.text).to_dict(),
-            "amounts": list(self.amounts),
-            "cue": self.cue,
-        }
+    def to_analysis(self) -> an.QuantifiedPain:
+        q = an.Quote.of(Evidence(self.start, self.end, self.speaker, self.text))
+        return an.QuantifiedPain(start=q.start, end=q.end, speaker=q.speaker, text=q.text,
+                                amounts=tuple(self.amounts), cue=self.cue)
 
 
 def _ancestors_and_self(tok: Token) -> list[Token]:

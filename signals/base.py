@@ -21,10 +21,10 @@ if TYPE_CHECKING:
 
 
 class SignalResult(Protocol):
-    """A typed signal result. `to_contract()` gives the fragment merged into analysis["signals"]
-    (CONTRACT section 2 keys, plus `evidence` lists and a `method` string saying how it was computed)."""
+    """A typed signal result. `to_analysis()` gives its sections of the analysis, by `Signals` field
+    name (``{"next_step": NextStep(...)}``), each with its evidence quotes and a `method` string."""
 
-    def to_contract(self) -> dict[str, Any]: ...
+    def to_analysis(self) -> dict[str, Any]: ...
 
 
 @dataclass

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from callcoach import analysis as an
 from callcoach.domain import Evidence
 from signals._pains import Pain, find_pains
 from signals.base import SignalContext, register
@@ -100,31 +101,32 @@ class DiscoveryResult:
     score: float
     score_parts: dict[str, float]
 
-    def to_contract(self) -> dict[str, Any]:
+    def to_analysis(self) -> dict[str, Any]:
         open_qs = [q for q in self.questions if q.open]
+        pains = tuple(p.to_analysis() for p in self.pains)
         return {
-            "discovery": {
-                "questions": len(self.questions),
-                "open_questions": len(open_qs),
-                "quantified_pains": len(self.pains),
-                "follow_up_questions": len(self.follow_ups),
-                "score": self.score,
-                "score_parts": self.score_parts,
-                "question_list": [q.to_dict() for q in self.questions],
-                "pains": [p.to_dict() for p in self.pains],
-                "follow_ups": [
-                    {"question": f.question.evidence(), "answer": f.answer.to_dict(), "link": f.link}
+            "discovery": an.Discovery(
+                questions=len(self.questions),
+                open_questions=len(open_qs),
+                quantified_pains=len(self.pains),
+                follow_up_questions=len(self.follow_ups),
+                score=self.score,
+                score_parts=self.score_parts,
+                question_list=tuple(q.to_analysis() for q in self.questions),
+                pains=pains,
+                follow_ups=tuple(
+                    an.FollowUp(question=f.question.quote(), answer=an.Quote.of(f.answer), link=f.link)
                     for f in self.follow_ups
-                ],
-                "framework": self.coverage.to_dict(),
-                "evidence": {
-                    "questions": [q.evidence() for q in self.questions],
-                    "open_questions": [q.evidence() for q in open_qs],
-                    "quantified_pains": [p.to_dict() for p in self.pains],
-                    "follow_ups": [f.question.evidence() for f in self.follow_ups],
-                },
-                "method": _METHOD,
-            }
+                ),
+                framework=self.coverage.to_analysis(),
+                evidence=an.DiscoveryEvidence(
+                    questions=tuple(q.quote() for q in self.questions),
+                    open_questions=tuple(q.quote() for q in open_qs),
+                    quantified_pains=pains,
+                    follow_ups=tuple(f.question.quote() for f in self.follow_ups),
+                ),
+                method=_METHOD,
+            )
         }
 
 

@@ -14,6 +14,7 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
+from callcoach import analysis as an
 from callcoach.domain import Evidence, Side, Utterance
 from signals.base import SignalContext, register
 from signals.questions import rep_questions
@@ -53,14 +54,14 @@ class Run:
     def seconds(self) -> float:
         return max(0.0, self.end - self.start)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "seconds": round(self.seconds, 2),
-            "speaker": self.speaker,
-            "start": round(self.start, 2),
-            "end": round(self.end, 2),
-            "evidence": [Evidence.of(u).to_dict() for u in self.utterances],
-        }
+    def to_analysis(self) -> an.Run:
+        return an.Run(
+            seconds=round(self.seconds, 2),
+            speaker=self.speaker,
+            start=round(self.start, 2),
+            end=round(self.end, 2),
+            evidence=tuple(an.Quote.of(Evidence.of(u)) for u in self.utterances),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,55 +82,52 @@ class DynamicsResult:
     duration_s: float
     sides: dict[str, str]  # speaker -> side
 
-    def to_contract(self) -> dict[str, Any]:
+    def to_analysis(self) -> dict[str, Any]:
         pause_vals = [p for _, _, p in self.pauses]
         quickest = sorted(self.pauses, key=lambda x: x[2])[:PATIENCE_EVIDENCE]
         rep_fillers = sum(n for s, n in self.fillers.items() if self._side(s) == "rep")
         return {
-            "talk_ratio": {
-                "rep": round(self.talk.get("rep", 0.0), 3),
-                "buyer": round(self.talk.get("buyer", 0.0), 3),
-                "unknown": round(self.talk.get("unknown", 0.0), 3),
-                "per_speaker": {k: round(v, 3) for k, v in self.per_speaker.items()},
-                "talk_time_s": {k: round(v, 2) for k, v in self.talk_time_s.items()},
-                "evidence": [],
-                "method": "share of summed utterance durations per side and per speaker "
+            "talk_ratio": an.TalkRatio(
+                rep=round(self.talk.get("rep", 0.0), 3),
+                buyer=round(self.talk.get("buyer", 0.0), 3),
+                unknown=round(self.talk.get("unknown", 0.0), 3),
+                per_speaker={k: round(v, 3) for k, v in self.per_speaker.items()},
+                talk_time_s={k: round(v, 2) for k, v in self.talk_time_s.items()},
+                evidence=(),
+                method="share of summed utterance durations per side and per speaker "
                 "(the transcript's timings are the evidence)",
-            },
+            ),
             "longest_monologue_s": round(self.longest_monologue.seconds, 2)
             if self.longest_monologue
             else 0.0,
-            "dynamics": {
-                "longest_monologue": self.longest_monologue.to_dict() if self.longest_monologue else None,
-                "longest_buyer_story": self.longest_buyer_story.to_dict()
+            "dynamics": an.Dynamics(
+                longest_monologue=self.longest_monologue.to_analysis() if self.longest_monologue else None,
+                longest_buyer_story=self.longest_buyer_story.to_analysis()
                 if self.longest_buyer_story
                 else None,
-                "interactivity": {
-                    "switches": self.switches,
-                    "switches_per_min": round(self.switches_per_min, 2),
-                },
-                "patience": {
-                    "mean_pause_s": round(statistics.fmean(pause_vals), 2) if pause_vals else None,
-                    "median_pause_s": round(statistics.median(pause_vals), 2) if pause_vals else None,
-                    "replies": len(pause_vals),
-                    "evidence": [
-                        e
-                        for b, r, _ in quickest
-                        for e in (Evidence.of(b).to_dict(), Evidence.of(r).to_dict())
-                    ],
-                },
-                "question_rate": {"questions": self.questions, "per_min": round(self.questions_per_min, 2)},
-                "filler_rate": {
-                    "rep_per_min": round(rep_fillers / self.rep_talk_min, 2) if self.rep_talk_min else 0.0,
-                    "per_speaker": dict(self.fillers),
-                    "evidence": [e.to_dict() for e in self.filler_evidence],
-                },
-                "method": "runs: one speaker's consecutive utterances, backchannels of <= "
+                interactivity=an.Interactivity(
+                    switches=self.switches, switches_per_min=round(self.switches_per_min, 2)
+                ),
+                patience=an.Patience(
+                    mean_pause_s=round(statistics.fmean(pause_vals), 2) if pause_vals else None,
+                    median_pause_s=round(statistics.median(pause_vals), 2) if pause_vals else None,
+                    replies=len(pause_vals),
+                    evidence=tuple(an.Quote.of(Evidence.of(u)) for b, r, _ in quickest for u in (b, r)),
+                ),
+                question_rate=an.QuestionRate(
+                    questions=self.questions, per_min=round(self.questions_per_min, 2)
+                ),
+                filler_rate=an.FillerRate(
+                    rep_per_min=round(rep_fillers / self.rep_talk_min, 2) if self.rep_talk_min else 0.0,
+                    per_speaker=dict(self.fillers),
+                    evidence=tuple(an.Quote.of(e) for e in self.filler_evidence),
+                ),
+                method="runs: one speaker's consecutive utterances, backchannels of <= "
                 f"{BACKCHANNEL_MAX_WORDS} words/{BACKCHANNEL_MAX_S}s and pauses <= {RUN_MAX_GAP_S}s "
                 "kept inside; interactivity: speaker changes per call minute; patience: mean gap "
                 "from a buyer turn's end to the rep's reply (negative = overlap); question rate: "
                 "rep questions (signals.discovery) per call minute; fillers per minute of rep talk",
-            },
+            ),
         }
 
     def _side(self, speaker: str) -> str:

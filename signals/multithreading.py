@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from callcoach import analysis as an
 from callcoach.domain import Evidence, StoredCall, Utterance
 from signals._stakeholder_lexicon import (
     FUNCTION_HEADS,
@@ -166,16 +167,16 @@ class Stakeholder:
     def title_key(self) -> str | None:
         return function_key(self.title) if self.kind == "function" and self.title else title_key(self.title)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "title": self.title,
-            "on_call": self.on_call,
-            "kind": self.kind,
-            "speaker": self.speaker,
-            "mentions": len(self.evidence),
-            "evidence": [e.to_dict() for e in self.evidence[:3]],
-        }
+    def to_analysis(self) -> an.Stakeholder:
+        return an.Stakeholder(
+            name=self.name,
+            title=self.title,
+            on_call=self.on_call,
+            kind=self.kind,
+            speaker=self.speaker,
+            mentions=len(self.evidence),
+            evidence=tuple(an.Quote.of(e) for e in self.evidence[:3]),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,17 +189,17 @@ class DealStakeholder:
     calls_seen: tuple[str, ...]
     on_call: bool  # spoke on any of the deal's calls
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "title": self.title,
-            "kind": self.kind,
-            "first_seen": self.first_seen,
-            "first_seen_at": self.first_seen_at,
-            "calls_seen": len(self.calls_seen),
-            "call_ids": list(self.calls_seen),
-            "on_call": self.on_call,
-        }
+    def to_analysis(self) -> an.DealStakeholder:
+        return an.DealStakeholder(
+            name=self.name,
+            title=self.title,
+            kind=self.kind,
+            first_seen=self.first_seen,
+            first_seen_at=self.first_seen_at,
+            calls_seen=len(self.calls_seen),
+            call_ids=tuple(self.calls_seen),
+            on_call=self.on_call,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,21 +214,21 @@ class MultithreadingResult:
     single_threaded: bool = True
     evidence: tuple[Evidence, ...] = field(default=())
 
-    def to_contract(self) -> dict[str, Any]:
+    def to_analysis(self) -> dict[str, Any]:
         return {
-            "multithreading": {
-                "buyer_participants": self.buyer_participants,
-                "stakeholders": [s.to_dict() for s in self.stakeholders],
-                "single_threaded": self.single_threaded,
-                "deal": {
-                    "deal_id": self.deal_id,
-                    "calls": self.deal_calls,
-                    "buyer_contacts": sum(1 for s in self.deal_stakeholders if s.on_call),
-                    "stakeholders": [s.to_dict() for s in self.deal_stakeholders],
-                },
-                "evidence": [e.to_dict() for e in self.evidence],
-                "method": METHOD,
-            }
+            "multithreading": an.Multithreading(
+                buyer_participants=self.buyer_participants,
+                stakeholders=tuple(s.to_analysis() for s in self.stakeholders),
+                single_threaded=self.single_threaded,
+                deal=an.DealMap(
+                    deal_id=self.deal_id,
+                    calls=self.deal_calls,
+                    buyer_contacts=sum(1 for s in self.deal_stakeholders if s.on_call),
+                    stakeholders=tuple(s.to_analysis() for s in self.deal_stakeholders),
+                ),
+                evidence=tuple(an.Quote.of(e) for e in self.evidence),
+                method=METHOD,
+            )
         }
 
 
@@ -529,23 +530,16 @@ def _display_title(title: str | None) -> str | None:
 
 
 def _stored_stakeholders(call: StoredCall) -> list[Stakeholder]:
-    sig = (call.analysis or {}).get("signals", {}) or {}
-    rows = (sig.get("multithreading") or {}).get("stakeholders")
-    if rows is None:  # an analysis from before this signal: its buyer speakers are all we know
-        rows = [
-            {"name": s.get("name"), "title": s.get("title"), "on_call": True}
-            for s in (call.analysis or {}).get("speakers", [])
-            if s.get("side") == "buyer"
-        ]
-    out = []
-    for r in rows:
-        if not isinstance(r, dict):
-            continue
-        kind: Kind = "function" if r.get("kind") == "function" else "person"
-        out.append(
-            Stakeholder(name=r.get("name"), title=r.get("title"), on_call=bool(r.get("on_call")), kind=kind)
-        )
-    return out
+    analysis = call.analysis or {}
+    mt = an.Signals.from_contract(analysis.get("signals")).multithreading
+    if mt is None:  # an analysis from before this signal: its buyer speakers are all we know
+        speakers = [an.SpeakerEntry.from_contract(s) for s in analysis.get("speakers") or []]
+        return [Stakeholder(name=s.name, title=s.title, on_call=True) for s in speakers if s.side == "buyer"]
+    return [
+        Stakeholder(name=r.name, title=r.title, on_call=bool(r.on_call),
+                    kind="function" if r.kind == "function" else "person")
+        for r in mt.stakeholders
+    ]
 
 
 def _deal_map(current: Sequence[Stakeholder], ctx: SignalContext) -> tuple[list[DealStakeholder], int]:

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from callcoach import analysis as an
 from callcoach.domain import Evidence, Utterance
 from signals._next_step_dates import DateMention, find_dates
 from signals.base import SignalContext, register
@@ -368,21 +369,21 @@ class NextStep:
     def owned(self) -> bool:
         return self.owner is not None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "text": self.text,
-            "action": self.action,
-            "owner": self.owner,
-            "owned": self.owned,
-            "dated": self.dated,
-            "due": self.due.isoformat() if self.due else None,
-            "due_text": self.due_text,
-            "confirmed": self.confirmed,
-            "score": round(self.score, 3),
-            "evidence": [self.evidence.to_dict()]
-            + ([self.confirmation.to_dict()] if self.confirmation else []),
-        }
+    def to_analysis(self) -> an.NextStepItem:
+        return an.NextStepItem(
+            kind=self.kind,
+            text=self.text,
+            action=self.action,
+            owner=self.owner,
+            owned=self.owned,
+            dated=self.dated,
+            due=self.due.isoformat() if self.due else None,
+            due_text=self.due_text,
+            confirmed=self.confirmed,
+            score=round(self.score, 3),
+            evidence=(an.Quote.of(self.evidence),)
+            + ((an.Quote.of(self.confirmation),) if self.confirmation else ()),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -400,25 +401,25 @@ class NextStepResult:
     clarity: int = 0
     items: tuple[NextStep, ...] = ()
     evidence: tuple[Evidence, ...] = ()
-    rejected: tuple[dict[str, Any], ...] = field(default=())
+    rejected: tuple[an.RejectedStep, ...] = field(default=())
 
-    def to_contract(self) -> dict[str, Any]:
+    def to_analysis(self) -> dict[str, Any]:
         return {
-            "next_step": {
-                "present": self.present,
-                "dated": self.dated,
-                "owned": self.owned,
-                "text": self.text,
-                "action": self.action,
-                "owner": self.owner,
-                "due": self.due.isoformat() if self.due else None,
-                "buyer_confirmed": self.confirmed,
-                "clarity": self.clarity,
-                "items": [i.to_dict() for i in self.items],
-                "not_next_steps": list(self.rejected),
-                "evidence": [e.to_dict() for e in self.evidence],
-                "method": METHOD,
-            }
+            "next_step": an.NextStep(
+                present=self.present,
+                dated=self.dated,
+                owned=self.owned,
+                text=self.text,
+                action=self.action,
+                owner=self.owner,
+                due=self.due.isoformat() if self.due else None,
+                buyer_confirmed=self.confirmed,
+                clarity=self.clarity,
+                items=tuple(i.to_analysis() for i in self.items),
+                not_next_steps=self.rejected,
+                evidence=tuple(an.Quote.of(e) for e in self.evidence),
+                method=METHOD,
+            )
         }
 
 
@@ -435,6 +436,10 @@ class _Candidate:
 def _clauses(sentence: str) -> list[str]:
     parts = [p.strip(" ,") for p in _CLAUSE_SPLIT.split(sentence)]
     return [p for p in parts if p and re.search(r"[a-z]", p, re.IGNORECASE)]
+
+
+def _rejected(clause: str, why: str, u: Utterance) -> an.RejectedStep:
+    return an.RejectedStep(text=clause, why=why, start=round(u.start, 2), speaker=u.speaker)
 
 
 def _side_label(side: str) -> str:
@@ -485,13 +490,13 @@ def _owner_for(subj: str, name: str | None, u: Utterance, known_names: set[str])
 
 
 def _candidate(
-    clause: str, u: Utterance, base: datetime | None, known_names: set[str], rejected: list[dict[str, Any]]
+    clause: str, u: Utterance, base: datetime | None, known_names: set[str], rejected: list[an.RejectedStep]
 ) -> _Candidate | None:
     dates = tuple(find_dates(clause, base))
     day_named = any(d.dated for d in dates)
 
     def reject(why: str) -> None:
-        rejected.append({"text": clause, "why": why, "start": round(u.start, 2), "speaker": u.speaker})
+        rejected.append(_rejected(clause, why, u))
 
     if (
         re.search(
@@ -617,7 +622,7 @@ def _without_polite_if(clause: str) -> str:
     return clause
 
 
-def _concrete_only(items: list[NextStep], rejected: list[dict[str, Any]]) -> list[NextStep]:
+def _concrete_only(items: list[NextStep], rejected: list[an.RejectedStep]) -> list[NextStep]:
     """The steps the commitment classifier reads as concrete; the others go to `rejected` with its reading."""
     if not items:
         return items
@@ -633,8 +638,9 @@ def _concrete_only(items: list[NextStep], rejected: list[dict[str, Any]]) -> lis
             kept.append(step)
             continue
         reading = model.classes[int(row.argmax())]
-        rejected.append({"text": step.text, "why": f"classifier reads it as {reading} ({row.max():.2f})",
-                         "start": round(step.evidence.start, 2), "speaker": step.evidence.speaker})
+        why = f"classifier reads it as {reading} ({row.max():.2f})"
+        rejected.append(an.RejectedStep(text=step.text, why=why, start=round(step.evidence.start, 2),
+                                        speaker=step.evidence.speaker))
     return kept
 
 
@@ -654,7 +660,7 @@ def next_step(ctx: SignalContext) -> NextStepResult:
         known_names |= {e.text.split()[0].lower() for e in doc.ents if e.label_ == "PERSON"}
     known_names -= {"i", "we", "he", "she", "they", "it", "you", "that", "this", "there", "what", "who"}
     duration = max(ctx.transcript.duration_s, utts[-1].end, 1e-6)
-    rejected: list[dict[str, Any]] = []
+    rejected: list[an.RejectedStep] = []
     items: list[NextStep] = []
     for i, (u, doc) in enumerate(zip(utts, ctx.docs, strict=True)):
         if u.side not in {"rep", "buyer"}:
@@ -667,35 +673,14 @@ def next_step(ctx: SignalContext) -> NextStepResult:
                 if cand.asked:
                     agreed, _ = _response(utts, i, "rep" if u.side == "buyer" else "buyer")
                     if not agreed:
-                        rejected.append(
-                            {
-                                "text": clause,
-                                "why": "request not agreed",
-                                "start": round(u.start, 2),
-                                "speaker": u.speaker,
-                            }
-                        )
+                        rejected.append(_rejected(clause, "request not agreed", u))
                         continue
                 accepted, answer = (True, u) if u.side == "buyer" else _response(utts, i)
                 if accepted is False:
-                    rejected.append(
-                        {
-                            "text": clause,
-                            "why": "buyer declined",
-                            "start": round(u.start, 2),
-                            "speaker": u.speaker,
-                        }
-                    )
+                    rejected.append(_rejected(clause, "buyer declined", u))
                     continue
                 if cand.kind == "proposal" and not accepted:
-                    rejected.append(
-                        {
-                            "text": clause,
-                            "why": "proposal not accepted",
-                            "start": round(u.start, 2),
-                            "speaker": u.speaker,
-                        }
-                    )
+                    rejected.append(_rejected(clause, "proposal not accepted", u))
                     continue
                 dated, due, due_text = _date_summary(cand.dates)
                 confirmed = bool(accepted)

@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from callcoach import analysis as an
 from callcoach.domain import Evidence, Utterance
 from signals._classifiers import OBJECTION_CATEGORIES as CATEGORIES
 from signals.base import SignalContext, register
@@ -246,26 +247,26 @@ class Objection:
     similarity: float | None  # the classifier's probability of the category (None: not embedded)
     evidence: Evidence
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "category": self.category,
-            "text": self.text,
-            "start": round(self.start, 2),
-            "end": round(self.end, 2),
-            "speaker": self.speaker,
-            "cue": self.cue,
-            "probability": round(self.similarity, 3) if self.similarity is not None else None,
-            "evidence": [self.evidence.to_dict()],
-            "method": METHOD,
-        }
+    def to_analysis(self) -> an.Objection:
+        return an.Objection(
+            category=self.category,
+            text=self.text,
+            start=round(self.start, 2),
+            end=round(self.end, 2),
+            speaker=self.speaker,
+            cue=self.cue,
+            probability=round(self.similarity, 3) if self.similarity is not None else None,
+            evidence=(an.Quote.of(self.evidence),),
+            method=METHOD,
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class ObjectionsResult:
     items: tuple[Objection, ...]
 
-    def to_contract(self) -> dict[str, Any]:
-        return {"objections": [o.to_dict() for o in self.items]}
+    def to_analysis(self) -> dict[str, Any]:
+        return {"objections": tuple(o.to_analysis() for o in self.items)}
 
 
 def _is_question(sentence: str) -> bool:

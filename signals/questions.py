@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from callcoach import analysis as an
 from callcoach.domain import Evidence, Utterance
 from signals.text import sentences
 
@@ -256,17 +257,13 @@ class Question:
     open: bool
     cue: str  # the words that made it a question ("walk me through", "how", "would", "?")
 
-    def evidence(self) -> dict[str, Any]:
-        return Evidence(self.start, self.end, self.speaker, self.text).to_dict()
+    def quote(self) -> an.Quote:
+        return an.Quote.of(Evidence(self.start, self.end, self.speaker, self.text))
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            **self.evidence(),
-            "open": self.open,
-            "form": self.form,
-            "cue": self.cue,
-            "utterance_index": self.utterance_index,
-        }
+    def to_analysis(self) -> an.AskedQuestion:
+        q = self.quote()
+        return an.AskedQuestion(start=q.start, end=q.end, speaker=q.speaker, text=q.text, open=self.open,
+                               form=self.form, cue=self.cue, utterance_index=self.utterance_index)
 
 
 def _norm(text: str) -> str:

@@ -30,6 +30,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from callcoach import analysis as an
 from callcoach.domain import Evidence, StoredCall, Transcript, Utterance
 from signals._drift import trend
 from signals._sentiment import DEFAULT_METHOD, StanceScorer, get_scorer
@@ -66,10 +67,10 @@ class UtteranceSentiment:
     smoothed: float
     part: Part
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_analysis(self) -> an.UtteranceScore:
         u = self.utterance
-        return {"start": round(u.start, 2), "end": round(u.end, 2), "speaker": u.speaker,
-                "score": round(self.score, 3), "smoothed": round(self.smoothed, 3), "part": self.part}
+        return an.UtteranceScore(start=round(u.start, 2), end=round(u.end, 2), speaker=u.speaker,
+                                 score=round(self.score, 3), smoothed=round(self.smoothed, 3), part=self.part)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,12 +91,13 @@ class DealTrend:
     direction: Direction
     threshold: float = DEAL_TREND_THRESHOLD
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"deal_id": self.deal_id,
-                "calls": [{"call_id": c.call_id, "started_at": c.started_at, "score": round(c.score, 3)}
-                          for c in self.calls],
-                "slope": round(self.slope, 3), "change": round(self.change, 3),
-                "direction": self.direction, "threshold": self.threshold}
+    def to_analysis(self) -> an.DealTrend:
+        return an.DealTrend(
+            deal_id=self.deal_id,
+            calls=tuple(an.DealCallScore(call_id=c.call_id, started_at=c.started_at, score=round(c.score, 3))
+                        for c in self.calls),
+            slope=round(self.slope, 3), change=round(self.change, 3),
+            direction=self.direction, threshold=self.threshold)
 
 
 @dataclass(frozen=True)
@@ -112,23 +114,28 @@ class SentimentResult:
     notes: tuple[str, ...] = field(default_factory=tuple)
     threshold: float = DRIFT_THRESHOLD
 
-    def to_contract(self) -> dict[str, Any]:
-        return {"sentiment": {
-            "drift": round(self.drift, 3),
-            "direction": self.direction,
-            "threshold": self.threshold,
-            "early": _round(self.early),
-            "late": _round(self.late),
-            "call_score": _round(self.call_score),
-            "method": self.method,
-            "buyer_utterances": len(self.utterances),
-            "scores": [u.to_dict() for u in self.utterances],
-            "series": [{"t": round((u.utterance.start + u.utterance.end) / 2, 2),
-                        "score": round(u.smoothed, 3)} for u in self.utterances],
-            "evidence": [{**e.to_dict(), "score": round(s, 3), "part": p} for e, s, p in self.evidence],
-            "deal_trend": self.deal_trend.to_dict() if self.deal_trend else None,
-            "notes": list(self.notes),
-        }}
+    def to_analysis(self) -> dict[str, Any]:
+        return {"sentiment": an.Sentiment(
+            drift=round(self.drift, 3),
+            direction=self.direction,
+            threshold=self.threshold,
+            early=_round(self.early),
+            late=_round(self.late),
+            call_score=_round(self.call_score),
+            method=self.method,
+            buyer_utterances=len(self.utterances),
+            scores=tuple(u.to_analysis() for u in self.utterances),
+            series=tuple(an.SeriesPoint(t=round((u.utterance.start + u.utterance.end) / 2, 2),
+                                        score=round(u.smoothed, 3)) for u in self.utterances),
+            evidence=tuple(_scored_quote(an.Quote.of(e), s, p) for e, s, p in self.evidence),
+            deal_trend=self.deal_trend.to_analysis() if self.deal_trend else None,
+            notes=tuple(self.notes),
+        )}
+
+
+def _scored_quote(q: an.Quote, score: float, part: Part) -> an.ScoredQuote:
+    return an.ScoredQuote(start=q.start, end=q.end, speaker=q.speaker, text=q.text, score=round(score, 3),
+                          part=part)
 
 
 @register("sentiment")
@@ -365,11 +372,12 @@ def _deal_trend(transcript: Transcript, history: Sequence[StoredCall],
 
 def _stored_call_score(call: StoredCall) -> float | None:
     """Call-level buyer sentiment of a stored analysis (its `call_score`, else the mean of its scores)."""
-    stored = (call.analysis.get("signals") or {}).get("sentiment") or {}
-    if isinstance(stored.get("call_score"), int | float):
-        return float(stored["call_score"])
-    scores = [s.get("score") for s in stored.get("scores") or [] if isinstance(s, dict)]
-    values = [float(s) for s in scores if isinstance(s, int | float)]
+    stored = an.Signals.from_contract(call.analysis.get("signals")).sentiment
+    if stored is None:
+        return None
+    if isinstance(stored.call_score, int | float):
+        return float(stored.call_score)
+    values = [float(s.score) for s in stored.scores if isinstance(s.score, int | float)]
     return float(np.mean(values)) if values else None
 
 

@@ -1,12 +1,14 @@
-"""The call page's content, read from a stored analysis (CONTRACT section 2): header, transcript
-lines, signal cards with their evidence quotes, coaching prompts. Pure functions of the analysis;
-a redacted analysis (no words) gives cards with numbers only."""
+"""The call page's content, read from a stored analysis (the typed `callcoach.analysis.Analysis`, or
+its CONTRACT JSON): header, transcript lines, signal cards with their evidence quotes, coaching
+prompts. Pure functions of the analysis; a redacted analysis (no words) gives cards with numbers only."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from callcoach.analysis import Analysis
 from web.charts import CURVE_H, CURVE_W, Chart, line_chart
 
 # Gong Labs: reps on won deals talk about 43% of the call (43:57 rep:buyer).
@@ -39,17 +41,23 @@ class Card:
 
 
 def _quotes(items: Any) -> list[Quote]:
+    """Quotes to show: a signal's typed quotes (or items carrying one) or coaching evidence dicts."""
     out = []
-    for q in items or []:
-        if not isinstance(q, dict) or not isinstance(q.get("text"), str):
+    for q in items or ():
+        start, speaker, text = (_field(q, k) for k in ("start", "speaker", "text"))
+        if not isinstance(text, str):
             continue  # redacted evidence has no text: nothing to show or to seek to
         try:
-            out.append(Quote(float(q.get("start") or 0.0), q.get("speaker"), q["text"]))
+            out.append(Quote(float(start or 0.0), speaker, text))
         except (TypeError, ValueError):
             continue
         if len(out) >= MAX_QUOTES:
             break
     return out
+
+
+def _field(q: Any, key: str) -> Any:
+    return q.get(key) if isinstance(q, dict) else getattr(q, key, None)
 
 
 def _get(d: Any, *path: str) -> Any:
@@ -76,75 +84,81 @@ def _group(label: str, quotes: list[Quote]) -> list[tuple[str, list[Quote]]]:
     return [(label, quotes)] if quotes else []
 
 
-def cards(analysis: dict[str, Any]) -> list[Card]:
-    s = analysis.get("signals") or {}
-    duration = float(analysis.get("duration_s") or 0.0)
+def _typed(analysis: Analysis | Mapping[str, Any]) -> Analysis:
+    return Analysis.from_contract(analysis)
+
+
+def cards(analysis: Analysis | Mapping[str, Any]) -> list[Card]:
+    """The signal cards of a call; a signal the analysis lacks gives a card of dashes."""
+    a = _typed(analysis)
+    s = a.signals
+    duration = float(a.duration_s or 0.0)
     out: list[Card] = []
 
-    talk = s.get("talk_ratio") or {}
-    mono = _get(s, "dynamics", "longest_monologue") or {}
+    talk, dyn = s.talk_ratio, s.dynamics
+    mono = dyn.longest_monologue if dyn else None
     out.append(
         Card(
             "talk_ratio",
             "Talk ratio",
             [
-                Fact("Rep talk share", _pct(talk.get("rep"))),
-                Fact("Buyer talk share", _pct(talk.get("buyer"))),
+                Fact("Rep talk share", _pct(talk.rep if talk else None)),
+                Fact("Buyer talk share", _pct(talk.buyer if talk else None)),
                 Fact("Reference (won deals)", f"{REFERENCE_REP_TALK:.0%} rep"),
             ],
-            _group("Longest rep monologue", _quotes(mono.get("evidence"))),
+            _group("Longest rep monologue", _quotes(mono.evidence if mono else ())),
         )
     )
 
-    dyn = s.get("dynamics") or {}
+    story = dyn.longest_buyer_story if dyn else None
     out.append(
         Card(
             "dynamics",
             "Dynamics",
             [
-                Fact("Longest monologue", _num(s.get("longest_monologue_s"), "{:.0f} s")),
+                Fact("Longest monologue", _num(s.longest_monologue_s, "{:.0f} s")),
                 Fact(
                     "Speaker switches per minute",
-                    _num(_get(dyn, "interactivity", "switches_per_min"), "{:.1f}"),
+                    _num(dyn.interactivity.switches_per_min if dyn else None, "{:.1f}"),
                 ),
-                Fact("Mean pause before replying", _num(_get(dyn, "patience", "mean_pause_s"), "{:.1f} s")),
-                Fact("Rep fillers per minute", _num(_get(dyn, "filler_rate", "rep_per_min"), "{:.1f}")),
+                Fact(
+                    "Mean pause before replying", _num(dyn.patience.mean_pause_s if dyn else None, "{:.1f} s")
+                ),
+                Fact("Rep fillers per minute", _num(dyn.filler_rate.rep_per_min if dyn else None, "{:.1f}")),
             ],
-            _group("Longest buyer story", _quotes(_get(dyn, "longest_buyer_story", "evidence")))
-            + _group("Replies after the buyer", _quotes(_get(dyn, "patience", "evidence"))),
+            _group("Longest buyer story", _quotes(story.evidence if story else ()))
+            + _group("Replies after the buyer", _quotes(dyn.patience.evidence if dyn else ())),
         )
     )
 
-    disc = s.get("discovery") or {}
-    fw = disc.get("framework") or {}
+    disc = s.discovery
+    fw = disc.framework if disc else None
     out.append(
         Card(
             "discovery",
             "Discovery",
             [
-                Fact("Score", _num(disc.get("score"), "{:.0f} / 100")),
-                Fact("Questions", _num(disc.get("questions"))),
-                Fact("Open questions", _num(disc.get("open_questions"))),
-                Fact("Quantified pains", _num(disc.get("quantified_pains"))),
+                Fact("Score", _num(disc.score if disc else None, "{:.0f} / 100")),
+                Fact("Questions", _num(disc.questions if disc else None)),
+                Fact("Open questions", _num(disc.open_questions if disc else None)),
+                Fact("Quantified pains", _num(disc.quantified_pains if disc else None)),
                 Fact(
-                    f"{fw.get('name') or 'Framework'} coverage",
-                    f"{fw.get('covered', 0)} of {fw.get('total', 0)}" if fw else "–",
+                    f"{(fw.name if fw else None) or 'Framework'} coverage",
+                    f"{fw.covered or 0} of {fw.total or 0}" if fw else "–",
                 ),
             ],
-            _group("Open questions", _quotes(_get(disc, "evidence", "open_questions")))
-            + _group("Quantified pains", _quotes(_get(disc, "evidence", "quantified_pains"))),
+            _group("Open questions", _quotes(disc.evidence.open_questions if disc else ()))
+            + _group("Quantified pains", _quotes(disc.evidence.quantified_pains if disc else ())),
         )
     )
 
-    sent = s.get("sentiment") or {}
-    series = [
-        p for p in sent.get("series") or [] if isinstance(p, dict) and isinstance(p.get("score"), int | float)
-    ]
+    sent = s.sentiment
+    series = [p for p in (sent.series if sent else ()) if isinstance(p.score, int | float)]
     chart = None
     if len(series) >= 2:
         chart = line_chart(
-            [float(p.get("t") or 0.0) for p in series],
-            [float(p["score"]) for p in series],
+            [float(p.t or 0.0) for p in series],
+            [float(p.score) for p in series],
             width=CURVE_W,
             height=CURVE_H,
             y_range=(-1.0, 1.0),
@@ -155,74 +169,64 @@ def cards(analysis: dict[str, Any]) -> list[Card]:
             "sentiment",
             "Buyer sentiment",
             [
-                Fact("Direction", str(sent.get("direction") or "–")),
-                Fact("Drift (late minus early third)", _num(sent.get("drift"), "{:+.2f}")),
-                Fact("Early third", _num(sent.get("early"), "{:+.2f}")),
-                Fact("Late third", _num(sent.get("late"), "{:+.2f}")),
+                Fact("Direction", str((sent.direction if sent else None) or "–")),
+                Fact("Drift (late minus early third)", _num(sent.drift if sent else None, "{:+.2f}")),
+                Fact("Early third", _num(sent.early if sent else None, "{:+.2f}")),
+                Fact("Late third", _num(sent.late if sent else None, "{:+.2f}")),
             ],
-            _group("Buyer moments", _quotes(sent.get("evidence"))),
+            _group("Buyer moments", _quotes(sent.evidence if sent else ())),
             chart,
             f"Buyer sentiment over the call ({len(series)} points, -1 to +1, "
             f"call length {duration / 60:.0f} min)",
         )
     )
 
-    ns = s.get("next_step") or {}
+    ns = s.next_step
     out.append(
         Card(
             "next_step",
             "Next step",
             [
-                Fact("Agreed next step", _yes(ns.get("present"))),
-                Fact("Dated", _yes(ns.get("dated"))),
-                Fact("Owned", _yes(ns.get("owned"))),
-                Fact("Step", str(ns.get("action") or ns.get("text") or "–")),
-                Fact("Owner", str(ns.get("owner") or "–")),
+                Fact("Agreed next step", _yes(ns and ns.present)),
+                Fact("Dated", _yes(ns and ns.dated)),
+                Fact("Owned", _yes(ns and ns.owned)),
+                Fact("Step", str((ns and (ns.action or ns.text)) or "–")),
+                Fact("Owner", str((ns and ns.owner) or "–")),
             ],
-            _group("Where it was agreed", _quotes(ns.get("evidence"))),
+            _group("Where it was agreed", _quotes(ns.evidence if ns else ())),
         )
     )
 
-    mt = s.get("multithreading") or {}
+    mt = s.multithreading
     people = [
         Fact(
-            str(p.get("name") or p.get("title") or "someone"),
+            str(p.name or p.title or "someone"),
             ", ".join(
-                x
-                for x in (
-                    p.get("title") if p.get("name") else None,
-                    "on the call" if p.get("on_call") else "mentioned",
-                )
-                if x
+                x for x in (p.title if p.name else None, "on the call" if p.on_call else "mentioned") if x
             ),
         )
-        for p in mt.get("stakeholders") or []
-        if isinstance(p, dict)
+        for p in (mt.stakeholders if mt else ())
     ]
     out.append(
         Card(
             "stakeholders",
             "Stakeholders",
             [
-                Fact("Buyer participants", _num(mt.get("buyer_participants"))),
-                Fact("Single-threaded", _yes(mt.get("single_threaded"))),
+                Fact("Buyer participants", _num(mt.buyer_participants if mt else None)),
+                Fact("Single-threaded", _yes(mt and mt.single_threaded)),
                 *people,
             ],
-            _group("Where they came up", _quotes(mt.get("evidence"))),
+            _group("Where they came up", _quotes(mt.evidence if mt else ())),
         )
     )
 
-    objections = [o for o in s.get("objections") or [] if isinstance(o, dict)]
+    objections = s.objections or ()
     out.append(
         Card(
             "objections",
             "Objections",
             [Fact("Objections raised", str(len(objections)))],
-            [
-                (str(o.get("category") or "objection"), _quotes([{**o, "speaker": o.get("speaker")}]))
-                for o in objections
-                if isinstance(o.get("text"), str)
-            ],
+            [(str(o.category or "objection"), _quotes([o])) for o in objections if isinstance(o.text, str)],
         )
     )
     return out
@@ -261,13 +265,10 @@ def prompts(analysis: dict[str, Any], practiced: dict[str, Any]) -> list[Prompt]
     return out
 
 
-def buyers(analysis: dict[str, Any]) -> list[str]:
+def buyers(analysis: Analysis | Mapping[str, Any]) -> list[str]:
     """Buyer-side speakers with their titles, as the header lists them."""
-    out = []
-    for sp in analysis.get("speakers") or []:
-        if isinstance(sp, dict) and sp.get("side") == "buyer" and sp.get("name"):
-            out.append(f"{sp['name']} ({sp['title']})" if sp.get("title") else str(sp["name"]))
-    return out
+    return [f"{sp.name} ({sp.title})" if sp.title else str(sp.name)
+            for sp in _typed(analysis).speakers if sp.side == "buyer" and sp.name]
 
 
 @dataclass
@@ -279,17 +280,9 @@ class Line:
     text: str
 
 
-def transcript(analysis: dict[str, Any]) -> list[Line]:
-    out = []
-    for i, u in enumerate(analysis.get("transcript") or []):
-        if isinstance(u, dict) and isinstance(u.get("text"), str):
-            out.append(
-                Line(
-                    i,
-                    float(u.get("start") or 0.0),
-                    str(u.get("speaker") or "?"),
-                    str(u.get("side") or "unknown"),
-                    u["text"],
-                )
-            )
-    return out
+def transcript(analysis: Analysis | Mapping[str, Any]) -> list[Line]:
+    return [
+        Line(i, float(u.start or 0.0), str(u.speaker or "?"), str(u.side or "unknown"), u.text)
+        for i, u in enumerate(_typed(analysis).transcript or ())
+        if isinstance(u.text, str)
+    ]

@@ -195,25 +195,25 @@ def ingest(
         raise typer.Exit(code=exit_code)
 
 
-def _score(analysis: dict[str, Any], *path: str) -> float | None:
-    x: Any = analysis.get("signals") or {}
-    for k in path:
-        x = x.get(k) if isinstance(x, dict) else None
+def _score(x: Any) -> float | None:
     return float(x) if isinstance(x, int | float) and not isinstance(x, bool) else None
 
 
 def _summary(call: CallView) -> dict[str, Any]:
     """One row of `callcoach calls`: the call as the library lists it, with scores once analysed."""
+    from callcoach.analysis import Signals
+
     a = call.analysis or {}
+    s = Signals.from_contract(a.get("signals"))
     coached = a.get("coaching") if isinstance(a.get("coaching"), dict) else {}
     return {"call_id": call.call_id, "status": call.status, "error": call.error,
             "title": a.get("title") or call.title, "rep": call.rep, "deal_id": call.deal_id,
             "started_at": call.started_at.isoformat() if call.started_at else None,
             "duration_s": a.get("duration_s", call.duration_s), "speakers": len(a.get("speakers") or []),
-            "scores": {"discovery": _score(a, "discovery", "score"),
-                       "rep_talk_share": _score(a, "talk_ratio", "rep"),
-                       "next_step_clarity": _score(a, "next_step", "clarity"),
-                       "buyer_sentiment_drift": _score(a, "sentiment", "drift")},
+            "scores": {"discovery": _score(s.discovery and s.discovery.score),
+                       "rep_talk_share": _score(s.talk_ratio and s.talk_ratio.rep),
+                       "next_step_clarity": _score(s.next_step and s.next_step.clarity),
+                       "buyer_sentiment_drift": _score(s.sentiment and s.sentiment.drift)},
             "prompts": len((coached or {}).get("prompts") or [])}
 
 

@@ -1,8 +1,9 @@
 """The readable report of one call analysis (CONTRACT section 2 object), printed with rich.
 
-It reads the analysis defensively: any signal may be missing or shaped differently while
-signals evolve, so known signals get a tailored line and anything else is shown generically
-(its scalar fields, its lists, and its evidence quotes). Nothing here raises on a missing key.
+The header, speakers, transcript and each signal's tailored line read the typed analysis
+(`callcoach.analysis.Analysis.from_contract`, which takes a missing key as "not measured"); the
+detail under a signal shows the rest of its JSON generically (scalar fields, lists, evidence
+quotes), as does a signal the model does not know yet. Nothing here raises on a missing key.
 """
 
 from __future__ import annotations
@@ -15,6 +16,18 @@ from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
+
+from callcoach.analysis import (
+    Analysis,
+    Discovery,
+    Dynamics,
+    Multithreading,
+    NextStep,
+    Sentiment,
+    Signals,
+    SpeakerEntry,
+    TalkRatio,
+)
 
 # Enough of the call to recognise it, short enough to stay on one screen.
 EXCERPT_UTTERANCES = 12
@@ -119,37 +132,37 @@ def quotes(evidence: Any, indent: str = "    ", *, call_id: Any = None) -> list[
     return lines
 
 
-def _header(a: Mapping[str, Any]) -> RenderableType:
-    title = Text(str(a.get("title") or a.get("call_id") or "call"), style="bold")
-    facts = [("call", a.get("call_id")), ("rep", a.get("rep")), ("deal", a.get("deal_id")),
-             ("started", human_date(a.get("started_at"))), ("duration", clock(a.get("duration_s")))]
+def _header(a: Analysis) -> RenderableType:
+    title = Text(str(a.title or a.call_id or "call"), style="bold")
+    facts = [("call", a.call_id), ("rep", a.rep), ("deal", a.deal_id),
+             ("started", human_date(a.started_at)), ("duration", clock(a.duration_s))]
     line = Text("  ·  ".join(f"{k} {v}" for k, v in facts if v not in (None, "", "?")), style="dim")
     return Panel(Group(title, line), expand=False)
 
 
-def _speakers(a: Mapping[str, Any]) -> RenderableType | None:
-    speakers = [s for s in a.get("speakers") or [] if isinstance(s, Mapping)]
+def _speakers(a: Analysis) -> RenderableType | None:
+    speakers = a.speakers
     if not speakers:
         return None
-    total = sum(float(s.get("talk_time_s") or 0) for s in speakers) or 1.0
+    total = sum(float(s.talk_time_s or 0) for s in speakers) or 1.0
     table = Table(title="Speakers", title_justify="left", show_edge=False)
     for col, justify in (("name", "left"), ("side", "left"), ("title", "left"), ("talk time", "right"),
                          ("share", "right")):
         table.add_column(col, justify=justify)  # type: ignore[arg-type]
     for s in speakers:
-        side = str(s.get("side") or "unknown")
-        talk = float(s.get("talk_time_s") or 0)
-        table.add_row(str(s.get("name")), Text(side, style=SIDE_STYLE.get(side, "white")),
-                      str(s.get("title") or ""), clock(talk), f"{100 * talk / total:.0f}%")
-    doubts = [_doubt(s) for s in speakers if isinstance(s.get("attribution"), Mapping)
-              and s["attribution"].get("low_confidence")]
+        side = str(s.side or "unknown")
+        talk = float(s.talk_time_s or 0)
+        table.add_row(str(s.name), Text(side, style=SIDE_STYLE.get(side, "white")),
+                      str(s.title or ""), clock(talk), f"{100 * talk / total:.0f}%")
+    doubts = [_doubt(s) for s in speakers if isinstance(s.attribution, Mapping)
+              and s.attribution.get("low_confidence")]
     return Group(table, *doubts) if doubts else table
 
 
-def _doubt(s: Mapping[str, Any]) -> Text:
+def _doubt(s: SpeakerEntry) -> Text:
     """A diarized voice whose name or side is uncertain: said plainly, with the evidence there was."""
-    a = s["attribution"]
-    line = Text(f"  ? {s.get('name')}: ", style="yellow")
+    a = s.attribution or {}
+    line = Text(f"  ? {s.name}: ", style="yellow")
     line.append(f"uncertain who this is (name {float(a.get('confidence') or 0):.2f}, side "
                 f"{float(a.get('side_confidence') or 0):.2f})", style="yellow")
     evidence = [str(e) for e in a.get("evidence") or []]
@@ -158,76 +171,73 @@ def _doubt(s: Mapping[str, Any]) -> Text:
     return line
 
 
-# Tailored one-line summaries of the signals whose CONTRACT shape is known.
-def _talk_ratio(v: Mapping[str, Any]) -> str | None:
-    shares = [(side, float(v[side])) for side in ("rep", "buyer", "unknown")
-              if isinstance(v.get(side), int | float) and not (side == "unknown" and not v[side])]
+def _number(x: Any) -> float | None:
+    return float(x) if isinstance(x, int | float) and not isinstance(x, bool) else None
+
+
+# Tailored one-line summaries of the signals the typed analysis models.
+def _talk_ratio(v: TalkRatio) -> str | None:
+    shares = [(side, float(x)) for side, x in (("rep", v.rep), ("buyer", v.buyer), ("unknown", v.unknown))
+              if isinstance(x, int | float) and not (side == "unknown" and not x)]
     if not shares:
         return None
     # The CONTRACT ratio is a share of the talk time (silence excluded), so it says so.
     return "share of talk time: " + ", ".join(f"{side} {100 * x:.0f}%" for side, x in shares)
 
 
-def _discovery(v: Mapping[str, Any]) -> str | None:
-    parts = [f"{v[k]} {label}" for k, label in (("questions", "questions"), ("open_questions", "open"),
-                                                ("quantified_pains", "quantified pains")) if k in v]
-    if "score" in v and isinstance(v["score"], int | float):
-        parts.append(f"score {float(v['score']):.0f}/100")
+def _discovery(v: Discovery) -> str | None:
+    parts = [f"{n} {label}" for n, label in ((v.questions, "questions"), (v.open_questions, "open"),
+                                            (v.quantified_pains, "quantified pains")) if n is not None]
+    if (score := _number(v.score)) is not None:
+        parts.append(f"score {score:.0f}/100")
     return ", ".join(parts) or None
 
 
-def _sentiment(v: Mapping[str, Any]) -> str | None:
-    if "direction" not in v:
+def _sentiment(v: Sentiment) -> str | None:
+    if v.direction is None:
         return None
-    drift = v.get("drift")
-    return f"buyer tone {v['direction']}" + (f" (drift {float(drift):+.2f})"
-                                            if isinstance(drift, int | float) else "")
+    drift = _number(v.drift)
+    return f"buyer tone {v.direction}" + (f" (drift {drift:+.2f})" if drift is not None else "")
 
 
-def _next_step(v: Mapping[str, Any]) -> str | None:
-    if "present" not in v:
+def _next_step(v: NextStep) -> str | None:
+    if v.present is None:
         return None
-    if not v.get("present"):
+    if not v.present:
         return "no concrete next step agreed"
-    flags = ", ".join(f"{'' if v.get(k) else 'not '}{k}" for k in ("dated", "owned") if k in v)
-    text = f"“{_clip(v.get('text'))}”" if v.get("text") else "agreed"
+    flags = ", ".join(f"{'' if flag else 'not '}{k}" for k, flag in (("dated", v.dated), ("owned", v.owned))
+                      if flag is not None)
+    text = f"“{_clip(v.text)}”" if v.text else "agreed"
     return f"{text} ({flags})" if flags else text
 
 
-def _multithreading(v: Mapping[str, Any]) -> str | None:
-    n = v.get("buyer_participants")
-    people = [s for s in v.get("stakeholders") or [] if isinstance(s, Mapping)]
-    names = ", ".join(
-        f"{s.get('name') or s.get('title') or '?'}{'' if s.get('on_call') else ' (not on call)'}"
-        for s in people)
+def _multithreading(v: Multithreading) -> str | None:
+    n = v.buyer_participants
+    names = ", ".join(f"{s.name or s.title or '?'}{'' if s.on_call else ' (not on call)'}"
+                      for s in v.stakeholders)
     if n is None and not names:
         return None
     head = f"{n} buyer(s) on the call" if n is not None else ""
     return f"{head}; stakeholders: {names}" if names else head
 
 
-def _dynamics(v: Mapping[str, Any]) -> str | None:
-    def num(*path: str) -> float | None:
-        x: Any = v
-        for k in path:
-            x = x.get(k) if isinstance(x, Mapping) else None
-        return float(x) if isinstance(x, int | float) and not isinstance(x, bool) else None
-
+def _dynamics(v: Dynamics) -> str | None:
+    story = v.longest_buyer_story
     parts = []
-    if (x := num("interactivity", "switches_per_min")) is not None:
+    if (x := _number(v.interactivity.switches_per_min)) is not None:
         parts.append(f"interactivity {x:.1f} speaker changes/min")
-    if (x := num("patience", "mean_pause_s")) is not None:
+    if (x := _number(v.patience.mean_pause_s)) is not None:
         parts.append(f"patience {x:.1f} s pause before the rep replies")
-    if (x := num("question_rate", "per_min")) is not None:
+    if (x := _number(v.question_rate.per_min)) is not None:
         parts.append(f"{x:.1f} rep questions/min")
-    if (x := num("filler_rate", "rep_per_min")) is not None:
+    if (x := _number(v.filler_rate.rep_per_min)) is not None:
         parts.append(f"{x:.1f} rep fillers/min")
-    if (x := num("longest_buyer_story", "seconds")) is not None:
+    if story is not None and (x := _number(story.seconds)) is not None:
         parts.append(f"longest buyer story {clock(x)}")
     return ", ".join(parts) or None
 
 
-SUMMARIES: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
+SUMMARIES: dict[str, Callable[[Any], str | None]] = {
     "talk_ratio": _talk_ratio, "discovery": _discovery, "sentiment": _sentiment,
     "next_step": _next_step, "multithreading": _multithreading, "dynamics": _dynamics,
 }
@@ -259,8 +269,9 @@ def _list_item(item: Any) -> list[Text]:
     return [line, *quotes(item.get("evidence"), indent="      ")]
 
 
-def _signal(name: str, value: Any) -> list[Text]:
-    """Lines for one signal, whatever its shape."""
+def _signal(name: str, value: Any, typed: Any = None) -> list[Text]:
+    """Lines for one signal: its tailored line from the `typed` section, the rest from its JSON
+    `value`, whatever its shape."""
     title = Text(f"  {_label(name)}: ", style="bold")
     if isinstance(value, list):
         title.append("none" if not value else f"{len(value)}")
@@ -268,7 +279,7 @@ def _signal(name: str, value: Any) -> list[Text]:
     if not isinstance(value, Mapping):
         shown = clock(value) if name.endswith("_s") and isinstance(value, int | float) else _value(value)
         return [title.append(shown)]
-    summary = SUMMARIES.get(name, lambda v: None)(value)
+    summary = SUMMARIES[name](typed) if name in SUMMARIES and typed is not None else None
     skip = _SUMMARISED.get(name, set()) if summary else set()
     detail = [f"{_label(k)} {_value(v)}" for k, v in value.items()
               if k not in skip and k not in _INTERNAL and k != "evidence" and v is not None
@@ -296,10 +307,11 @@ def _signals(a: Mapping[str, Any]) -> RenderableType | None:
     sig = a.get("signals")
     if not isinstance(sig, Mapping) or not sig:
         return None
+    typed = Signals.from_contract(sig)
     names = [n for n in SIGNAL_ORDER if n in sig] + sorted(n for n in sig if n not in SIGNAL_ORDER)
     lines = [Text("Signals", style="bold underline")]
     for n in names:
-        lines.extend(_signal(n, sig[n]))
+        lines.extend(_signal(n, sig[n], getattr(typed, n, None)))
     return Group(*lines)
 
 
@@ -334,8 +346,8 @@ def _coaching(a: Mapping[str, Any]) -> RenderableType | None:
     return Group(*lines)
 
 
-def _excerpt(a: Mapping[str, Any], *, full: bool = False) -> RenderableType | None:
-    turns = [u for u in a.get("transcript") or [] if isinstance(u, Mapping)]
+def _excerpt(a: Analysis, *, full: bool = False) -> RenderableType | None:
+    turns = a.transcript or ()
     if not turns:
         return None
     shown = turns if full else turns[:EXCERPT_UTTERANCES]
@@ -343,11 +355,11 @@ def _excerpt(a: Mapping[str, Any], *, full: bool = False) -> RenderableType | No
             else f"Transcript (first {len(shown)} of {len(turns)} utterances)")
     lines = [Text(head, style="bold underline")]
     for u in shown:
-        side = str(u.get("side") or "unknown")
-        line = Text(f"  {clock(u.get('start'))} ", style="dim")
-        line.append(f"{u.get('speaker') or '?'}", style=f"bold {SIDE_STYLE.get(side, 'white')}")
+        side = str(u.side or "unknown")
+        line = Text(f"  {clock(u.start)} ", style="dim")
+        line.append(f"{u.speaker or '?'}", style=f"bold {SIDE_STYLE.get(side, 'white')}")
         # The whole transcript is read in full; the excerpt only helps find the moment.
-        line.append(f": {' '.join(str(u.get('text') or '').split()) if full else _clip(u.get('text'))}")
+        line.append(f": {' '.join(str(u.text or '').split()) if full else _clip(u.text)}")
         lines.append(line)
     if len(turns) > len(shown):
         lines.append(Text(f"  … {len(turns) - len(shown)} more (--full shows the whole transcript)",
@@ -358,8 +370,9 @@ def _excerpt(a: Mapping[str, Any], *, full: bool = False) -> RenderableType | No
 def report_parts(analysis: Mapping[str, Any], *, full: bool = False) -> Iterable[RenderableType]:
     """The report's sections in reading order, skipping those the analysis has nothing for;
     `full` shows the whole transcript instead of its first utterances."""
-    for part in (_header(analysis), _speakers(analysis), _signals(analysis), _coaching(analysis),
-                 _excerpt(analysis, full=full)):
+    typed = Analysis.from_contract(analysis)
+    for part in (_header(typed), _speakers(typed), _signals(analysis), _coaching(analysis),
+                 _excerpt(typed, full=full)):
         if part is not None:
             yield part
 

@@ -53,7 +53,7 @@ def analyze_transcript(transcript: Transcript, *, history: Sequence[StoredCall] 
     settings = settings or get_settings()
     sig = signals.extract(transcript, history=history, settings=settings)
     return build_analysis(transcript, sig, coaching.coach_call(transcript, sig, history=history,
-                                                               settings=settings))
+                                                               settings=settings)).to_contract()
 
 
 def write_redacted_recording(settings: Settings, src: Path, transcript: Transcript, dst: Path) -> Path | None:

@@ -3,6 +3,10 @@
 Keyword-only functions over a caller's ``Session``; they never commit (the caller's
 ``session_scope`` does, so a whole ingest is one transaction) and they return domain types,
 never rows. Database errors come out as ``StorageError``.
+
+The transcript is stored once, as utterance rows: the analysis JSON keeps a marker in place of its
+transcript[] (``callcoach.analysis.stored_form``) and every read puts it back (``full_form``), so
+readers get the CONTRACT analysis as it was written. Analyses stored before keep their copy.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, ParamSpec, TypeVar
 
@@ -19,7 +23,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
-from callcoach.analysis import ANALYSIS_VERSION
+from callcoach.analysis import (
+    ANALYSIS_VERSION,
+    TranscriptEntry,
+    full_form,
+    stored_form,
+    transcript_entries,
+    transcript_in_rows,
+)
 from callcoach.domain import CallMeta, Participant, StoredCall, Transcript, Utterance, Word
 from callcoach.errors import StorageError
 from callcoach.storage.engine import storage_error
@@ -122,7 +133,7 @@ def save_call(session: Session, transcript: Transcript, analysis: dict[str, Any]
     for table, rows in ((ParticipantRow, participants), (UtteranceRow, utterances)):
         if rows:
             session.execute(insert(table), rows)
-    _insert_analysis(session, row.id, analysis)
+    _insert_analysis(session, row.id, stored_form(analysis, transcript_entries(transcript)))
     session.flush()
     return meta.call_id
 
@@ -148,15 +159,38 @@ def save_analysis(session: Session, call_id: str, analysis: dict[str, Any]) -> N
     row = _lock_or_create_call(session, call_id)
     session.execute(delete(AnalysisRow).where(AnalysisRow.call_pk == row.id))
     session.expire(row, ["analysis"])
-    _insert_analysis(session, row.id, analysis)
+    _insert_analysis(session, row.id, stored_form(analysis, _transcripts(session, [row.id]).get(row.id, [])))
     row.updated_at = utcnow()
     session.flush()
 
 
-def _to_stored(row: CallRow) -> StoredCall:
+def _transcripts(session: Session, call_pks: list[int]) -> dict[int, list[TranscriptEntry]]:
+    """transcript[] entries of these calls from their utterance rows (columns only: no ORM objects
+    for what may be thousands of rows)."""
+    out: dict[int, list[TranscriptEntry]] = {pk: [] for pk in call_pks}
+    if not call_pks:
+        return out
+    u = UtteranceRow
+    stmt = (select(u.call_pk, u.speaker, u.side, u.start_s, u.end_s, u.text, u.words)
+            .where(u.call_pk.in_(call_pks)).order_by(u.call_pk, u.idx))
+    for pk, speaker, side, start, end, text, words in session.execute(stmt):
+        # Rounded as the analysis rounds them (callcoach.analysis.transcript_entries).
+        timed = tuple((w[0], round(w[1], 2), round(w[2], 2)) for w in words or ())
+        out[pk].append(TranscriptEntry(speaker=speaker, side=side, start=round(start, 2), end=round(end, 2),
+                                       text=text, words=timed))
+    return out
+
+
+def _stored_calls(session: Session, rows: list[CallRow]) -> list[StoredCall]:
+    pending = [r.id for r in rows if r.analysis is not None and transcript_in_rows(r.analysis.analysis)]
+    transcripts = _transcripts(session, pending)
+    return [_to_stored(r, transcripts.get(r.id, ())) for r in rows]
+
+
+def _to_stored(row: CallRow, transcript: Iterable[TranscriptEntry] = ()) -> StoredCall:
     return StoredCall(
         call_id=row.call_id, rep=row.rep, deal_id=row.deal_id, started_at=row.started_at,
-        analysis=dict(row.analysis.analysis) if row.analysis is not None else {},
+        analysis=full_form(row.analysis.analysis, transcript) if row.analysis is not None else {},
         participants=tuple(Participant(p.name, p.side, p.title) for p in row.participants),  # type: ignore[arg-type]
     )
 
@@ -169,7 +203,7 @@ def _with_summary(stmt: Select[Any]) -> Select[Any]:
 def get_call(session: Session, call_id: str) -> StoredCall | None:
     """The stored call with its analysis, or None."""
     row = session.scalars(_with_summary(select(CallRow).where(CallRow.call_id == call_id))).one_or_none()
-    return _to_stored(row) if row is not None else None
+    return _stored_calls(session, [row])[0] if row is not None else None
 
 
 @translated("reading the transcript")
@@ -218,7 +252,7 @@ def list_calls(session: Session, *, rep: str | None = None, deal_id: str | None 
     order = (CallRow.started_at.desc().nulls_last(), CallRow.id.desc()) if newest_first else (
         CallRow.started_at.asc().nulls_last(), CallRow.id)
     stmt = stmt.order_by(*order).limit(limit).offset(offset)
-    return [_to_stored(r) for r in session.scalars(_with_summary(stmt))]
+    return _stored_calls(session, list(session.scalars(_with_summary(stmt))))
 
 
 @translated("counting calls")
@@ -254,7 +288,7 @@ def history_for(session: Session, meta: CallMeta, *, before: datetime | None = N
         stmt = stmt.where(CallRow.started_at < cutoff)
     stmt = stmt.order_by(CallRow.started_at.desc().nulls_last(), CallRow.id.desc()).limit(limit)
     rows = list(session.scalars(_with_summary(stmt)))
-    return [_to_stored(r) for r in reversed(rows)]
+    return _stored_calls(session, rows[::-1])
 
 
 @translated("deleting the call")

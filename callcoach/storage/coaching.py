@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from callcoach.domain import StoredCall
-from callcoach.storage.calls import _to_stored, _with_summary, translated
+from callcoach.storage.calls import _stored_calls, _with_summary, translated
 from callcoach.storage.coaching_models import (
     CallMetricsRow,
     CoachingAlertRow,
@@ -57,7 +57,7 @@ def recent_calls(
         stmt = stmt.where(CallRow.deal_id == deal_id)
     stmt = stmt.order_by(CallRow.started_at.desc().nulls_last(), CallRow.id.desc()).limit(limit)
     rows = list(session.scalars(_with_summary(stmt)))
-    return [_to_stored(r) for r in reversed(rows)]
+    return _stored_calls(session, rows[::-1])
 
 
 @translated("reading the rep's deals")

@@ -6,6 +6,7 @@ Workers and the API use these; like the call functions they never commit.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, cast
@@ -14,9 +15,10 @@ from sqlalchemy import and_, case, delete, func, literal, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from callcoach.analysis import full_form, transcript_in_rows
 from callcoach.errors import StorageError
 from callcoach.storage.access_models import CallAccessRow
-from callcoach.storage.calls import translated
+from callcoach.storage.calls import _transcripts, translated
 from callcoach.storage.models import JOB_STATUSES, AnalysisRow, CallRow, JobRow, utcnow
 
 JobStatus = Literal["queued", "transcribing", "analyzing", "coaching", "done", "failed"]
@@ -138,6 +140,7 @@ def _entries_query(*, with_analysis: bool) -> Any:
     # Listings leave the analysis out: a page of 50 full analyses is megabytes nobody asked for.
     # Columns, not entities: a page of rows needs no ORM identity map (issue 15).
     analysis_col = AnalysisRow.analysis if with_analysis else literal(None)
+    analysis_pk = AnalysisRow.call_pk if with_analysis else literal(None)
     stmt = (
         select(
             JobRow.call_id,
@@ -152,6 +155,7 @@ def _entries_query(*, with_analysis: bool) -> Any:
             CallRow.started_at,
             CallRow.duration_s,
             analysis_col.label("analysis"),
+            analysis_pk.label("analysis_call_pk"),
         )
         .outerjoin(CallRow, CallRow.call_id == JobRow.call_id)
         .outerjoin(CallAccessRow, CallAccessRow.call_id == JobRow.call_id)
@@ -179,11 +183,25 @@ def _to_entry(row: Any) -> CallEntry:
     )
 
 
+def _to_entries(session: Session, rows: list[Any]) -> list[CallEntry]:
+    """Entries of these rows, each analysis with its transcript[] back from the utterance rows
+    (stored once: ``callcoach.storage.calls``), read in one query for the page."""
+    entries = [_to_entry(r) for r in rows]
+    pending = {r.analysis_call_pk for r, e in zip(rows, entries, strict=True)
+               if e.analysis is not None and transcript_in_rows(e.analysis)}
+    if not pending:
+        return entries
+    transcripts = _transcripts(session, sorted(pending))
+    return [dataclasses.replace(e, analysis=full_form(e.analysis, transcripts[r.analysis_call_pk]))
+            if e.analysis is not None and r.analysis_call_pk in pending else e
+            for r, e in zip(rows, entries, strict=True)]
+
+
 @translated("reading the call")
 def call_entry(session: Session, *, call_id: str) -> CallEntry | None:
     """One call's status, owner and analysis (the analysis only once the call is done)."""
     row = session.execute(_entries_query(with_analysis=True).where(JobRow.call_id == call_id)).first()
-    return _to_entry(row) if row is not None else None
+    return _to_entries(session, [row])[0] if row is not None else None
 
 
 @translated("listing calls")
@@ -238,4 +256,4 @@ def call_entries(
     order = (CallRow.started_at.desc().nulls_last(), JobRow.id.desc()) if newest_first else (
         CallRow.started_at.asc().nulls_last(), JobRow.id)
     rows = session.execute(stmt.order_by(*order).limit(limit).offset(offset)).all()
-    return [_to_entry(r) for r in rows], int(total or 0)
+    return _to_entries(session, list(rows)), int(total or 0)

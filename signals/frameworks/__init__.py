@@ -13,10 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import yaml
 
+from callcoach import analysis as an
 from callcoach.domain import Evidence
 from callcoach.errors import InputError
 
@@ -60,26 +61,26 @@ class Coverage:
     """Per element: covered or not, the best similarity, and the quotes that cover it."""
 
     framework: str
-    elements: tuple[dict[str, Any], ...]
+    elements: tuple[an.FrameworkElement, ...]
 
     @property
     def covered(self) -> int:
-        return sum(1 for e in self.elements if e["covered"])
+        return sum(1 for e in self.elements if e.covered)
 
     @property
     def share(self) -> float:
         return self.covered / len(self.elements) if self.elements else 0.0
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.framework,
-            "covered": self.covered,
-            "total": len(self.elements),
-            "coverage": round(self.share, 3),
-            "elements": list(self.elements),
-            "method": f"element covered when an utterance has cosine >= {COVERAGE_MIN_SIMILARITY} "
+    def to_analysis(self) -> an.FrameworkCoverage:
+        return an.FrameworkCoverage(
+            name=self.framework,
+            covered=self.covered,
+            total=len(self.elements),
+            coverage=round(self.share, 3),
+            elements=self.elements,
+            method=f"element covered when an utterance has cosine >= {COVERAGE_MIN_SIMILARITY} "
             "to one of its example phrasings (MiniLM sentence embeddings)",
-        }
+        )
 
 
 @lru_cache(maxsize=8)
@@ -134,19 +135,19 @@ def framework_coverage(ctx: SignalContext) -> Coverage:
     usable = [i for i, u in enumerate(ctx.utterances) if len(u.text.split()) >= MIN_WORDS]
     sims = (ctx.embeddings[usable] @ examples.T) if usable else np.zeros((0, len(owners)), dtype=np.float32)
     owner_arr = np.asarray(owners)
-    out: list[dict[str, Any]] = []
+    out: list[an.FrameworkElement] = []
     for k, element in enumerate(fw.elements):
         per_utt = sims[:, owner_arr == k].max(axis=1) if len(usable) else np.zeros(0)
         order = np.argsort(-per_utt)
         best = float(per_utt[order[0]]) if len(order) else 0.0
         hits = [usable[int(j)] for j in order[:EVIDENCE_PER_ELEMENT] if per_utt[j] >= COVERAGE_MIN_SIMILARITY]
         out.append(
-            {
-                "key": element.key,
-                "name": element.name,
-                "covered": bool(hits),
-                "similarity": round(best, 3),
-                "evidence": [Evidence.of(ctx.utterances[i]).to_dict() for i in hits],
-            }
+            an.FrameworkElement(
+                key=element.key,
+                name=element.name,
+                covered=bool(hits),
+                similarity=round(best, 3),
+                evidence=tuple(an.Quote.of(Evidence.of(ctx.utterances[i])) for i in hits),
+            )
         )
     return Coverage(framework=fw.name, elements=tuple(out))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
+from callcoach.analysis import Signals
 from callcoach.domain import Participant, Utterance
 from coaching.calls import CallView
 from coaching.roleplay import build_roleplays, deidentify, people_named, roleplays_markdown
@@ -41,7 +44,7 @@ def _call(
         participants=(Participant("Lee Park", "buyer", "VP Finance"),),
         extra={"industry": "Logistics"},
         utterances=tuple(utts),
-        signals={
+        signals=Signals.from_contract({
             "objections": [{"category": category, "text": objection, "start": utts[1].start}],
             "sentiment": {
                 "scores": [
@@ -49,7 +52,7 @@ def _call(
                     {"start": utts[3].start, "score": after},
                 ]
             },
-        },
+        }),
     )
 
 
@@ -116,7 +119,7 @@ def test_roleplay_pages_balance_categories_and_titles_read_as_titles() -> None:
 
     calls = [_call(i, PAINS[i], "price", "We can help.", "Okay.", 0.0, 0.0) for i in range(len(PAINS))]
     # Pains only (no objection signal on these calls) plus one objection of each of two categories.
-    calls = [CallView(**{**{f: getattr(c, f) for f in c.__dataclass_fields__}, "signals": {}}) for c in calls]
+    calls = [dataclasses.replace(c, signals=Signals()) for c in calls]
     calls += [
         _call(10, PRICE[0], "price", "We can discuss discounts.", "Okay.", 0.0, 0.0),
         _call(11, INTEGRATION[0], "integration", "It does.", "Hm.", 0.0, 0.0),

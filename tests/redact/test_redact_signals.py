@@ -36,8 +36,8 @@ def test_redact_signals_measure_the_same_on_the_redacted_call(settings: Settings
     plain_call = load_transcript(CALL, settings=plain_settings)
     assert "[CARD]" in redacted_call.utterances[6].text
     assert "4111 1111 1111 1111" in plain_call.utterances[6].text  # the switch works
-    red = signals.extract(redacted_call, settings=settings)
-    plain = signals.extract(plain_call, settings=plain_settings)
+    red = signals.extract(redacted_call, settings=settings).to_contract()
+    plain = signals.extract(plain_call, settings=plain_settings).to_contract()
 
     for key in ("questions", "open_questions", "follow_up_questions"):
         assert red["discovery"][key] == plain["discovery"][key], key

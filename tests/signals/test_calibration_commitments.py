@@ -37,9 +37,9 @@ def test_a_deferral_shaped_like_an_owned_action_is_no_next_step() -> None:
     ns = next_step(_ctx([
         (REP, "So where does that leave us on the rollout?"),
         (BUYER, "Honestly, let me run it past the partners and we'll see where it lands."),
-    ])).to_contract()["next_step"]
-    assert ns["present"] is False
-    assert any("classifier reads it as" in r["why"] for r in ns["not_next_steps"])
+    ])).to_analysis()["next_step"]
+    assert ns.present is False
+    assert any("classifier reads it as" in r.why for r in ns.not_next_steps)
 
 
 @pytest.mark.slow
@@ -47,8 +47,8 @@ def test_a_concrete_owned_step_survives_the_classifier() -> None:
     ns = next_step(_ctx([
         (REP, "I'll send the signed order form to your controller by Friday."),
         (BUYER, "Great, that works."),
-    ])).to_contract()["next_step"]
-    assert (ns["present"], ns["owned"], ns["dated"]) == (True, True, True)
+    ])).to_analysis()["next_step"]
+    assert (ns.present, ns.owned, ns.dated) == (True, True, True)
 
 
 def test_shipped_calibration_overrides_the_corpus_thresholds() -> None:
@@ -77,10 +77,10 @@ UNSURE = [(REP, "How does the team feel about the proposal?"),
 
 @pytest.mark.slow
 def test_objection_fire_probability_setting_moves_the_operating_point() -> None:
-    never = objections(_ctx(UNSURE, Settings(objection_fire_probability=1.0))).to_contract()["objections"]
-    eager = objections(_ctx(UNSURE, Settings(objection_fire_probability=0.0))).to_contract()["objections"]
+    never = objections(_ctx(UNSURE, Settings(objection_fire_probability=1.0))).to_analysis()["objections"]
+    eager = objections(_ctx(UNSURE, Settings(objection_fire_probability=0.0))).to_analysis()["objections"]
     # At 1.0 only cues fire; at 0.0 the classifier adds its readings.
-    assert all(o["cue"] is not None for o in never)
+    assert all(o.cue is not None for o in never)
     assert len(eager) > len(never)
 
 
@@ -89,10 +89,10 @@ def test_a_cue_sentence_is_the_quote_over_an_earlier_classifier_reading() -> Non
     """In one turn, the sentence with the cue is quoted, not the first one the classifier fired on."""
     turn = [(BUYER, "We might end up revisiting the whole budget before the summer, hard to say. "
                     "Your price is way too expensive for us.")]
-    found = objections(_ctx(turn, Settings(objection_fire_probability=0.0))).to_contract()["objections"]
-    price = [o for o in found if o["category"] == "price"]
+    found = objections(_ctx(turn, Settings(objection_fire_probability=0.0))).to_analysis()["objections"]
+    price = [o for o in found if o.category == "price"]
     assert len(price) == 1
-    assert price[0]["cue"] is not None and "too expensive" in price[0]["text"]
+    assert price[0].cue is not None and "too expensive" in price[0].text
 
 
 def test_adding_a_template_leaves_every_other_templates_rows_alone(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from callcoach.analysis import Signals
 from callcoach.settings import Settings
 from signals.base import SignalContext
 from signals.discovery import discovery
@@ -14,7 +15,8 @@ pytestmark = pytest.mark.slow
 
 
 def _pains(lines: list[tuple[str, str]]) -> list[str]:
-    result = discovery(SignalContext(transcript=call(lines), settings=Settings())).to_contract()
+    found = discovery(SignalContext(transcript=call(lines), settings=Settings()))
+    result = Signals(**found.to_analysis()).to_contract()
     return [p["text"] for p in result["discovery"]["pains"]]
 
 

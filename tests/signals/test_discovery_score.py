@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from callcoach.analysis import Signals
 from callcoach.errors import InputError
 from callcoach.settings import Settings
 from signals.base import SignalContext
@@ -37,7 +38,7 @@ PITCH = [
 
 def _disc(lines: list[tuple[str, str]], settings: Settings | None = None) -> dict:
     ctx = SignalContext(transcript=call(lines), settings=settings or Settings())
-    return discovery(ctx).to_contract()["discovery"]
+    return Signals(**discovery(ctx).to_analysis()).to_contract()["discovery"]
 
 
 @pytest.mark.slow

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from callcoach.analysis import Signals
 from callcoach.settings import Settings
 from signals.base import SignalContext
 from signals.dynamics import dynamics
@@ -24,7 +25,8 @@ LINES = [
 
 
 def _dyn() -> dict:
-    return dynamics(SignalContext(transcript=call(LINES), settings=Settings())).to_contract()
+    found = dynamics(SignalContext(transcript=call(LINES), settings=Settings()))
+    return Signals(**found.to_analysis()).to_contract()
 
 
 def test_dynamics_talk_ratio_and_monologues() -> None:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import pytest
 
+from callcoach.analysis import Signals
 from callcoach.domain import CallMeta, Participant, StoredCall, Transcript, Utterance
 from callcoach.settings import Settings
 from signals.base import SignalContext
@@ -44,7 +45,7 @@ def _call(
 
 def _run(t: Transcript, history: tuple[StoredCall, ...] = ()) -> dict:
     ctx = SignalContext(transcript=t, settings=Settings(), history=history)
-    return multithreading(ctx).to_contract()["multithreading"]
+    return Signals(**multithreading(ctx).to_analysis()).to_contract()["multithreading"]
 
 
 LINES = [

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import pytest
 
+from callcoach.analysis import Signals
 from callcoach.domain import CallMeta, Participant, Transcript, Utterance
 from callcoach.settings import Settings
 from signals.base import SignalContext
@@ -35,9 +36,8 @@ def _call(lines: list[tuple[str, str]], started: str = "2026-09-07T15:00:00+00:0
 
 
 def _run(lines: list[tuple[str, str]], **kw: str) -> dict:
-    return next_step(SignalContext(transcript=_call(lines, **kw), settings=Settings())).to_contract()[
-        "next_step"
-    ]
+    result = next_step(SignalContext(transcript=_call(lines, **kw), settings=Settings()))
+    return Signals(**result.to_analysis()).to_contract()["next_step"]
 
 
 def test_next_step_dated_owned_confirmed() -> None:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import pytest
 
+from callcoach.analysis import Signals
 from callcoach.domain import CallMeta, Participant, Transcript, Utterance
 from callcoach.settings import Settings
 from signals.base import SignalContext
@@ -31,7 +32,8 @@ def _run(lines: list[tuple[str, str]], competitors: list[str] | None = None) -> 
     )
     t = Transcript(meta=meta, utterances=utts, duration_s=10.0 * len(lines))
     settings = Settings(competitors=competitors or [])
-    return objections(SignalContext(transcript=t, settings=settings)).to_contract()["objections"]
+    found = objections(SignalContext(transcript=t, settings=settings))
+    return Signals(**found.to_analysis()).to_contract()["objections"]
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from callcoach.analysis import Signals
 from callcoach.domain import CallMeta, Participant, Transcript, Utterance
 from callcoach.errors import ModelUnavailable
 from callcoach.settings import Settings
@@ -79,7 +80,7 @@ def test_sentiment_signal_uses_the_configured_classifier(tmp_path: Path) -> None
     utts = tuple(Utterance("Buyer", 5.0 * i, 5.0 * i + 4.0, t, side="buyer") for i, t in enumerate(lines))
     transcript = Transcript(CallMeta(call_id="c", participants=people), utts, duration_s=20.0)
     s = sentiment(SignalContext(transcript=transcript, settings=Settings(sentiment_model=model)))
-    out = s.to_contract()["sentiment"]
+    out = Signals(**s.to_analysis()).to_contract()["sentiment"]
     assert out["method"].startswith("classifier")
     # The model calls everything negative; how negative depends on how much each line states a stance.
     assert all(-1.0 <= u["score"] <= 0.0 for u in out["scores"])

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from callcoach.analysis import Signals
 from callcoach.domain import CallMeta, Participant, StoredCall, Transcript, Utterance
 from callcoach.settings import Settings
 from signals.base import SignalContext
@@ -81,7 +82,7 @@ def _call(lines: list[tuple[str, str]], *, call_id: str = "c1", deal_id: str = "
 
 def _run(transcript: Transcript, history: tuple[StoredCall, ...] = ()) -> dict:
     ctx = SignalContext(transcript=transcript, settings=Settings(), history=history)
-    return sentiment(ctx).to_contract()["sentiment"]
+    return Signals(**sentiment(ctx).to_analysis()).to_contract()["sentiment"]
 
 
 def test_sentiment_calm_pain_then_warming_is_not_negative() -> None:

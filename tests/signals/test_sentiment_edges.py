@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from callcoach.analysis import Signals
 from callcoach.domain import CallMeta, Participant, Transcript, Utterance
 from callcoach.settings import Settings
 from signals.base import SignalContext
@@ -14,7 +15,7 @@ def test_sentiment_rep_only_call_is_flat_with_a_note() -> None:
             Utterance("Rep", 5.0, 9.0, "I'll try again tomorrow.", side="rep"))
     ctx = SignalContext(transcript=Transcript(CallMeta(call_id="x", participants=(rep,)), utts, 9.0),
                         settings=Settings())
-    out = sentiment(ctx).to_contract()["sentiment"]
+    out = Signals(**sentiment(ctx).to_analysis()).to_contract()["sentiment"]
     assert (out["drift"], out["direction"], out["buyer_utterances"], out["evidence"]) == (0.0, "flat", 0, [])
     assert out["call_score"] is None and out["deal_trend"] is None
     assert "fewer than 2 buyer utterances" in out["notes"][0]
@@ -22,5 +23,5 @@ def test_sentiment_rep_only_call_is_flat_with_a_note() -> None:
 
 def test_sentiment_empty_transcript_is_flat() -> None:
     ctx = SignalContext(transcript=Transcript(CallMeta(call_id="empty"), (), 0.0), settings=Settings())
-    out = sentiment(ctx).to_contract()["sentiment"]
+    out = Signals(**sentiment(ctx).to_analysis()).to_contract()["sentiment"]
     assert (out["drift"], out["direction"], out["scores"], out["series"]) == (0.0, "flat", [], [])

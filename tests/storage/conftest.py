@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from callcoach.analysis import build_analysis
+from callcoach.analysis import Signals, build_analysis
 from callcoach.domain import CallMeta, Participant, Transcript, Utterance, Word
 from callcoach.settings import Settings
 from callcoach.storage import dispose_engines
@@ -49,4 +49,5 @@ def make_call(call_id: str = "globex-disco-01", *, rep: str = "Nadia Brooks",
 
 
 def analysis_of(transcript: Transcript, **signals: object) -> dict[str, object]:
-    return build_analysis(transcript, dict(signals) or {"talk_ratio": {"rep": 0.5, "evidence": []}})
+    sections = dict(signals) or {"talk_ratio": {"rep": 0.5, "evidence": []}}
+    return build_analysis(transcript, Signals.from_contract(sections)).to_contract()

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import func, select
 
 from callcoach import storage
+from callcoach.analysis import Signals
 from callcoach.settings import Settings
 from callcoach.storage.models import AnalysisRow, CallRow, ParticipantRow, UtteranceRow
 from tests.storage.conftest import analysis_of, make_call
@@ -37,7 +38,7 @@ def test_calls_reingest_replaces_not_duplicates(db_settings: Settings) -> None:
         transcript = storage.get_transcript(session, "globex-disco-01")
         assert storage.count_calls(session) == 1
     assert stored is not None and transcript is not None
-    assert stored.analysis["signals"] == {"talk_ratio": {"rep": 0.31}}
+    assert Signals.from_contract(stored.analysis["signals"]).talk_ratio.rep == 0.31
     assert [u.text for u in transcript.utterances] == ["Where does the backlog come from?",
                                                        "Mostly password resets, about 40% of tickets."]
 
