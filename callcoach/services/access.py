@@ -313,9 +313,14 @@ class ReadScope:
         return self.reps is None and self.deals is None
 
 
-def read_scope(session: Session, key: ApiKey, *, enablement_identified: bool = False) -> ReadScope:
+def read_scope(
+    session: Session, key: ApiKey, *, enablement_identified: bool = False, sources: bool = True
+) -> ReadScope:
     """The alerts and role-play sources `key` may read: a rep their own (and their team's role-play
-    sources), a manager their team's; a deal only when every call of it is of that team."""
+    sources), a manager their team's; a deal only when every call of it is of that team.
+
+    ``sources=False`` for a reader of alerts only: the role-play sources of a rep or a manager (every
+    call id of the team) are not read and left empty, which allows no source."""
     if key.role == "admin":
         return ReadScope(None, None, None)
     if key.role == "enablement":
@@ -323,14 +328,16 @@ def read_scope(session: Session, key: ApiKey, *, enablement_identified: bool = F
     team = (team_of(session, key.rep) or key.team) if key.role == "rep" else key.team
     if key.role == "rep":
         deals = repo.team_pure_deals(session, team, rep=key.rep or "")
-        sources = repo.call_ids_of(session, team=team) if team else repo.call_ids_of(session, rep=key.rep)
-        return ReadScope(frozenset({key.rep or ""}), frozenset(deals), frozenset(sources))
+        ids: list[str] = []
+        if sources:
+            ids = repo.call_ids_of(session, team=team) if team else repo.call_ids_of(session, rep=key.rep)
+        return ReadScope(frozenset({key.rep or ""}), frozenset(deals), frozenset(ids))
     if team is None:
         return ReadScope(frozenset(), frozenset(), frozenset())
     return ReadScope(
         frozenset(reps_in_team(session, team)),
         frozenset(repo.team_pure_deals(session, team)),
-        frozenset(repo.call_ids_of(session, team=team)),
+        frozenset(repo.call_ids_of(session, team=team) if sources else ()),
     )
 
 
