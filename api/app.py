@@ -68,6 +68,8 @@ def create_app(settings: Settings | None = None, dispatcher: Dispatcher | None =
     app.state.metrics = Metrics(settings)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     errors.install(app)
+    # Page requests get their errors as HTML pages; /v1 and the probes keep the JSON above.
+    web.install_error_pages(app)
     # 422 answers carry ErrorPublic (detail: a string) like every other error (api.errors).
     invalid: dict[int | str, dict[str, Any]] = {422: {"model": ErrorPublic, "description": "Invalid request"}}
     app.include_router(calls.router, responses=invalid)
