@@ -6,12 +6,12 @@ never rows; the rules (who may see what) live in ``callcoach.services.access``.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, cast
 
-from sqlalchemy import case, func, select, union_all
+from sqlalchemy import and_, case, func, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from callcoach.storage.access_models import ApiKeyRow, CallAccessRow, TeamMemberRow
@@ -194,10 +194,8 @@ def call_team_column() -> Any:
 # "No team" in comparisons: team names are never empty (keys and submissions strip them and turn
 # "" into None), so "" cannot collide with a real team.
 _NO_TEAM = ""
-# `team` left out of a filter (None is a filter of its own: calls of no team).
+# A filter left out (None is a filter of its own: calls of no team, or of no rep).
 _ANY: Any = object()
-
-
 _CALL_TEAM_COLUMNS = ("call_id", "rep", "deal_id", "team")
 
 
@@ -264,33 +262,56 @@ def call_teams(session: Session, *, deal_id: str | None = None) -> list[CallTeam
     return [CallTeam(*r) for r in session.connection().execute(stmt).all()]
 
 
-@translated("reading a team's deals")
-def team_pure_deals(session: Session, team: str | None, *, rep: str | None = None) -> list[str]:
-    """Deals every call of which is `team`'s (`None`: of no team); only deals with a call of `rep`
-    when given. The deals of the team's (or the rep's) calls, less those with a call of another
-    team: index lookups per deal, not a GROUP BY over every call."""
-    mine = _call_teams_query(team=team, rep=_ANY if rep is None else rep, columns=("deal_id",))
-    candidates = select(mine.c.deal_id).where(mine.c.deal_id.is_not(None)).distinct().subquery()
+@dataclass(frozen=True, slots=True)
+class TeamDeals:
+    """The deals every call of which is `team`'s (None: of no team) and, with `rep`, one of them the
+    rep's: a deal scope as a rule, for a query to apply per row (:meth:`condition`) instead of
+    reading every deal of the team out first (:func:`team_pure_deals` lists them)."""
+
+    team: str | None
+    rep: str | None = None
+
+    def condition(self, deal: Any) -> Any:
+        """SQL, true where `deal` (a column of the caller's query, such as an alert's subject) is
+        one of these deals: a few index probes per row."""
+        return and_(_has_call_of(deal, self.team, self.rep), ~_has_call_of_another_team(deal, self.team))
+
+
+def _has_call_of(deal: Any, team: str | None, rep: str | None) -> Any:
+    return _deal_has_call(deal, lambda t: _equals(t, team), rep)
+
+
+def _has_call_of_another_team(deal: Any, team: str | None) -> Any:
+    return _deal_has_call(deal, lambda t: _other_team(t, team), None)
+
+
+def _deal_has_call(deal: Any, team_test: Callable[[Any], Any], rep: str | None) -> Any:
+    """SQL: `deal` has a call whose team (by the rule of :func:`call_teams`) passes `team_test`, and
+    of `rep` when given. EXISTS selects the indexed deal id: a submitted call's check reads the
+    ``(deal_id, team)`` index alone."""
     access, call, member = aliased(CallAccessRow), aliased(CallRow), aliased(TeamMemberRow)
-    # EXISTS selects the indexed deal id: the check reads the (deal_id, team) index alone.
-    foreign_submitted = (
-        select(access.deal_id)
-        .where(access.deal_id == candidates.c.deal_id, _other_team(access.team, team))
-        .exists()
-    )
     stored_access = aliased(CallAccessRow)
-    foreign_stored = (
+    submitted = select(access.deal_id).where(access.deal_id == deal, team_test(access.team))
+    stored = (
         select(call.deal_id)
         .outerjoin(stored_access, stored_access.call_id == call.call_id)
         .outerjoin(member, member.rep == call.rep)
-        .where(
-            call.deal_id == candidates.c.deal_id,
-            stored_access.call_id.is_(None),
-            _other_team(member.team, team),
-        )
-        .exists()
+        .where(call.deal_id == deal, stored_access.call_id.is_(None), team_test(member.team))
     )
-    stmt = select(candidates.c.deal_id).where(~foreign_submitted, ~foreign_stored)
+    if rep is not None:
+        submitted = submitted.where(access.rep == rep)
+        stored = stored.where(call.rep == rep)
+    return or_(submitted.exists(), stored.exists())
+
+
+@translated("reading a team's deals")
+def team_pure_deals(session: Session, team: str | None, *, rep: str | None = None) -> list[str]:
+    """Deals every call of which is `team`'s (`None`: of no team); only deals with a call of `rep`
+    when given (:class:`TeamDeals`). The deals of the team's (or the rep's) calls, less those with a
+    call of another team: index lookups per deal, not a GROUP BY over every call."""
+    mine = _call_teams_query(team=team, rep=_ANY if rep is None else rep, columns=("deal_id",))
+    candidates = select(mine.c.deal_id).where(mine.c.deal_id.is_not(None)).distinct().subquery()
+    stmt = select(candidates.c.deal_id).where(~_has_call_of_another_team(candidates.c.deal_id, team))
     return [str(d) for d in session.connection().execute(stmt).scalars()]
 
 

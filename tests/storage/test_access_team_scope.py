@@ -7,11 +7,13 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pytest
+from sqlalchemy import select
 
 from callcoach.settings import Settings
 from callcoach.storage import access as repo
 from callcoach.storage import init_db, save_call, session_scope
 from callcoach.storage.access import CallOwner
+from callcoach.storage.models import CallRow
 from tests.storage.conftest import analysis_of, make_call
 
 # (call id, rep, deal, recorded team or None for a call stored without an owner record)
@@ -82,6 +84,22 @@ def test_team_scope_pure_deals_by_team_and_rep(library: Settings) -> None:
         assert sorted(repo.team_pure_deals(session, "east", rep="Ann")) == ["d-east"]
         assert sorted(repo.team_pure_deals(session, "east", rep="Bo")) == ["d-east", "d-stored"]
         assert repo.team_pure_deals(session, "nobody") == []
+
+
+@pytest.mark.parametrize(
+    ("team", "rep"),
+    [("east", None), ("west", None), (None, None), ("east", "Ann"), ("east", "Bo"), (None, "Cy")],
+)
+def test_team_scope_deal_rule_probed_per_row_lists_the_same_deals(
+    library: Settings, team: str | None, rep: str | None
+) -> None:
+    """TeamDeals.condition, applied per row by a query (the alert inbox), picks team_pure_deals'."""
+    every_deal = select(CallRow.deal_id).where(CallRow.deal_id.is_not(None)).distinct().subquery()
+    with session_scope(library) as session:
+        probed = session.scalars(
+            select(every_deal.c.deal_id).where(repo.TeamDeals(team, rep=rep).condition(every_deal.c.deal_id))
+        ).all()
+        assert sorted(probed) == sorted(repo.team_pure_deals(session, team, rep=rep))
 
 
 def test_team_scope_call_ids_by_team_and_by_rep(library: Settings) -> None:
