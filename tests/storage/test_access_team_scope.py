@@ -121,3 +121,55 @@ def test_team_scope_a_roster_move_moves_the_stored_calls_only(library: Settings)
         # d-east now has a west call (s1): no longer east's alone.
         assert sorted(repo.team_pure_deals(session, "east")) == []
         assert sorted(repo.team_pure_deals(session, "west")) == ["d-stored", "d-west"]
+
+
+def test_team_scope_latest_metrics_are_the_reps_latest_calls_of_the_team(library: Settings) -> None:
+    """The trend lines' read: each rep's latest calls of the team, oldest first, at most `limit`;
+    a call recorded for another team stays off this team's line."""
+    from datetime import UTC, datetime, timedelta
+
+    from callcoach.storage import call_metrics as store
+    from callcoach.storage import coaching
+
+    day = datetime(2026, 3, 1, tzinfo=UTC)
+    with session_scope(library) as session:
+        for k, (call_id, rep, deal, _team) in enumerate(SUBMITTED):
+            coaching.put_call_metrics(
+                session,
+                call_id=call_id,
+                rep=rep,
+                deal_id=deal,
+                started_at=day + timedelta(days=k),
+                values={"questions": float(k)},
+            )
+        for k, (call_id, rep, deal) in enumerate(STORED):
+            coaching.put_call_metrics(
+                session,
+                call_id=call_id,
+                rep=rep,
+                deal_id=deal,
+                started_at=day + timedelta(days=20 + k),
+                values={"questions": float(20 + k)},
+            )
+        # Ann's e3 is recorded for east; a call of hers recorded for west stays off east's line.
+        call = make_call("a-west", rep="Ann", deal_id="d-aw")
+        save_call(session, call, analysis_of(call))
+        repo.save_call_owner(session, CallOwner("a-west", "Ann", "west", "d-aw", None))
+        coaching.put_call_metrics(
+            session,
+            call_id="a-west",
+            rep="Ann",
+            deal_id="d-aw",
+            started_at=day + timedelta(days=30),
+            values={"questions": 99.0},
+        )
+    with session_scope(library) as session:
+        east = store.latest_team_metrics(session, team="east", reps=["Ann", "Bo", "Nobody"], limit=3)
+        west = store.latest_team_metrics(session, team="west", reps=["Ann", "Wes"], limit=5)
+    # Ann's east calls are e1, e3, e4, e5 (days 0, 2, 6, 7): the latest three, oldest first.
+    assert [v["questions"] for _, v in east["Ann"]] == [2.0, 6.0, 7.0]
+    # Bo: e2 (submitted, day 1), s1 and s4 (stored, roster team east, days 20 and 23).
+    assert [v["questions"] for _, v in east["Bo"]] == [1.0, 20.0, 23.0]
+    assert east["Nobody"] == []
+    assert [v["questions"] for _, v in west["Ann"]] == [99.0]
+    assert [v["questions"] for _, v in west["Wes"]] == [3.0, 4.0, 21.0]
