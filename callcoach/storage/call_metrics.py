@@ -108,6 +108,10 @@ def listed_calls(
         score = _metric(name)
         base = base.where(score >= low, score < high)
     total = int(session.scalar(select(func.count()).select_from(base.subquery())) or 0)
+    order = (CallRow.started_at.desc().nulls_last(), CallRow.id.desc())
+    # The page's calls first, by cheap columns; their metrics after: PostgreSQL would otherwise read
+    # every listed call's metrics document (a `json` parse per metric and call) before the LIMIT.
+    page_ids = base.with_only_columns(CallRow.id).order_by(*order).limit(limit).offset(offset)
     page = base.with_only_columns(
         CallRow.call_id,
         CallRow.title,
@@ -117,9 +121,9 @@ def listed_calls(
         CallRow.started_at,
         CallRow.duration_s,
         *(_metric(m) for m in metrics),
-    ).order_by(CallRow.started_at.desc().nulls_last(), CallRow.id.desc())
+    ).where(CallRow.id.in_(page_ids.scalar_subquery())).order_by(*order)
     items = []
-    for row in session.execute(page.limit(limit).offset(offset)):
+    for row in session.execute(page):
         call_id, title, rep_, team_, deal, started, duration = row[:7]
         items.append(ListedCall(call_id, title, rep_, team_, deal, started, duration,
                                 metrics=dict(zip(metrics, row[7:], strict=True))))

@@ -14,6 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import delete
 
+from callcoach.services import access
+from callcoach.services.call_metrics import CallFilters, browse
 from callcoach.storage import session_scope
 from callcoach.storage.coaching_models import CoachingAlertRow
 from tests.web.conftest import (
@@ -354,3 +356,17 @@ def test_team_inbox_is_paged_newest_first(client: TestClient, world: WebWorld, o
     assert len(ids) + len(more) == min(len(feed), 50)
     assert WEST_REP not in first + second
     assert 'rel="prev">Newer alerts</a>' in second
+
+
+def test_the_call_list_pages_through_the_team_newest_first(client: TestClient, world: WebWorld) -> None:
+    sign_in(client, world.keys["manager"])
+    first, second = (client.get("/calls", params={"page": n}).text for n in (1, 2))
+    listed = [re.findall(r'<td><a href="/calls/([^"]+)">', page) for page in (first, second)]
+    assert len(listed[0]) == 25 and listed[1], "the team's calls span two pages"
+    # Together the pages are the team's calls once each, in the order of one unpaged listing.
+    with session_scope(world.settings) as session:
+        key = access.verify_key(session, world.keys["manager"])
+        assert key is not None
+        whole = browse(session, key, CallFilters(), limit=200, offset=0)
+    assert listed[0] + listed[1] == [c.call_id for c in whole.items]
+    assert whole.total == len(whole.items) and WEST_CALL not in listed[0] + listed[1]
