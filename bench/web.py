@@ -1,15 +1,21 @@
 #!/usr/bin/env python3
 """Server time of the web pages: the call page of a 60-minute call and /team over 10,000 calls.
 
-Seeds a fresh database (SQLite by default, or `--database-url`) with `--calls` stored calls of
-`--reps` reps on one team (generated analyses with the CONTRACT's signal keys, short transcripts)
-plus one 60-minute call (about 700 utterances, evidence quotes, a sentiment curve and prompts),
-signs in through the form, then times GET requests in-process (ASGI, no network: the server's
-time). The per-call metrics the coach stage keeps are seeded with the calls.
-Baseline in the same run: GET /healthz (a one-row database probe).
+Seeds a database (SQLite by default, or `--database-url`) with `--calls` stored calls through
+``bench/seed.py`` (transcripts, CONTRACT analyses, and what the coach stage keeps: per-call
+metrics, prompts, the role-play catalogue, open alerts) plus one 60-minute call (about 700
+utterances, evidence quotes, a sentiment curve and prompts), signs in through the form with a
+manager key of the first team, then times GET requests in-process (ASGI, no network: the server's
+time). Baseline in the same run: GET /healthz (a one-row database probe).
+
+By default every call is on the manager's team (20 reps of 500 calls: /team reads all 10,000);
+`--calls-per-rep 25 --reps-per-team 8` gives 50 teams of 200 calls instead. `--data-dir` keeps
+the seeded library for later runs (the database too, for `--database-url`), so two checkouts can
+be timed on the same data, one run after the other.
 
     .venv/bin/python bench/web.py                        # 10,000 calls on SQLite
-    .venv/bin/python bench/web.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench
+    .venv/bin/python bench/web.py --data-dir /tmp/web-pg \
+        --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench
 
 Generated text is this script's own (no labeled call is copied). Numbers depend on the machine
 and on what else runs on it (the dev machines have 2 shared cores: run with `nice`).
@@ -18,13 +24,14 @@ and on what else runs on it (the dev machines have 2 shared cores: run with `nic
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import re
 import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +41,10 @@ sys.path.insert(0, str(ROOT))
 from fastapi.testclient import TestClient  # noqa: E402
 
 from api.app import create_app  # noqa: E402
-from callcoach.services import access  # noqa: E402
+from callcoach.domain import Participant, StoredCall  # noqa: E402
 from callcoach.settings import Settings  # noqa: E402
-from callcoach.storage import dispose_engines, session_scope  # noqa: E402
+from callcoach.storage import dispose_engines  # noqa: E402
 
-TEAM = "bench"
 LONG_CALL = "bench-60min"
 # Budget from issue 13: each page in at most 300 ms of server time.
 BUDGET_MS = 300.0
@@ -158,123 +164,45 @@ def _analysis(
     }
 
 
-def _store(settings: Settings, analyses: list[dict[str, Any]]) -> None:
-    """Store calls as the pipeline leaves them (call, utterances, analysis, job, owner), in bulk:
-    seeding speed is not what this bench measures."""
-    from sqlalchemy import insert, select
-
-    from callcoach.storage.access_models import CallAccessRow
-    from callcoach.storage.models import AnalysisRow, CallRow, JobRow, UtteranceRow
-
-    now = datetime.now(UTC)
-    with session_scope(settings) as session:
-        session.execute(
-            insert(CallRow),
-            [
-                {
-                    "call_id": a["call_id"],
-                    "title": a["title"],
-                    "rep": a["rep"],
-                    "deal_id": a["deal_id"],
-                    "started_at": datetime.fromisoformat(a["started_at"]),
-                    "duration_s": a["duration_s"],
-                    "source": "transcript",
-                    "content_hash": "",
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for a in analyses
-            ],
-        )
-        ids = dict(
-            session.execute(
-                select(CallRow.call_id, CallRow.id).where(
-                    CallRow.call_id.in_([a["call_id"] for a in analyses])
-                )
-            ).all()
-        )
-        session.execute(
-            insert(AnalysisRow),
-            [
-                {"call_pk": ids[a["call_id"]], "analysis": a, "version": 1, "created_at": now}
-                for a in analyses
-            ],
-        )
-        session.execute(
-            insert(UtteranceRow),
-            [
-                {
-                    "call_pk": ids[a["call_id"]],
-                    "idx": i,
-                    "speaker": u["speaker"],
-                    "side": u["side"],
-                    "start_s": u["start"],
-                    "end_s": u["end"],
-                    "text": u["text"],
-                    "words": [],
-                }
-                for a in analyses
-                for i, u in enumerate(a["transcript"])
-            ],
-        )
-        session.execute(
-            insert(JobRow),
-            [
-                {
-                    "call_id": a["call_id"],
-                    "status": "done",
-                    "attempts": 1,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for a in analyses
-            ],
-        )
-        session.execute(
-            insert(CallAccessRow),
-            [
-                {
-                    "call_id": a["call_id"],
-                    "rep": a["rep"],
-                    "team": TEAM,
-                    "deal_id": a["deal_id"],
-                    "created_at": now,
-                }
-                for a in analyses
-            ],
-        )
-
-
-def seed(settings: Settings, *, calls: int, reps: int, batch: int = 1000) -> tuple[str, float]:
-    rng = random.Random(13)
-    names = [f"Rep {i:02d}" for i in range(reps)]
-    with session_scope(settings) as session:
-        key = access.create_key(session, role="manager", team=TEAM)[0]
-        for r in names:
-            access.set_team(session, rep=r, team=TEAM)
-    t0 = time.perf_counter()
-    start = datetime(2025, 1, 6, 15, tzinfo=UTC)
-    pending = []
-    for i in range(calls):
-        rep = names[i % reps]
-        pending.append(
-            _analysis(
-                f"bench-{i:05d}",
-                rep,
-                f"Buyer{i % 97} Person",
-                start + timedelta(hours=2 * i),
-                rng,
-                minutes=0.6,
-            )
-        )
-        if len(pending) == batch:
-            _store(settings, pending)
-            pending = []
-    long_call = _analysis(
-        LONG_CALL, names[0], "Morgan Lane", start + timedelta(hours=2 * calls), rng, minutes=60
+def _long_call(rep: str, started: datetime) -> StoredCall:
+    analysis = _analysis(LONG_CALL, rep, "Morgan Lane", started, random.Random(60), minutes=60)
+    # The fields the coach stage records with each issued prompt (bench/seed.py stores them).
+    for p in analysis["coaching"]["prompts"]:
+        p.update(metric="discovery_score", value=float(analysis["signals"]["discovery"]["score"]), priority=3)
+    return StoredCall(
+        call_id=LONG_CALL,
+        rep=rep,
+        deal_id=analysis["deal_id"],
+        started_at=started,
+        analysis=analysis,
+        participants=(
+            Participant(rep, "rep", "Account Executive"),
+            Participant("Morgan Lane", "buyer", "Director of Operations"),
+        ),
     )
-    _store(settings, [*pending, long_call])
-    return key, time.perf_counter() - t0
+
+
+def seed_library(settings: Settings, *, calls: int, calls_per_rep: int, reps_per_team: int) -> dict[str, str]:
+    """`calls` calls through bench/seed.py (with the coach stage's per-call metrics, prompts,
+    role-play catalogue and alerts) plus the 60-minute call on the bench team's first rep; keys."""
+    import seed
+
+    stored, roster = seed.generate(calls, calls_per_rep=calls_per_rep, reps_per_team=reps_per_team, seed=15)
+    rep, team = next(iter(roster.items()))
+    latest = max(c.started_at for c in stored if c.started_at is not None)
+    stored.append(_long_call(rep, latest + timedelta(hours=1)))
+    seed.write(settings, stored, roster, embeddings="synthetic", seed=15)
+    if settings.database_url.startswith("postgresql"):
+        # The planner's statistics, as autovacuum would have them after a library grew this large.
+        from sqlalchemy import text
+
+        from callcoach.storage import engine_for
+
+        with engine_for(settings).connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+    keys = seed.make_keys(settings, roster)
+    keys["team_calls"] = str(sum(1 for c in stored if roster.get(c.rep or "") == team))
+    return keys
 
 
 def _sign_in(client: TestClient, key: str) -> None:
@@ -293,43 +221,91 @@ def _time(client: TestClient, path: str, repeats: int) -> list[float]:
     return out
 
 
+def _settings(args: argparse.Namespace, data_dir: Path) -> Settings:
+    return Settings(
+        data_dir=data_dir, database_url=args.database_url, broker_url=None, reconcile_interval_s=3600
+    )
+
+
+def _percentile(times: list[float], q: int) -> float:
+    return statistics.quantiles(times, n=100, method="inclusive")[q - 1]
+
+
+def measure(args: argparse.Namespace, data_dir: Path) -> dict[str, Any]:
+    """Seed `data_dir` (and the database) unless a previous run did, then time the pages."""
+    settings = _settings(args, data_dir)
+    keys_file = data_dir / "bench-web-keys.json"
+    seeded_s = None
+    if not keys_file.exists():
+        t0 = time.perf_counter()
+        keys = seed_library(
+            settings, calls=args.calls, calls_per_rep=args.calls_per_rep, reps_per_team=args.reps_per_team
+        )
+        seeded_s = time.perf_counter() - t0
+        keys_file.write_text(json.dumps(keys), encoding="utf-8")
+    keys = json.loads(keys_file.read_text(encoding="utf-8"))
+    out: dict[str, Any] = {
+        "database": settings.database_url.split(":")[0],
+        "seeded_s": seeded_s,
+        "team_calls": int(keys["team_calls"]),
+        "pages": {},
+    }
+    if args.seed_only:
+        return out
+    with TestClient(create_app(settings)) as client:
+        _sign_in(client, keys["manager"])
+        team_calls = out["team_calls"]
+        pages = {
+            "/healthz (baseline)": "/healthz",
+            "call page, 60-minute call": f"/calls/{LONG_CALL}",
+            f"/team, {team_calls} calls of the team": "/team",
+            "/calls (manager, page 1)": "/calls",
+        }
+        for path in pages.values():
+            _time(client, path, 2)  # warm
+        for label, path in pages.items():
+            out["pages"][label] = _time(client, path, args.repeats)
+        out["call_page_kib"] = len(client.get(f"/calls/{LONG_CALL}").text) / 1024
+    dispose_engines()
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--calls", type=int, default=10_000)
-    parser.add_argument("--reps", type=int, default=20)
-    parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--calls-per-rep", type=int, default=500)
+    parser.add_argument("--reps-per-team", type=int, default=20)
+    parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--database-url", default="")
+    parser.add_argument(
+        "--data-dir", type=Path, help="Keep the seeded library here (and its keys): a later run reuses it."
+    )
+    parser.add_argument("--seed-only", action="store_true", help="Seed --data-dir, time nothing.")
+    parser.add_argument("--json-out", type=Path, help="Also write every timing here (JSON).")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="cc-bench-web-") as tmp:
-        settings = Settings(
-            data_dir=Path(tmp), database_url=args.database_url, broker_url=None, reconcile_interval_s=3600
-        )
-        key, seeded_s = seed(settings, calls=args.calls, reps=args.reps)
+    if args.data_dir is not None:
+        args.data_dir.mkdir(parents=True, exist_ok=True)
+        result = measure(args, args.data_dir)
+    else:
+        with tempfile.TemporaryDirectory(prefix="cc-bench-web-") as tmp:
+            result = measure(args, Path(tmp))
+    if result["seeded_s"] is not None:
         print(
-            f"seeded {args.calls} calls of {args.reps} reps + one 60-minute call in {seeded_s:.0f} s "
-            f"({settings.database_url.split(':')[0]})"
+            f"seeded {args.calls} calls + one 60-minute call in {result['seeded_s']:.0f} s "
+            f"({result['database']})"
         )
-        with TestClient(create_app(settings)) as client:
-            _sign_in(client, key)
-            pages = {
-                "/healthz (baseline)": "/healthz",
-                "call page, 60-minute call": f"/calls/{LONG_CALL}",
-                f"/team, {args.calls} calls": "/team",
-                "/calls (manager, page 1)": "/calls",
-            }
-            for path in pages.values():
-                _time(client, path, 2)  # warm
-            results = {label: _time(client, path, args.repeats) for label, path in pages.items()}
-            size = len(client.get(f"/calls/{LONG_CALL}").text)
-        print(f"{'page':34} {'median ms':>10} {'p90 ms':>8} {'max ms':>8}  budget {BUDGET_MS:.0f} ms")
-        for label, times in results.items():
-            p90 = statistics.quantiles(times, n=10)[-1]
-            verdict = "" if "baseline" in label else ("  ok" if p90 <= BUDGET_MS else "  OVER")
-            print(f"{label:34} {statistics.median(times):10.1f} {p90:8.1f} {max(times):8.1f}{verdict}")
-        print(f"call page size: {size / 1024:.0f} KiB")
-        dispose_engines()
+    if args.json_out:
+        args.json_out.write_text(json.dumps(result), encoding="utf-8")
+    if not result["pages"]:
+        return
+    print(f"{'page':38} {'median ms':>10} {'p95 ms':>8} {'max ms':>8}  budget {BUDGET_MS:.0f} ms")
+    for label, times in result["pages"].items():
+        p95 = _percentile(times, 95)
+        verdict = "" if "baseline" in label else ("  ok" if p95 <= BUDGET_MS else "  OVER")
+        print(f"{label:38} {statistics.median(times):10.1f} {p95:8.1f} {max(times):8.1f}{verdict}")
+    print(f"call page size: {result['call_page_kib']:.0f} KiB")
 
 
 if __name__ == "__main__":

@@ -6,15 +6,16 @@ access for scoping, jobs for calls, coaching for alerts, plans and role-plays) a
 Jinja2 template. A browser signs in by exchanging an API key for a session cookie
 (``callcoach.services.web_sessions``). Every asset is served from ``web/static``: vendored
 libraries are copied there from npm packages by ``make web-assets``; nothing loads from
-another origin.
+another origin. A page request's error (403, 404, ...) is a page too (:mod:`web.errors`); the
+API keeps its JSON errors.
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from web import admin, calls, docs, roleplays, signin, team
+from web import admin, calls, docs, errors, roleplays, signin, team
 from web.render import STATIC_DIR
 
 router = APIRouter(include_in_schema=False)
@@ -27,4 +28,9 @@ def static_files() -> StaticFiles:
     return StaticFiles(directory=STATIC_DIR)
 
 
-__all__ = ["router", "static_files"]
+def install_error_pages(app: FastAPI) -> None:
+    """Errors of page requests as HTML pages (after the API's JSON handlers are installed)."""
+    errors.install(app)
+
+
+__all__ = ["install_error_pages", "router", "static_files"]

@@ -4,8 +4,9 @@ calls, prompts, practice and outcomes), and the inbox's acknowledge and resolve 
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, status
 from fastapi.responses import RedirectResponse, Response
 
 from callcoach.errors import NotFound
@@ -31,6 +32,9 @@ ManagerDep = Annotated[Viewer, Depends(require("manager", "admin", "enablement")
 NOTICES = {"acknowledged": "Alert acknowledged.", "resolved": "Alert resolved."}
 # Calls of a rep listed on their page.
 REP_PAGE_CALLS = 10
+# Alerts per page of the inbox: a manager works through a screenful at a time, and a team with
+# thousands of deal alerts does not render them all on every visit.
+INBOX_PAGE = 25
 
 
 def _team_of_viewer(viewer: Viewer, requested: str | None, known: list[str]) -> str | None:
@@ -83,12 +87,25 @@ def team_page(
     viewer: ManagerDep,
     team: str | None = None,
     notice: str | None = None,
+    alerts_page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     known = teams(db)
     chosen = _team_of_viewer(viewer, team, known)
     trends = team_trends(db, chosen) if chosen else None
     db.commit()  # the coaching service opens its own transactions
-    alerts = inbox.alerts_for(settings, viewer.key) if viewer.role != "enablement" else []
+    alerts: list[dict[str, Any]] = []
+    if viewer.role != "enablement":
+        # One more than a page: whether an older page exists, without counting the whole inbox.
+        alerts = inbox.alerts_for(
+            settings, viewer.key, limit=INBOX_PAGE + 1, offset=(alerts_page - 1) * INBOX_PAGE
+        )
+    older = len(alerts) > INBOX_PAGE
+    alerts = alerts[:INBOX_PAGE]
+
+    def inbox_link(n: int) -> str:
+        query = {"team": chosen} if viewer.role == "admin" and chosen else {}
+        return "/team?" + urlencode({**query, "alerts_page": n}) + "#alerts"
+
     grid: list[dict[str, Any]] = []
     if trends is not None:
         for t in trends.reps:
@@ -120,6 +137,10 @@ def team_page(
             "grid": grid,
             "band_text": {ind.name: _band_text(ind) for ind in (trends.indicators if trends else [])},
             "alerts": alerts,
+            "alerts_page": alerts_page,
+            "alerts_first": (alerts_page - 1) * INBOX_PAGE + 1,
+            "newer_alerts": inbox_link(alerts_page - 1) if alerts_page > 1 else None,
+            "older_alerts": inbox_link(alerts_page + 1) if older else None,
             "notice": NOTICES.get(notice or ""),
         },
     )
@@ -149,7 +170,7 @@ def rep_page(request: Request, rep: str, db: DbDep, settings: SettingsDep, viewe
     marks = practice.practiced_by_rep(db, rep)
     assigned = practice.assignments(db, rep)
     roster = roster_from_teams(db)
-    scope = access.read_scope(db, viewer.key)
+    scope = access.read_scope(db, viewer.key, sources=False)
     db.commit()  # the coaching service opens its own transactions
     try:
         plan = coaching_service.coach_plan(settings, rep, roster=roster)
@@ -181,9 +202,17 @@ AlertActorDep = Annotated[Viewer, Depends(require("manager", "admin"))]
 
 
 @router.post("/alerts/{alert_id}/acknowledge")
-def acknowledge(alert_id: int, settings: SettingsDep, viewer: FormViewerDep, _: AlertActorDep) -> Response:
+def acknowledge(
+    alert_id: int,
+    settings: SettingsDep,
+    viewer: FormViewerDep,
+    _: AlertActorDep,
+    alerts_page: Annotated[int, Form(ge=1, le=100_000)] = 1,
+) -> Response:
     inbox.acknowledge(settings, viewer.key, alert_id)
-    return RedirectResponse(f"/team?notice=acknowledged#alert-{alert_id}", status.HTTP_303_SEE_OTHER)
+    # Back to the inbox page the alert was on (it stays open, so it stays there).
+    back = urlencode({"notice": "acknowledged", "alerts_page": alerts_page})
+    return RedirectResponse(f"/team?{back}#alert-{alert_id}", status.HTTP_303_SEE_OTHER)
 
 
 @router.post("/alerts/{alert_id}/resolve")

@@ -35,7 +35,7 @@ from typing import Literal
 from callcoach.errors import Conflict, Forbidden, InputError, NotFound
 from callcoach.storage import Session
 from callcoach.storage import access as repo
-from callcoach.storage.access import ApiKey, CallOwner, Role, reps_in_team, set_team, team_of
+from callcoach.storage.access import ApiKey, CallOwner, Role, TeamDeals, reps_in_team, set_team, team_of
 from callcoach.storage.access_models import ROLES
 
 __all__ = ["ApiKey", "CallScope", "Owner", "ReadScope", "Role", "create_key", "decide_owner", "read_scope",
@@ -313,25 +313,55 @@ class ReadScope:
         return self.reps is None and self.deals is None
 
 
-def read_scope(session: Session, key: ApiKey, *, enablement_identified: bool = False) -> ReadScope:
-    """The alerts and role-play sources `key` may read: a rep their own (and their team's role-play
-    sources), a manager their team's; a deal only when every call of it is of that team."""
+@dataclass(frozen=True, slots=True)
+class AlertScope:
+    """The subjects of the alerts a key may read, for the alert query to apply: reps (None: any)
+    and deals, as a set or as the rule :class:`TeamDeals` (None: any)."""
+
+    reps: frozenset[str] | None
+    deals: frozenset[str] | TeamDeals | None
+
+
+def alert_scope(session: Session, key: ApiKey) -> AlertScope:
+    """The alerts `key` may read: a rep their own and their team's deals that have a call of theirs,
+    a manager their team's reps and deals; a deal only when every call of it is of that team. The
+    deals stay a rule the alert query probes per alert (an inbox page reads a page, not every deal
+    of a 10,000-call team); :func:`read_scope` lists them."""
+    if key.role == "admin":
+        return AlertScope(None, None)
+    if key.role == "enablement":
+        return AlertScope(frozenset(), frozenset())
+    if key.role == "rep":
+        team = team_of(session, key.rep) or key.team
+        return AlertScope(frozenset({key.rep or ""}), TeamDeals(team, rep=key.rep or ""))
+    if key.team is None:
+        return AlertScope(frozenset(), frozenset())
+    return AlertScope(frozenset(reps_in_team(session, key.team)), TeamDeals(key.team))
+
+
+def read_scope(
+    session: Session, key: ApiKey, *, enablement_identified: bool = False, sources: bool = True
+) -> ReadScope:
+    """The alerts and role-play sources `key` may read: the subjects of :func:`alert_scope`, its
+    deals listed; a rep's role-play sources are their team's calls, a manager's their team's.
+
+    ``sources=False`` for a reader of alerts only: the role-play sources of a rep or a manager (every
+    call id of the team) are not read and left empty, which allows no source."""
     if key.role == "admin":
         return ReadScope(None, None, None)
     if key.role == "enablement":
         return ReadScope(frozenset(), frozenset(), None, deidentify=not enablement_identified)
-    team = (team_of(session, key.rep) or key.team) if key.role == "rep" else key.team
-    if key.role == "rep":
-        deals = repo.team_pure_deals(session, team, rep=key.rep or "")
-        sources = repo.call_ids_of(session, team=team) if team else repo.call_ids_of(session, rep=key.rep)
-        return ReadScope(frozenset({key.rep or ""}), frozenset(deals), frozenset(sources))
-    if team is None:
-        return ReadScope(frozenset(), frozenset(), frozenset())
-    return ReadScope(
-        frozenset(reps_in_team(session, team)),
-        frozenset(repo.team_pure_deals(session, team)),
-        frozenset(repo.call_ids_of(session, team=team)),
-    )
+    alerts = alert_scope(session, key)
+    deals = alerts.deals
+    if isinstance(deals, TeamDeals):
+        deals = frozenset(repo.team_pure_deals(session, deals.team, rep=deals.rep))
+    ids: list[str] = []
+    if sources and key.role == "rep":
+        team = team_of(session, key.rep) or key.team
+        ids = repo.call_ids_of(session, team=team) if team else repo.call_ids_of(session, rep=key.rep)
+    elif sources and key.team is not None:
+        ids = repo.call_ids_of(session, team=key.team)
+    return ReadScope(alerts.reps, deals, frozenset(ids))
 
 
 def listing_scope(key: ApiKey) -> tuple[str | None, str | None]:

@@ -183,10 +183,11 @@ def team_trends(session: Session, team: str) -> TeamTrends:
     reference lines of the team page). ``calls`` is the rep's count of analysed calls."""
     roster = access.reps_in_team(session, team)
     counts = store.coached_call_counts(session, reps=roster)
+    latest = store.latest_team_metrics(session, team=team, reps=roster, limit=TREND_CALLS)
     reps: dict[str, RepTrend] = {}
     for rep in roster:
         trend = reps[rep] = RepTrend(rep=rep, calls=counts.get(rep, 0), series={})
-        for started_at, values in store.latest_metrics(session, rep=rep, team=team, limit=TREND_CALLS):
+        for started_at, values in latest[rep]:
             for name in TEAM_INDICATORS:
                 value = values.get(name)
                 if isinstance(value, int | float):

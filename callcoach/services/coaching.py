@@ -42,6 +42,7 @@ from callcoach.settings import Settings
 from callcoach.storage import Session, count_calls, get_call, list_calls, session_scope
 from callcoach.storage import coaching as store
 from callcoach.storage import webhooks as hooks_store
+from callcoach.storage.access import TeamDeals, team_pure_deals
 from callcoach.storage.calls import HISTORY_LIMIT
 from callcoach.storage.coaching import StoredAlert
 from coaching.calls import CallView, in_time_order, view_of_stored
@@ -400,18 +401,21 @@ def list_alerts(
     rep: str | None = None,
     roster: Roster | None = None,
     reps: Collection[str] | None = None,
-    deals: Collection[str] | None = None,
+    deals: Collection[str] | TeamDeals | None = None,
     limit: int | None = None,
     offset: int = 0,
 ) -> list[dict[str, Any]]:
     """Stored alerts (open ones by default), newest first; `rep` also shows the rep's deals.
 
-    `reps` / `deals` limit the subjects (a reader's scope; None: any), `limit` / `offset` page
-    through the feed (an index on status and opening time serves it)."""
+    `reps` / `deals` limit the subjects (a reader's scope; None: any; deals may be a rule,
+    ``TeamDeals``, that the query applies per alert), `limit` / `offset` page through the feed (an
+    index on status and opening time serves it)."""
     with session_scope(settings) as session:
         if rep is not None:
             mine = {rep} if reps is None or rep in reps else set()
             theirs = set(store.deals_of_rep(session, rep))
+            if isinstance(deals, TeamDeals):
+                deals = team_pure_deals(session, deals.team, rep=deals.rep)
             reps, deals = mine, theirs if deals is None else theirs & set(deals)
         stored = store.alert_rows(session, status=status, reps=reps, deals=deals, limit=limit, offset=offset)
         rows = [_alert_json(r) for r in stored]

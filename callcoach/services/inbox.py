@@ -1,8 +1,8 @@
 """The manager's alerts inbox: the alerts a key may read, acknowledged or not, and resolving one.
 
 Reading and resolving go through the coaching service (``list_alerts``, ``resolve_alert``) and the
-key's ``access.read_scope``, the same as ``GET /v1/alerts``: an alert outside the scope is
-"not found", whether it exists or not.
+key's ``access.alert_scope`` (the subjects of ``access.read_scope``, which ``GET /v1/alerts`` reads):
+an alert outside the scope is "not found", whether it exists or not.
 """
 
 from __future__ import annotations
@@ -21,17 +21,31 @@ from callcoach.storage.models import utcnow
 
 
 def alerts_for(
-    settings: Settings, key: ApiKey, *, status: str | None = "open", rep: str | None = None
+    settings: Settings,
+    key: ApiKey,
+    *,
+    status: str | None = "open",
+    rep: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
-    """Alerts `key` may read (open ones by default), newest first, each with ``acknowledged_at``."""
+    """Alerts `key` may read (open ones by default), newest first, each with ``acknowledged_at``;
+    a page of `limit` from `offset` when given. The key's :func:`access.alert_scope` filters in the
+    query, so a large team's inbox is neither read whole nor preceded by a list of all its deals."""
     with session_scope(settings) as session:
-        roster = roster_from_teams(session)
-        scope = access.read_scope(session, key)
-    rows = coaching_service.list_alerts(settings, status=status, rep=rep, roster=roster)
-    visible = [r for r in rows if scope.allows_alert(r["subject_type"], r["subject"])]
+        scope = access.alert_scope(session, key)
+    # The scope filters in the query (a team's deals as a rule probed per alert), so a page is a page.
+    visible = coaching_service.list_alerts(
+        settings, status=status, rep=rep, reps=scope.reps, deals=scope.deals, limit=limit, offset=offset
+    )
     with session_scope(settings) as session:
+        # Each rep alert names the rep's team: the roster rows of these alerts' reps only.
+        reps = {r["subject"] for r in visible if r["subject_type"] == "rep"}
+        roster = roster_from_teams(session, reps=reps)
         acks = web_store.acknowledgements(session, alert_ids=[r["id"] for r in visible])
     for r in visible:
+        entry = roster.get(r["subject"]) if r["subject_type"] == "rep" else None
+        r["manager"], r["team"] = (entry.manager, entry.team) if entry else (None, None)
         r["acknowledged_at"] = acks.get(r["id"])
     return visible
 

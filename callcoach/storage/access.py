@@ -6,13 +6,13 @@ never rows; the rules (who may see what) live in ``callcoach.services.access``.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, cast
 
-from sqlalchemy import case, func, select, union
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, case, func, or_, select, union_all
+from sqlalchemy.orm import Session, aliased
 
 from callcoach.storage.access_models import ApiKeyRow, CallAccessRow, TeamMemberRow
 from callcoach.storage.calls import translated
@@ -191,57 +191,146 @@ def call_team_column() -> Any:
     return case((CallAccessRow.call_id.is_not(None), CallAccessRow.team), else_=TeamMemberRow.team)
 
 
-def _call_teams_query():  # type: ignore[no-untyped-def]
-    # Submitted calls carry their recorded scope; calls stored by another door only a rep, whose
-    # roster team stands in.
-    submitted = select(CallAccessRow.call_id, CallAccessRow.rep, CallAccessRow.deal_id, CallAccessRow.team)
+def call_team_is(team: str) -> Any:
+    """SQL: the call's team (:func:`call_team_column`) is `team`, for the same outer joins. Spelled
+    as an OR of plain column tests rather than a CASE: PostgreSQL estimates those from the column
+    statistics (a CASE gets a fixed 0.5%), so a rep's latest calls of a team stay an index walk."""
+    return or_(
+        CallAccessRow.team == team,
+        and_(CallAccessRow.call_id.is_(None), TeamMemberRow.team == team),
+    )
+
+
+# "No team" in comparisons: team names are never empty (keys and submissions strip them and turn
+# "" into None), so "" cannot collide with a real team.
+_NO_TEAM = ""
+# A filter left out (None is a filter of its own: calls of no team, or of no rep).
+_ANY: Any = object()
+_CALL_TEAM_COLUMNS = ("call_id", "rep", "deal_id", "team")
+
+
+def _call_teams_query(  # type: ignore[no-untyped-def]
+    *,
+    team: Any = _ANY,
+    rep: Any = _ANY,
+    deal_id: str | None = None,
+    columns: tuple[str, ...] = _CALL_TEAM_COLUMNS,
+):
+    """The rule of :func:`call_teams` as one UNION ALL of two disjoint branches, each filtered before
+    the union so that a team's, a rep's or a deal's calls are index lookups (``call_access.team``,
+    ``.rep``, ``.deal_id``; ``team_members.team``, ``calls.rep``, ``calls.deal_id``), not a pass over
+    every call. Only `columns` are selected: a team's deals come from the ``(team, deal_id)`` index
+    alone. Submitted calls carry their recorded scope; calls stored by another door only a rep,
+    whose roster team stands in."""
+    of_submitted = {
+        "call_id": CallAccessRow.call_id,
+        "rep": CallAccessRow.rep,
+        "deal_id": CallAccessRow.deal_id,
+        "team": CallAccessRow.team,
+    }
+    of_stored = {
+        "call_id": CallRow.call_id,
+        "rep": CallRow.rep,
+        "deal_id": CallRow.deal_id,
+        "team": TeamMemberRow.team,
+    }
+    submitted = select(*(of_submitted[c] for c in columns))
     stored = (
-        select(CallRow.call_id, CallRow.rep, CallRow.deal_id, TeamMemberRow.team)
+        select(*(of_stored[c] for c in columns))
+        .select_from(CallRow)
         .outerjoin(CallAccessRow, CallAccessRow.call_id == CallRow.call_id)
         .outerjoin(TeamMemberRow, TeamMemberRow.rep == CallRow.rep)
         .where(CallAccessRow.call_id.is_(None))
     )
-    return union(submitted, stored).subquery()
+    if team is not _ANY:
+        submitted = submitted.where(_equals(CallAccessRow.team, team))
+        stored = stored.where(_equals(TeamMemberRow.team, team))
+    if rep is not _ANY:
+        submitted = submitted.where(_equals(CallAccessRow.rep, rep))
+        stored = stored.where(_equals(CallRow.rep, rep))
+    if deal_id is not None:
+        submitted = submitted.where(CallAccessRow.deal_id == deal_id)
+        stored = stored.where(CallRow.deal_id == deal_id)
+    return union_all(submitted, stored).subquery()
+
+
+def _equals(column: Any, value: str | None) -> Any:
+    return column.is_(None) if value is None else column == value
+
+
+def _other_team(column: Any, team: str | None) -> Any:
+    return func.coalesce(column, _NO_TEAM) != (team if team is not None else _NO_TEAM)
 
 
 @translated("reading call teams")
 def call_teams(session: Session, *, deal_id: str | None = None) -> list[CallTeam]:
     """Every call's rep, deal and team (only `deal_id`'s calls when given)."""
-    q = _call_teams_query()
+    q = _call_teams_query(deal_id=deal_id)
     stmt = select(q.c.call_id, q.c.rep, q.c.deal_id, q.c.team)
-    if deal_id is not None:
-        stmt = stmt.where(q.c.deal_id == deal_id)
     # Core execution on the session's connection: plain tuples for every call, without the ORM's
     # per-row processing (several times the query's own cost at 10,000 calls).
     return [CallTeam(*r) for r in session.connection().execute(stmt).all()]
 
 
-# "No team" inside GROUP BY comparisons: team names are never empty (keys and submissions strip
-# them and turn "" into None), so "" cannot collide with a real team.
-_NO_TEAM = ""
+@dataclass(frozen=True, slots=True)
+class TeamDeals:
+    """The deals every call of which is `team`'s (None: of no team) and, with `rep`, one of them the
+    rep's: a deal scope as a rule, for a query to apply per row (:meth:`condition`) instead of
+    reading every deal of the team out first (:func:`team_pure_deals` lists them)."""
+
+    team: str | None
+    rep: str | None = None
+
+    def condition(self, deal: Any) -> Any:
+        """SQL, true where `deal` (a column of the caller's query, such as an alert's subject) is
+        one of these deals: a few index probes per row."""
+        return and_(_has_call_of(deal, self.team, self.rep), ~_has_call_of_another_team(deal, self.team))
+
+
+def _has_call_of(deal: Any, team: str | None, rep: str | None) -> Any:
+    return _deal_has_call(deal, lambda t: _equals(t, team), rep)
+
+
+def _has_call_of_another_team(deal: Any, team: str | None) -> Any:
+    return _deal_has_call(deal, lambda t: _other_team(t, team), None)
+
+
+def _deal_has_call(deal: Any, team_test: Callable[[Any], Any], rep: str | None) -> Any:
+    """SQL: `deal` has a call whose team (by the rule of :func:`call_teams`) passes `team_test`, and
+    of `rep` when given. EXISTS selects the indexed deal id: a submitted call's check reads the
+    ``(deal_id, team)`` index alone."""
+    access, call, member = aliased(CallAccessRow), aliased(CallRow), aliased(TeamMemberRow)
+    stored_access = aliased(CallAccessRow)
+    submitted = select(access.deal_id).where(access.deal_id == deal, team_test(access.team))
+    stored = (
+        select(call.deal_id)
+        .outerjoin(stored_access, stored_access.call_id == call.call_id)
+        .outerjoin(member, member.rep == call.rep)
+        .where(call.deal_id == deal, stored_access.call_id.is_(None), team_test(member.team))
+    )
+    if rep is not None:
+        submitted = submitted.where(access.rep == rep)
+        stored = stored.where(call.rep == rep)
+    return or_(submitted.exists(), stored.exists())
 
 
 @translated("reading a team's deals")
 def team_pure_deals(session: Session, team: str | None, *, rep: str | None = None) -> list[str]:
     """Deals every call of which is `team`'s (`None`: of no team); only deals with a call of `rep`
-    when given. One GROUP BY in the database, not a pass over every call in Python."""
-    q = _call_teams_query()
-    t = func.coalesce(q.c.team, _NO_TEAM)
-    want = team if team is not None else _NO_TEAM
-    stmt = (
-        select(q.c.deal_id)
-        .where(q.c.deal_id.is_not(None))
-        .group_by(q.c.deal_id)
-        .having(func.min(t) == want, func.max(t) == want)
-    )
-    if rep is not None:
-        stmt = stmt.having(func.max(case((q.c.rep == rep, 1), else_=0)) == 1)
+    when given (:class:`TeamDeals`). The deals of the team's (or the rep's) calls, less those with a
+    call of another team: index lookups per deal, not a GROUP BY over every call."""
+    mine = _call_teams_query(team=team, rep=_ANY if rep is None else rep, columns=("deal_id",))
+    candidates = select(mine.c.deal_id).where(mine.c.deal_id.is_not(None)).distinct().subquery()
+    stmt = select(candidates.c.deal_id).where(~_has_call_of_another_team(candidates.c.deal_id, team))
     return [str(d) for d in session.connection().execute(stmt).scalars()]
 
 
 @translated("reading a team's calls")
 def call_ids_of(session: Session, *, team: str | None = None, rep: str | None = None) -> list[str]:
     """Ids of the calls of `team` (by the rule of :func:`call_teams`), or of `rep` when no team."""
-    q = _call_teams_query()
-    cond = q.c.team == team if team is not None else q.c.rep == rep
-    return [str(c) for c in session.connection().execute(select(q.c.call_id).where(cond)).scalars()]
+    q = (
+        _call_teams_query(team=team, columns=("call_id",))
+        if team is not None
+        else _call_teams_query(rep=rep, columns=("call_id",))
+    )
+    return [str(c) for c in session.connection().execute(select(q.c.call_id)).scalars()]

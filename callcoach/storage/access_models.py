@@ -11,14 +11,15 @@ claim a worker holds on a call's stage.
 - ``worker_marks``: named timestamps shared by all workers (when the last coaching refresh
   started, so a call already covered by it does not start another).
 
-Schema changes go through ``migrations/versions/0003_access.py`` and ``0004_call_deal.py``.
+Schema changes go through ``migrations/versions/0003_access.py``, ``0004_call_deal.py`` and
+``0008_team_indexes.py``.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Integer, String
+from sqlalchemy import CheckConstraint, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from callcoach.storage.models import ID_LEN, NAME_LEN, Base, utcnow
@@ -58,6 +59,11 @@ class TeamMemberRow(Base):
 
 class CallAccessRow(Base):
     __tablename__ = "call_access"
+    __table_args__ = (
+        # A team's deals, and whether a deal has a call of another team, from the index alone (0008).
+        Index("ix_call_access_team_deal", "team", "deal_id"),
+        Index("ix_call_access_deal_team", "deal_id", "team"),
+    )
 
     call_id: Mapped[str] = mapped_column(String(ID_LEN), primary_key=True)
     rep: Mapped[str | None] = mapped_column(String(NAME_LEN), index=True)

@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from callcoach.domain import StoredCall
+from callcoach.storage.access import TeamDeals
 from callcoach.storage.calls import _stored_calls, _with_summary, translated
 from callcoach.storage.coaching_models import (
     CallMetricsRow,
@@ -300,7 +301,7 @@ def statement_records(session: Session, ids: Collection[int]) -> dict[int, tuple
 
 
 def _alert_filter(
-    stmt: Any, *, status: str | None, reps: Collection[str] | None, deals: Collection[str] | None
+    stmt: Any, *, status: str | None, reps: Collection[str] | None, deals: Collection[str] | TeamDeals | None
 ) -> Any:
     if status:
         stmt = stmt.where(CoachingAlertRow.status == status)
@@ -310,7 +311,11 @@ def _alert_filter(
             conds.append(
                 (CoachingAlertRow.subject_type == "rep") & CoachingAlertRow.subject.in_(sorted(reps))
             )
-        if deals:
+        if isinstance(deals, TeamDeals):
+            # A team's deals as a rule probed per alert: no list of every deal of the team first.
+            in_scope = deals.condition(CoachingAlertRow.subject)
+            conds.append((CoachingAlertRow.subject_type == "deal") & in_scope)
+        elif deals:
             conds.append(
                 (CoachingAlertRow.subject_type == "deal") & CoachingAlertRow.subject.in_(sorted(deals))
             )
@@ -380,7 +385,7 @@ def alert_rows(
     *,
     status: str | None,
     reps: Collection[str] | None = None,
-    deals: Collection[str] | None = None,
+    deals: Collection[str] | TeamDeals | None = None,
     limit: int | None = None,
     offset: int = 0,
 ) -> list[StoredAlert]:

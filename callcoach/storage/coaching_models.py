@@ -141,8 +141,12 @@ class CallMetricsRow(Base):
     """Every coaching metric of one coached call, keyed by call id (re-coaching replaces it)."""
 
     __tablename__ = "call_metrics"
-    # A team's (or everyone's) most recent calls: the distribution a plan reads.
-    __table_args__ = (Index("ix_call_metrics_started_at", "started_at"),)
+    __table_args__ = (
+        # A team's (or everyone's) most recent calls: the distribution a plan reads.
+        Index("ix_call_metrics_started_at", "started_at"),
+        # A rep's latest calls, newest first: each line of the team page (0008).
+        Index("ix_call_metrics_rep_started", "rep", "started_at", "call_id"),
+    )
 
     call_id: Mapped[str] = mapped_column(String(ID_LEN), primary_key=True)
     rep: Mapped[str | None] = mapped_column(String(NAME_LEN), index=True)

@@ -8,11 +8,27 @@ import json
 import re
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import delete
 
-from tests.web.conftest import AUDIO_CALL, EAST_CALL, REP, WEST_CALL, WebWorld, csrf_of, sign_in
+from callcoach.services import access
+from callcoach.services.call_metrics import CallFilters, browse
+from callcoach.storage import session_scope
+from callcoach.storage.coaching_models import CoachingAlertRow
+from tests.web.conftest import (
+    AUDIO_CALL,
+    EAST_CALL,
+    REP,
+    TEAMMATE,
+    WEST_CALL,
+    WEST_REP,
+    WebWorld,
+    csrf_of,
+    sign_in,
+)
 
 pytestmark = pytest.mark.services
 
@@ -264,3 +280,93 @@ def test_the_team_page_shows_each_reps_trend_against_the_median(client: TestClie
     # The rep's discovery slid over her last calls: her average sits under the team's median.
     assert 'class="trend"' in cell.group(1) and ">below median<" in cell.group(1)
     assert "reference band 11–14" in page.text
+
+
+def test_page_errors_are_html_pages_and_api_errors_stay_json(client: TestClient, world: WebWorld) -> None:
+    sign_in(client, world.keys["rep"])
+    for path, code, heading in (
+        (f"/calls/{WEST_CALL}", 404, "Not found"),  # another team's call
+        ("/no-such-page", 404, "Not found"),
+        ("/admin", 403, "Not allowed"),  # another role's page
+        ("/team", 403, "Not allowed"),
+        ("/calls?page=0", 422, "Check the address"),
+    ):
+        response = client.get(path)
+        assert response.status_code == code, path
+        assert response.headers["content-type"].startswith("text/html"), path
+        assert f'<h1 id="error-h">{heading}</h1>' in response.text, path
+        assert response.headers["content-security-policy"].startswith("default-src 'self'"), path
+    assert f"call &#39;{WEST_CALL}&#39; not found" in client.get(f"/calls/{WEST_CALL}").text
+    # A form posted without its CSRF token: a page too.
+    refused = client.post("/calls/x/practice", data={"rule": "r"})
+    assert refused.status_code == 403 and "stale: reload the page" in refused.text
+    assert refused.headers["content-type"].startswith("text/html")
+    # The API answers the same mistakes in JSON.
+    bearer = {"Authorization": f"Bearer {world.keys['rep']}"}
+    for path, code in ((f"/v1/calls/{WEST_CALL}", 404), ("/v1/no-such-route", 404), ("/v1/outcomes", 403)):
+        response = client.get(path, headers=bearer)
+        assert response.status_code == code, path
+        assert response.headers["content-type"] == "application/json", path
+        assert isinstance(response.json()["detail"], str), path
+    # A signed-out browser is still sent to the sign-in form, not shown an error.
+    client.cookies.clear()
+    assert client.get("/team", follow_redirects=False).status_code == 303
+
+
+@pytest.fixture
+def older_alerts(world: WebWorld) -> Iterator[int]:
+    """Thirty open alerts on the manager's team, older than the fixture's own, and five on another
+    team's rep; removed afterwards (the session's other tests read the inbox)."""
+    opened = datetime(2026, 1, 1, tzinfo=UTC)
+    rows = [(TEAMMATE, f"paging_check_{i:02d}") for i in range(30)]
+    rows += [(WEST_REP, f"paging_check_{i:02d}") for i in range(5)]
+    with session_scope(world.settings) as session:
+        for i, (rep, kind) in enumerate(rows):
+            session.add(
+                CoachingAlertRow(
+                    kind=kind,
+                    subject_type="rep",
+                    subject=rep,
+                    severity="low",
+                    status="open",
+                    message=f"paging check {i}",
+                    opened_at=opened - timedelta(hours=i),
+                    updated_at=opened,
+                )
+            )
+    yield 30
+    with session_scope(world.settings) as session:
+        session.execute(delete(CoachingAlertRow).where(CoachingAlertRow.kind.like("paging_check_%")))
+
+
+def test_team_inbox_is_paged_newest_first(client: TestClient, world: WebWorld, older_alerts: int) -> None:
+    sign_in(client, world.keys["manager"])
+    bearer = {"Authorization": f"Bearer {world.keys['manager']}"}
+    feed = client.get("/v1/alerts", params={"limit": 200}, headers=bearer).json()["items"]
+    assert len(feed) > 25
+    first = client.get("/team").text
+    ids = re.findall(r'<li class="alert [^"]*" id="alert-(\d+)"', first)
+    assert len(ids) == 25
+    older = re.search(r'<a href="([^"]+)" rel="next">Older alerts</a>', first)
+    assert older is not None
+    second = client.get(older.group(1).replace("&amp;", "&")).text
+    more = re.findall(r'<li class="alert [^"]*" id="alert-(\d+)"', second)
+    # The pages together are the API's feed for this key, in its order (newest first).
+    assert [int(i) for i in ids + more] == [a["id"] for a in feed][: len(ids) + len(more)]
+    assert len(ids) + len(more) == min(len(feed), 50)
+    assert WEST_REP not in first + second
+    assert 'rel="prev">Newer alerts</a>' in second
+
+
+def test_the_call_list_pages_through_the_team_newest_first(client: TestClient, world: WebWorld) -> None:
+    sign_in(client, world.keys["manager"])
+    first, second = (client.get("/calls", params={"page": n}).text for n in (1, 2))
+    listed = [re.findall(r'<td><a href="/calls/([^"]+)">', page) for page in (first, second)]
+    assert len(listed[0]) == 25 and listed[1], "the team's calls span two pages"
+    # Together the pages are the team's calls once each, in the order of one unpaged listing.
+    with session_scope(world.settings) as session:
+        key = access.verify_key(session, world.keys["manager"])
+        assert key is not None
+        whole = browse(session, key, CallFilters(), limit=200, offset=0)
+    assert listed[0] + listed[1] == [c.call_id for c in whole.items]
+    assert whole.total == len(whole.items) and WEST_CALL not in listed[0] + listed[1]
