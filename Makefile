@@ -56,7 +56,7 @@ test: install services browser
 # The pure layers on SQLite (signals, coaching, storage, ingest, transcribe's and redact's pure parts,
 # the services' pure rules): no model load, audio, browser, Redis/PostgreSQL, nor the doors' CLI
 # subprocesses. About 40 s on a quiet 2-core machine; `make test` runs everything.
-FAST_TESTS := tests/signals tests/coaching tests/storage tests/ingest tests/transcribe tests/redact tests/services
+FAST_TESTS := tests/analysis tests/signals tests/coaching tests/storage tests/ingest tests/transcribe tests/redact tests/services
 test-fast: install
 	$(VENV)/bin/python -m pytest -q -m "not slow and not services and not browser and not audio" $(FAST_TESTS)
 

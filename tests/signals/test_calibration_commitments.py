@@ -141,4 +141,4 @@ def test_the_buyers_own_plan_or_pain_is_no_objection_even_when_the_classifier_le
     objection classifier's topic reading, they do not fire on it (only a cue would)."""
     calm = [(BUYER, "Renewals pile up in March and nobody has time."),
             (BUYER, "Intake gets slow in the summer because half the team is out.")]
-    assert objections(_ctx(calm)).to_contract()["objections"] == []
+    assert objections(_ctx(calm)).to_analysis()["objections"] == ()
