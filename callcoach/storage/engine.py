@@ -35,7 +35,7 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # The newest migration revision. A database already there is recognised by one SELECT, without
 # loading Alembic and its scripts (a second of every CLI command's start-up on a busy machine);
 # tests/storage/test_migrations_apply.py checks that it names the real head.
-HEAD_REVISION = "0008_team_indexes"
+HEAD_REVISION = "0009_job_rows_backfill"
 # How long a SQLite connection waits for another writer before failing ("database is locked").
 # Ingesting one long call writes a few thousand rows in well under a second; 30 s covers bursts.
 SQLITE_BUSY_TIMEOUT_MS = 30_000

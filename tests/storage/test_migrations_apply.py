@@ -123,3 +123,25 @@ def test_migrations_database_from_newer_code_is_refused_clearly(db_settings: Set
     storage.dispose_engines()  # a new process: nothing known about this database yet
     with pytest.raises(StorageError, match="0099_from_the_future"):
         storage.init_db(db_settings)
+
+
+def test_migration_0009_gives_every_stored_call_a_job_row(db_settings: Settings) -> None:
+    """A call stored without a job row (old `callcoach ingest`) is listed after the upgrade, as done;
+    a call that already has a job row keeps it as it was."""
+    storage.init_db(db_settings)
+    with storage.engine_for(db_settings).begin() as conn:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0008_team_indexes")
+        for call_id in ("legacy-01", "queued-01"):
+            conn.execute(text(
+                "INSERT INTO calls (call_id, title, rep, duration_s, source, content_hash, created_at, "
+                "updated_at) VALUES (:c, 't', 'Dana', 60.0, 'transcript', 'h', CURRENT_TIMESTAMP, "
+                "CURRENT_TIMESTAMP)"), {"c": call_id})
+        conn.execute(text(
+            "INSERT INTO jobs (call_id, status, attempts, created_at, updated_at) "
+            "VALUES ('queued-01', 'failed', 2, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        command.upgrade(cfg, "head")
+        rows = dict(conn.execute(text(
+            "SELECT call_id, status FROM jobs WHERE call_id IN ('legacy-01', 'queued-01')")).all())
+    assert rows == {"legacy-01": "done", "queued-01": "failed"}
