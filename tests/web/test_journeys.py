@@ -39,6 +39,9 @@ def _sign_in(browser: Any, base: str, key: str, viewport: dict[str, int] = DESKT
     page.goto("/")
     page.get_by_label("API key").fill(key)
     page.get_by_role("button", name="Sign in").click()
+    # "networkidle" alone can return before the form's navigation starts (the form page is idle):
+    # wait until the signed-in page has replaced the form.
+    page.get_by_label("API key").wait_for(state="detached")
     page.wait_for_load_state("networkidle")
     return page
 
