@@ -40,8 +40,8 @@ def _sign_in(browser: Any, base: str, key: str, viewport: dict[str, int] = DESKT
     page.get_by_label("API key").fill(key)
     page.get_by_role("button", name="Sign in").click()
     # "networkidle" alone can return before the form's navigation starts (the form page is idle):
-    # wait until the signed-in page has replaced the form.
-    page.get_by_label("API key").wait_for(state="detached")
+    # wait until the sign-in form (posted to "/") has redirected to the role's home page.
+    page.wait_for_url(lambda url: urlsplit(url).path != "/")
     page.wait_for_load_state("networkidle")
     return page
 
