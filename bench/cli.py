@@ -7,8 +7,11 @@
    loads the same spaCy and MiniLM models and runs them once over the same text: the floor for any
    analysis of that call. Issue 15 asks for analyze within 1.15x of it.
 
-Runs alternate (command, baseline, command, ...) and medians are reported: the dev machines are
-shared and their load moves between runs more than the effect measured.
+Runs alternate (command, baseline, command, ...) and medians are reported, of the wall time and of
+the CPU time (user + system) the run took: the dev machines are shared and their load moves between
+runs more than the effect measured; CPU time moves less. The commands run with a bytecode cache
+(in the bench's temporary directory) as an installed package does, even where the environment sets
+PYTHONDONTWRITEBYTECODE. ``--root`` measures another checkout (e.g. main's, for a side-by-side).
 
     .venv/bin/python bench/cli.py --repeats 5
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -72,25 +76,33 @@ def transcript_doc() -> dict[str, object]:
     }
 
 
-def wall(cmd: list[str], env: dict[str, str]) -> float:
+def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one run of `cmd`."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - t
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--seed-calls", type=int, default=1000)
+    ap.add_argument("--root", type=Path, default=ROOT, help="The checkout to measure (default: this one).")
     args = ap.parse_args()
+    root = args.root.resolve()
     with tempfile.TemporaryDirectory(prefix="cc_bench_cli_") as tmp:
         work = Path(tmp)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CALLCOACH_")}
-        env.update(CALLCOACH_DATA_DIR=str(work / "data"), PYTHONPATH=str(ROOT))
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith("CALLCOACH_") and k != "PYTHONDONTWRITEBYTECODE"}
+        env.update(CALLCOACH_DATA_DIR=str(work / "data"), PYTHONPATH=str(root),
+                   PYTHONPYCACHEPREFIX=str(work / "pycache"))
         subprocess.run(
             [
                 sys.executable,
-                str(ROOT / "bench" / "seed.py"),
+                str(root / "bench" / "seed.py"),
                 "--calls",
                 str(args.seed_calls),
                 "--embeddings",
@@ -118,15 +130,18 @@ def main() -> None:
             ),
         }
         load = os.getloadavg()[0]
-        print(f"{'command':<42} {'median s':>9} {'baseline s':>11} {'ratio':>6}   (load1 {load:.1f})")
+        print(f"{root}   (load1 {load:.1f})")
+        print(f"{'command':<42} {'median s':>9} {'baseline s':>11} {'ratio':>6} {'cpu s':>7} "
+              f"{'base cpu s':>10} {'cpu ratio':>9}")
         for name, (cmd, base) in pairs.items():
-            wall(cmd, env), wall(base, env)  # warm the page cache
+            timed(cmd, env), timed(base, env)  # warm the page cache and the bytecode cache
             runs, bases = [], []
             for _ in range(args.repeats):
-                runs.append(wall(cmd, env))
-                bases.append(wall(base, env))
-            m, b = statistics.median(runs), statistics.median(bases)
-            print(f"{name:<42} {m:>9.2f} {b:>11.2f} {m / b:>6.2f}")
+                runs.append(timed(cmd, env))
+                bases.append(timed(base, env))
+            m, b = (statistics.median(r[0] for r in rs) for rs in (runs, bases))
+            mc, bc = (statistics.median(r[1] for r in rs) for rs in (runs, bases))
+            print(f"{name:<42} {m:>9.2f} {b:>11.2f} {m / b:>6.2f} {mc:>7.2f} {bc:>10.2f} {mc / bc:>9.2f}")
         print(
             f"(baseline: python importing callcoach.settings; for analyze, the bare spaCy + MiniLM script; "
             f"load1 now {os.getloadavg()[0]:.1f}, cores {os.cpu_count()})"

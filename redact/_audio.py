@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import av
 import numpy as np
-import soundfile as sf
 
 from callcoach.domain import Transcript
 from callcoach.errors import InputError, UnsupportedAudio
@@ -40,6 +38,9 @@ def redacted_spans(transcript: Transcript) -> list[Span]:
 
 def _decode_native(src: Path) -> tuple[np.ndarray, int]:
     """float32 samples (n, channels) at the file's own rate."""
+    # Imported here: a transcript's analysis never decodes audio.
+    import av
+
     try:
         container = av.open(str(src), mode="r")
     except (av.FFmpegError, OSError) as exc:
@@ -74,6 +75,8 @@ def silence_spans(src: Path, dst: Path, spans: Sequence[tuple[float, float]] | S
         b = min(n, int(np.ceil((end + margin_s) * rate)))
         if b > a:
             samples[a:b] = 0.0
+    import soundfile as sf
+
     dst = Path(dst)
     subtype = "PCM_16" if dst.suffix.lower() in (".wav", ".flac") else None
     sf.write(str(dst), samples, rate, subtype=subtype)

@@ -25,19 +25,24 @@ def load_transcript(path: Path, *, meta_path: Path | None = None, meta: CallMeta
     """Read `path` (recording or transcript) into a speaker-attributed transcript with sides."""
     import ingest
     import redact
-    import transcribe
 
     settings = settings or get_settings()
     if meta is None and meta_path is not None:
         meta = ingest.read_meta(meta_path)
     source = ingest.read_input(path, meta=meta, settings=settings)
+    # The transcriber (faster-whisper, the diarization encoder) is imported only for a recording or
+    # a transcript without sides: a transcript with sides is analysed without it.
     if isinstance(source, AudioInput):
+        import transcribe
+
         transcript = transcribe.transcribe_call(
             source, meta or CallMeta(call_id=Path(path).stem), settings=settings,
             progress=(lambda f: progress("transcribe", f)) if progress else None)
     else:
         transcript = source
     if any(u.side == "unknown" for u in transcript.utterances):
+        import transcribe
+
         transcript = transcribe.assign_sides(transcript)
     # PII redaction (issue 12) here, the one place every door loads a call, before anything is
     # stored, analyzed, logged or printed. Sides are assigned first: their cues read the words.

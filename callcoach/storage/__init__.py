@@ -12,7 +12,8 @@ never rows; database errors come out as ``callcoach.errors.StorageError``.
 from __future__ import annotations
 
 import importlib
-import importlib.util
+
+from sqlalchemy import MetaData
 
 # The services name a caller's transaction by this type; they never import SQLAlchemy themselves.
 from sqlalchemy.orm import Session
@@ -40,16 +41,21 @@ from callcoach.storage.engine import (
 from callcoach.storage.jobs import Job, JobStatus, get_job, list_jobs, upsert_job
 from callcoach.storage.models import JOB_STATUSES, Base
 
-# Tables other stages own live in their own model modules; importing them here makes
-# Base.metadata (and so Alembic) complete wherever storage is used.
+# Tables other stages own live in their own model modules, imported by the repository modules
+# that use them: a read of the call list builds neither the coaching nor the web models (nor the
+# PostgreSQL dialect their partial index names), a tenth of `callcoach calls`'s start-up.
 _TABLE_MODULES = (
     "callcoach.storage.coaching_models",
     "callcoach.storage.access_models",
     "callcoach.storage.web_models",
 )
-for _name in _TABLE_MODULES:
-    if importlib.util.find_spec(_name) is not None:
-        importlib.import_module(_name)
+
+
+def full_metadata() -> MetaData:
+    """``Base.metadata`` with every callcoach table on it (Alembic, schema checks)."""
+    for name in _TABLE_MODULES:
+        importlib.import_module(name)
+    return Base.metadata
 
 __all__ = [
     "JOB_STATUSES",
@@ -62,6 +68,7 @@ __all__ = [
     "delete_call",
     "dispose_engines",
     "engine_for",
+    "full_metadata",
     "get_call",
     "get_job",
     "get_transcript",

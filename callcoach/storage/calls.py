@@ -19,7 +19,6 @@ from datetime import datetime
 from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import Select, delete, func, insert, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
@@ -74,8 +73,18 @@ def _participants(transcript: Transcript) -> list[Participant]:
     return list(by_name.values())
 
 
-# The dialects whose INSERT has ON CONFLICT DO NOTHING.
-_INSERTS: dict[str, Callable[..., Any]] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+def _upsert_insert(dialect: str) -> Callable[..., Any] | None:
+    """The dialect's INSERT with ON CONFLICT DO NOTHING, None for other databases. Imported on use:
+    the PostgreSQL dialect is a fifth of a SQLite reader's start-up, and reads never need it."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert
+    return None
 
 
 def _lock_or_create_call(session: Session, call_id: str) -> CallRow:
@@ -86,7 +95,7 @@ def _lock_or_create_call(session: Session, call_id: str) -> CallRow:
     now = utcnow()
     values: dict[str, Any] = {"call_id": call_id, "duration_s": 0.0, "source": "transcript",
                               "content_hash": "", "created_at": now, "updated_at": now}
-    upsert = _INSERTS.get(session.get_bind().dialect.name)
+    upsert = _upsert_insert(session.get_bind().dialect.name)
     if upsert is not None:
         session.execute(upsert(CallRow).values(values).on_conflict_do_nothing(index_elements=["call_id"]))
     elif session.scalar(select(CallRow.id).where(CallRow.call_id == call_id)) is None:

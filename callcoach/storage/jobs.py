@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any, Literal, cast
 
 from sqlalchemy import and_, case, delete, func, literal, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from callcoach.analysis import full_form, transcript_in_rows
@@ -47,11 +46,16 @@ def _to_job(row: JobRow) -> Job:
 
 
 def _insert(session: Session) -> Any:
+    # The dialects are imported on use: a read of the job list never needs them.
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        return postgresql.insert(JobRow)
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(JobRow)
     if dialect == "sqlite":
-        return sqlite.insert(JobRow)
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(JobRow)
     raise StorageError(f"jobs need PostgreSQL or SQLite, not {dialect}")
 
 

@@ -20,6 +20,8 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+# The tables this module's foreign keys name (api_keys, coaching_alerts) are on the metadata.
+from callcoach.storage import access_models, coaching_models  # noqa: F401
 from callcoach.storage.models import ID_LEN, NAME_LEN, Base, JSONDoc, utcnow
 
 # sha256 hex digest.

@@ -9,14 +9,14 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy import Engine, create_engine
 
-# Importing the package registers every table (core, coaching, access) on Base.metadata.
-from callcoach.storage import Base
+from callcoach.storage import full_metadata
 
 config = context.config
 if config.config_file_name and not config.attributes.get("connection"):
     # Only the alembic command configures logging from the ini; in-process runs keep the app's.
     fileConfig(config.config_file_name, disable_existing_loggers=False)
-target_metadata = Base.metadata
+# Every table (core, coaching, access, web), for autogenerate.
+target_metadata = full_metadata()
 
 
 def _engine() -> Engine:
