@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import statistics
@@ -333,6 +334,8 @@ def main() -> None:
     ap.add_argument("--skip-pipeline", action="store_true")
     ap.add_argument("--work", type=Path, help="keep logs and data here (default: a temporary folder)")
     args = ap.parse_args()
+    if not args.skip_reads and shutil.which("wrk") is None:
+        sys.exit("bench/api.py: wrk is not installed (apt-get install wrk, or make bench-api)")
     with tempfile.TemporaryDirectory(prefix="cc_bench_api_") as tmp:
         work = args.work or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
