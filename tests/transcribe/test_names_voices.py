@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-from callcoach.analysis import transcript_part
+from callcoach.analysis import Signals, build_analysis
 from callcoach.cli.report import render_report
 from callcoach.domain import CallMeta, Participant, Transcript, Utterance
 from transcribe._names import name_voices, sellerness
@@ -136,7 +136,7 @@ def test_report_says_when_who_spoke_is_uncertain() -> None:
     utts = tuple(Utterance(named[u.speaker].name, u.start, u.end, u.text, "buyer") for u in draft.utterances)
     attributions = tuple(n.attribution for n in named.values())
     transcript = Transcript(meta, utts, draft.duration_s, "audio", attributions)
-    analysis = transcript_part(transcript)
+    analysis = build_analysis(transcript, Signals()).to_contract()
     assert analysis["speakers"][0]["attribution"]["low_confidence"] is True
     console = Console(record=True, width=200)
     render_report(analysis, console)
