@@ -272,18 +272,18 @@ def long_call(long_s: float, repeat: int, paired: bool, work: Path, settings: Se
           flush=True)
     for i in range(repeat):
         if paired:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             transcribe_words(load_whisper(settings), mono, settings)
-            whisper_s = time.perf_counter() - t0
+            whisper_s, cpu = time.perf_counter() - t0, time.process_time() - c0
             load = os.getloadavg()
-            print(f"run {i + 1}: whisper {whisper_s:.1f} s; load average {load[0]:.2f} {load[1]:.2f} "
-                  f"{load[2]:.2f}", flush=True)
-        t0 = time.perf_counter()
+            print(f"run {i + 1}: whisper {whisper_s:.1f} s (CPU {cpu:.1f} s); load average {load[0]:.2f} "
+                  f"{load[1]:.2f} {load[2]:.2f}", flush=True)
+        t0, c0 = time.perf_counter(), time.process_time()
         transcript = _mono_transcript(mono, channels[0], duration, CallMeta(call_id="long"))
-        took = time.perf_counter() - t0
+        took, cpu = time.perf_counter() - t0, time.process_time() - c0
         load = os.getloadavg()
-        print(f"run {i + 1}: diarization {took:.1f} s = {100 * took / whisper_s:.1f}% of whisper "
-              f"(goal <= 10%); {len(transcript.speakers)} speakers; load average {load[0]:.2f} "
+        print(f"run {i + 1}: diarization {took:.1f} s (CPU {cpu:.1f} s) = {100 * took / whisper_s:.1f}% of "
+              f"whisper (goal <= 10%); {len(transcript.speakers)} speakers; load average {load[0]:.2f} "
               f"{load[1]:.2f} {load[2]:.2f}", flush=True)
 
 
