@@ -11,6 +11,8 @@ every buyer on the right) for the calls with several buyers. Audio and whisper's
     .venv/bin/python bench/diarize.py                         # all calls, both engines
     .venv/bin/python bench/diarize.py --engines piper --only b5
     .venv/bin/python bench/diarize.py --speed 3 --long 600    # time against whisper, and a 10-min call
+    .venv/bin/python bench/diarize.py --long-call 3600 --repeat 3 --paired   # a 60-min mono call:
+                                                 # whisper and diarization, back to back, 3 times
 
 Modes: `mono` (participants in metadata), `mono-nometa` (no metadata at all), `stereo` (metadata).
 Metrics, all time-weighted on a 10 ms grid against the rendered reference spans:
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -101,7 +104,7 @@ def _words(wav: Path, samples: np.ndarray, settings: Settings) -> tuple[list[lis
     t0 = time.perf_counter()
     channels = [transcribe_words(model, ch, settings) for ch in samples]
     seconds = time.perf_counter() - t0
-    cache.write_text(json.dumps({"seconds": seconds, "channels": [
+    cache.write_text(json.dumps({"seconds": seconds, "loadavg": os.getloadavg(), "channels": [
         [[w.text, w.start, w.end, w.probability] for w in ch] for ch in channels]}))
     return channels, seconds
 
@@ -220,6 +223,70 @@ def speed(wav: Path, pairs: int, long_s: float, work: Path, settings: Settings) 
           f"{100 * took / whisper_est:.1f}% (goal <= 10%); {len(transcript.speakers)} speakers found")
 
 
+# Speaking rates of the long call's pieces: each pass over the calls renders them at the next rate, so
+# no stretch of audio repeats another.
+LONG_WPMS = (165, 145, 185, 155, 175, 140, 190, 150, 180, 170)
+
+
+def long_call(long_s: float, repeat: int, paired: bool, work: Path, settings: Settings) -> None:
+    """Whisper and diarization side by side on one long mono call: the bench calls and the calibration
+    calls rendered with espeak-ng at several speaking rates and joined until `long_s`. Whisper runs
+    once on the joined audio (timed; its words and time are cached in --work with the load average
+    at that moment), diarization (everything after whisper: embeddings, clustering, naming, sides)
+    `repeat` times; with `paired`, each diarization run comes right after a whisper run of its own and
+    the ratio is the pair's (the shared machine's load drifts). The joined call's voices recur across
+    pieces, so its speaker count means nothing."""
+    from transcribe import _mono_transcript
+    from transcribe._whisper import load_whisper, transcribe_words
+
+    calls = sorted(CALLS.glob("*.json")) + sorted((CALLS / "calibration").glob("*.json"))
+    out = work / f"long-{int(long_s)}s.mono.wav"
+    if not out.exists():
+        pieces, total = [], 0.0
+        for wpm in LONG_WPMS * (1 + int(long_s // 3000)):
+            for call in calls:
+                part = work / "long-parts" / f"{call.stem}.w{wpm}.wav"
+                if not part.exists():
+                    part.parent.mkdir(parents=True, exist_ok=True)
+                    subprocess.run([sys.executable, str(SYNTH), str(call), str(part), "--wpm", str(wpm)],
+                                   check=True, capture_output=True)
+                audio, rate = sf.read(part, dtype="float32")
+                assert rate == 16000, rate
+                pieces.append(audio)
+                total += len(audio) / rate
+                if total >= long_s:
+                    break
+            if total >= long_s:
+                break
+        sf.write(out, np.concatenate(pieces), 16000)
+    samples, _ = sf.read(out, dtype="float32", always_2d=True)
+    mono = samples[:, 0]
+    duration = len(mono) / 16000
+    fresh = not out.with_suffix(f".words.{Path(settings.whisper_model).name}.json").exists()
+    channels, whisper_s = _words(out, samples.T, settings)
+    cached = json.loads(out.with_suffix(f".words.{Path(settings.whisper_model).name}.json").read_text())
+    load = cached.get("loadavg") or [float("nan")] * 3
+    print(f"{out.name}: {duration / 60:.1f} min, {len(channels[0])} words; whisper "
+          f"({settings.whisper_model}, {settings.transcribe_mode}) {whisper_s:.1f} s "
+          f"({'now' if fresh else 'cached'}; load average then {load[0]:.2f} {load[1]:.2f} {load[2]:.2f})",
+          flush=True)
+    for i in range(repeat):
+        if paired:
+            t0, c0 = time.perf_counter(), time.process_time()
+            transcribe_words(load_whisper(settings), mono, settings)
+            whisper_s, cpu = time.perf_counter() - t0, time.process_time() - c0
+            load = os.getloadavg()
+            print(f"run {i + 1}: whisper {whisper_s:.1f} s (CPU {cpu:.1f} s); load average {load[0]:.2f} "
+                  f"{load[1]:.2f} {load[2]:.2f}", flush=True)
+        t0, c0 = time.perf_counter(), time.process_time()
+        transcript = _mono_transcript(mono, channels[0], duration, CallMeta(call_id="long"))
+        took, cpu = time.perf_counter() - t0, time.process_time() - c0
+        load = os.getloadavg()
+        print(f"run {i + 1}: diarization {took:.1f} s (CPU {cpu:.1f} s) = {100 * took / whisper_s:.1f}% of "
+              f"whisper (goal <= 10%); {len(transcript.speakers)} speakers; load average {load[0]:.2f} "
+              f"{load[1]:.2f} {load[2]:.2f}", flush=True)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--calls", type=Path, default=CALLS)
@@ -230,6 +297,11 @@ def main() -> int:
     ap.add_argument("--speed", type=int, default=0, help="only time: this many whisper/diarization pairs")
     ap.add_argument("--speed-call", default="b5-evaluation.piper.mono.wav")
     ap.add_argument("--long", type=float, default=0.0, help="with --speed: also a joined call this long (s)")
+    ap.add_argument("--long-call", type=float, default=0.0,
+                    help="only time whisper and diarization on an espeak mono call this long (s)")
+    ap.add_argument("--repeat", type=int, default=3, help="with --long-call: diarization runs")
+    ap.add_argument("--paired", action="store_true",
+                    help="with --long-call: a fresh whisper run before each diarization run")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     settings = Settings(data_dir=args.work)
@@ -239,6 +311,9 @@ def main() -> int:
     # Load torch, the speaker encoder and scikit-learn before timing: once per process, not per call.
     _embed(np.zeros(32000, dtype=np.float32), 16000, [_Window(0.0, 1.5)])
     import sklearn.cluster  # noqa: F401
+    if args.long_call:
+        long_call(args.long_call, args.repeat, args.paired, args.work, settings)
+        return 0
     if args.speed:
         speed(args.work / args.speed_call, args.speed, args.long, args.work, settings)
         return 0

@@ -31,8 +31,11 @@ MEL_BANDS = 40
 MEL_N_FFT = 400
 MEL_HOP = 160
 FRAMES_PER_S = EMBEDDING_RATE // MEL_HOP
-# STFT frames per block: ~10 minutes of audio, ~10 MB of spectrum at a time.
-MEL_BLOCK_FRAMES = 60_000
+# STFT frames per block: 41 s of audio, 6.5 MB of windowed frames at a time (blocks that fit in the
+# cache: 60,000-frame blocks took longer).
+MEL_BLOCK_FRAMES = 4096
+# Loudness the encoder was trained at (resemblyzer's audio_norm_target_dBFS); quieter calls are raised.
+TARGET_DBFS = -30.0
 # Words further apart than this belong to different speech segments (a turn hand-over is rarely
 # faster than a quarter second, while word gaps inside a phrase are shorter).
 SEGMENT_GAP_S = 0.25
@@ -46,9 +49,10 @@ WINDOW_HOP_S = 1.5
 # Windows shorter than this give noisy embeddings ("yes", "mm-hm"): they do not shape the clusters
 # and take the label of the nearest cluster centre instead.
 MIN_CLUSTER_WINDOW_S = 0.6
-# Torch threads for the speaker-embedding LSTM. Its batches are small and latency-bound, and extra
-# OpenMP threads spin against CTranslate2's threads and any other process: on a shared 2-core machine
-# one thread embedded 93 windows in 0.94 s where two took 20.9 s. Restored afterwards.
+# Torch threads for the speaker-embedding LSTM, and BLAS threads for the clustering's matrix work
+# (eigenvalues, LU, products). The LSTM's batches are small and latency-bound, and extra OpenMP
+# threads spin against CTranslate2's threads and any other process: on a shared 2-core machine one
+# thread embedded 93 windows in 0.94 s where two took 20.9 s. Restored afterwards.
 EMBEDDING_TORCH_THREADS = 1
 # Upper bound on speakers when the metadata does not say: a sales call rarely has more voices.
 MAX_SPEAKERS = 6
@@ -129,20 +133,31 @@ def _mel_filterbank() -> np.ndarray:
     return (bank * (2.0 / (mel_hz[2:] - mel_hz[:-2]))[:, np.newaxis]).astype(np.float32)
 
 
-def _mel_spectrogram(wav: np.ndarray) -> np.ndarray:
-    """(frames, 40) power mel spectrogram, as resemblyzer's `wav_to_mel_spectrogram` computes it.
+def _mel_spectrogram(wav: np.ndarray, gain: float = 1.0) -> np.ndarray:
+    """(frames, 40) power mel spectrogram of `gain * wav`, as resemblyzer's `wav_to_mel_spectrogram`
+    computes it.
 
     Same numbers as librosa's centred STFT with a periodic Hann window, without librosa's first-call
-    JIT compilation (about 6 s per process, more than the whole diarization of a call).
+    JIT compilation (about 6 s per process, more than the whole diarization of a call). The gain is
+    applied to the power (times gain squared) rather than to the samples, and the zero padding of the
+    centred STFT only to the first and last blocks: on a 60-minute call each full-length copy of the
+    samples (230 MB in float32) cost about half a second.
     """
-    padded = np.pad(wav.astype(np.float32), MEL_N_FFT // 2)
+    wav = np.asarray(wav, dtype=np.float32)
+    half = MEL_N_FFT // 2
+    n_frames = 1 + len(wav) // MEL_HOP
     window = (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(MEL_N_FFT) / MEL_N_FFT)).astype(np.float32)
-    frames = np.lib.stride_tricks.sliding_window_view(padded, MEL_N_FFT)[::MEL_HOP]
-    bank = _mel_filterbank()
-    out = np.empty((len(frames), MEL_BANDS), dtype=np.float32)
-    for a in range(0, len(frames), MEL_BLOCK_FRAMES):  # bounded memory on long calls
-        spectrum = np.fft.rfft(frames[a : a + MEL_BLOCK_FRAMES] * window, axis=1)
-        out[a : a + MEL_BLOCK_FRAMES] = (np.abs(spectrum) ** 2) @ bank.T
+    bank = (_mel_filterbank() * np.float32(gain * gain)).T
+    out = np.empty((n_frames, MEL_BANDS), dtype=np.float32)
+    for a in range(0, n_frames, MEL_BLOCK_FRAMES):  # bounded memory on long calls
+        b = min(a + MEL_BLOCK_FRAMES, n_frames)
+        lo, hi = a * MEL_HOP - half, (b - 1) * MEL_HOP + half
+        chunk = wav[max(lo, 0) : min(hi, len(wav))]
+        if lo < 0 or hi > len(wav):
+            chunk = np.pad(chunk, (max(-lo, 0), max(hi - len(wav), 0)))
+        frames = np.lib.stride_tricks.sliding_window_view(chunk, MEL_N_FFT)[::MEL_HOP]
+        spectrum = np.fft.rfft(frames * window, axis=1)
+        out[a:b] = (spectrum.real**2 + spectrum.imag**2) @ bank
     return out
 
 
@@ -171,11 +186,14 @@ def _windows(spans: list[tuple[float, float]]) -> list[_Window]:
 
 
 def _call_mel(samples: np.ndarray) -> np.ndarray:
-    from resemblyzer.audio import normalize_volume
-
-    # One gain for the whole call (the encoder was trained on -30 dBFS speech); trimming silences the
-    # way resemblyzer's preprocess does would shift every timestamp, so it is skipped.
-    return _mel_spectrogram(normalize_volume(samples.astype(np.float32), -30, increase_only=True))
+    # One gain for the whole call, as resemblyzer's normalize_volume(wav, -30, increase_only=True)
+    # sets it (the encoder was trained on -30 dBFS speech); trimming silences the way resemblyzer's
+    # preprocess does would shift every timestamp, so it is skipped.
+    wav = np.asarray(samples, dtype=np.float32)
+    power = sum(float(np.dot(c, c)) for c in np.array_split(wav, max(1, len(wav) // 1_000_000)))
+    rms_dbfs = 10 * np.log10(power / max(len(wav), 1)) if power > 0 else None
+    gain = 10 ** ((TARGET_DBFS - rms_dbfs) / 20) if rms_dbfs is not None and rms_dbfs < TARGET_DBFS else 1.0
+    return _mel_spectrogram(wav, gain)
 
 
 def _split_at_pauses(spans: list[tuple[float, float]], mel: np.ndarray) -> list[tuple[float, float]]:
@@ -364,6 +382,16 @@ def diarize(
     """
     if not words:
         return Diarization([], np.zeros((0, 256), dtype=np.float32), "no speech")
+    # threadpoolctl comes with scikit-learn, which the clustering needs anyway.
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=EMBEDDING_TORCH_THREADS, user_api="blas"):
+        return _diarize(samples, rate, words, n_speakers=n_speakers, most=most)
+
+
+def _diarize(
+    samples: np.ndarray, rate: int, words: list[Word], *, n_speakers: int | None, most: int | None
+) -> Diarization:
     mel = _call_mel(samples)
     windows = _windows(_split_at_pauses(_segments(words), mel))
     raw = _embed(samples, rate, windows, mel)
