@@ -168,18 +168,25 @@ def lodo_thresholds(results: list[CallResult], prior: Thresholds) -> dict[str, T
 def corpus_thresholds() -> Thresholds:
     """The thresholds the corpus fit (training time), before any calibration on calls."""
     from signals._classifiers import load
+    from signals.objections import DEFAULT_FIRE_PROBABILITY
+    from signals.sentiment import DRIFT_THRESHOLD
 
     def corpus(task: str, name: str, default: float) -> float:
         meta = load(task).meta
         return float(meta.get("corpus_thresholds", meta.get("thresholds", {})).get(name, default))
 
-    return Thresholds(corpus("stance", "drift", 0.2), corpus("objection", "fire", 0.6))
+    return Thresholds(corpus("stance", "drift", DRIFT_THRESHOLD),
+                      corpus("objection", "fire", DEFAULT_FIRE_PROBABILITY))
 
 
 def shipped_thresholds() -> Thresholds:
+    """The thresholds the signals use now, as they read them (calibration over the corpus guess)."""
     from signals._classifiers import load
+    from signals.objections import DEFAULT_FIRE_PROBABILITY
+    from signals.sentiment import DRIFT_THRESHOLD
 
-    return Thresholds(load("stance").threshold("drift", 0.2), load("objection").threshold("fire", 0.6))
+    return Thresholds(load("stance").threshold("drift", DRIFT_THRESHOLD),
+                      load("objection").threshold("fire", DEFAULT_FIRE_PROBABILITY))
 
 
 def write_calibration(results: list[CallResult], fitted: Thresholds, lodo: dict[str, float]) -> None:

@@ -56,6 +56,20 @@ def test_mono_diarization_without_metadata_finds_the_speakers(
     assert [s.side for s in transcript.speakers].count("rep") == 1
 
 
+def test_mono_three_voices_are_counted_and_transcribed_on_every_cpu(settings: Settings) -> None:
+    """What of the three-voice call holds wherever it runs (the turn-by-turn checks above are the
+    part marked): three voices found with no metadata, one per participant with it, and the words."""
+    ref = reference("mono_three_speakers")
+    audio = ingest.read_input(AUDIO / "mono_three_speakers.wav", settings=settings)
+    unnamed = transcribe_call(audio, CallMeta(call_id="mono_three_speakers"), settings=settings)
+    assert len(unnamed.speakers) == 3
+    named = transcribe_call(audio, meta_of(ref), settings=settings)
+    assert len(named.speakers) == len(ref["participants"])
+    said = " ".join(u.text for u in named.utterances)
+    wer = word_error_rate(" ".join(u["text"] for u in ref["utterances"]), said)
+    assert wer <= MAX_WER
+
+
 @pytest.mark.parametrize("name", [
     "mono_two_speakers", pytest.param("mono_three_speakers", marks=THREE_VOICES_ONE_TURN_OFF)])
 def test_mono_with_metadata_names_and_sides_each_turn(settings: Settings, name: str) -> None:
