@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api.read_cache import ReadCache
 from callcoach.services.access import ApiKey, Role, hash_key, verify_key
 from callcoach.services.dispatch import Dispatcher
 from callcoach.settings import Settings
@@ -25,7 +27,11 @@ bearer = HTTPBearer(
 )
 
 
-def get_settings(request: Request) -> Settings:
+# Dependencies that do not block are coroutines: FastAPI runs a plain function dependency on a worker
+# thread, a hop per dependency per request that costs more than the work itself.
+
+
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -33,7 +39,7 @@ def get_settings(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def get_dispatcher(request: Request) -> Dispatcher:
+async def get_dispatcher(request: Request) -> Dispatcher:
     dispatcher: Dispatcher = request.app.state.dispatcher
     return dispatcher
 
@@ -110,19 +116,26 @@ def _app_cache(request: Request, name: str) -> TTLCache[Any, Any]:
     return cache
 
 
-def get_key_cache(request: Request) -> TTLCache[str, ApiKey]:
+async def get_key_cache(request: Request) -> TTLCache[str, ApiKey]:
     """Verified keys by their sha256. Invalid keys are not remembered: a new key works at once."""
     return _app_cache(request, "key_cache")
 
 
-def get_scope_cache(request: Request) -> TTLCache[Any, Any]:
+async def get_scope_cache(request: Request) -> TTLCache[Any, Any]:
     """Read scopes (access.read_scope) by key, refreshed once they are older than KEY_CACHE_TTL_S
     (by one request while the others keep the previous scope): a call stored a moment ago joins a
     manager's alert and role-play scope within a few seconds."""
     return _app_cache(request, "scope_cache")
 
 
-def get_current_key(
+def _verify(settings: Settings, presented: str) -> ApiKey | None:
+    # A session of its own, closed at once: an upload streams for minutes and must not hold a
+    # pooled connection meanwhile (200 concurrent uploads would drain the pool).
+    with session_scope(settings) as session:
+        return verify_key(session, presented)
+
+
+async def get_current_key(
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     cache: Annotated[TTLCache[str, ApiKey], Depends(get_key_cache)],
@@ -136,10 +149,7 @@ def get_current_key(
     digest = hash_key(credentials.credentials)
     key = cache.get(digest)
     if key is None:
-        # A session of its own, closed at once: an upload streams for minutes and must not hold a
-        # pooled connection meanwhile (200 concurrent uploads would drain the pool).
-        with session_scope(settings) as session:
-            key = verify_key(session, credentials.credentials)
+        key = await run_in_threadpool(_verify, settings, credentials.credentials)
         if key is not None:
             cache.put(digest, key)
     if key is None:
@@ -152,10 +162,10 @@ def get_current_key(
 CurrentKey = Annotated[ApiKey, Depends(get_current_key)]
 
 
-def require_role(*roles: Role) -> Callable[[ApiKey], ApiKey]:
+def require_role(*roles: Role) -> Callable[[ApiKey], Awaitable[ApiKey]]:
     """A dependency that lets only keys of `roles` through (403 for the others)."""
 
-    def check(key: CurrentKey) -> ApiKey:
+    async def check(key: CurrentKey) -> ApiKey:
         if key.role not in roles:
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN,
@@ -165,3 +175,15 @@ def require_role(*roles: Role) -> Callable[[ApiKey], ApiKey]:
         return key
 
     return check
+
+
+async def get_read_cache(request: Request) -> ReadCache:
+    """The app's kept GET answers (api.read_cache), made on first use."""
+    cache: ReadCache | None = getattr(request.app.state, "read_cache", None)
+    if cache is None:
+        settings: Settings = request.app.state.settings
+        cache = request.app.state.read_cache = ReadCache(settings, max_bytes=settings.read_cache_mb * 2**20)
+    return cache
+
+
+ReadCacheDep = Annotated[ReadCache, Depends(get_read_cache)]

@@ -266,7 +266,8 @@ def seed_database(settings: Any, calls: int) -> dict[str, str]:
 
 
 def reads_run(
-    connections: int, seconds: float, seed_calls: int, work: Path, workers: int | None
+    connections: int, seconds: float, seed_calls: int, work: Path, workers: int | None,
+    read_cache_mb: int | None = None,
 ) -> list[tuple[str, dict[str, float], dict[str, float]]]:
     """Each read endpoint under wrk, each run followed by a /healthz run (the baseline, side by side
     in time so both see the same machine load): (name, endpoint, healthz)."""
@@ -278,7 +279,8 @@ def reads_run(
         )
         keys = seed_database(settings, seed_calls)
         port = free_port()
-        env = env_for(data_dir=settings.data_dir, database_url=db, reconcile_interval_s=3600)
+        env = env_for(data_dir=settings.data_dir, database_url=db, reconcile_interval_s=3600,
+                      read_cache_mb=read_cache_mb)
         # `callcoach serve` as started by default (one worker process per core) unless told.
         cmd = [str(BIN / "callcoach"), "serve", "--host", "127.0.0.1", "--port", str(port)]
         if workers:
@@ -328,6 +330,11 @@ def main() -> None:
         "--seed-calls", type=int, nargs="+", default=[10_000], help="library sizes (bench/seed.py)"
     )
     ap.add_argument("--workers", type=int, help="serve --workers (default: serve's own default)")
+    ap.add_argument(
+        "--read-cache-mb",
+        type=int,
+        help="CALLCOACH_READ_CACHE_MB for serve (default: its own, 64); 0 computes every answer (the cold cost)",
+    )
     ap.add_argument("--calls", type=int, default=40, help="calls per pipeline run")
     ap.add_argument("--repeats", type=int, default=2, help="interleaved pipeline runs per process count")
     ap.add_argument("--skip-reads", action="store_true")
@@ -341,8 +348,10 @@ def main() -> None:
         work.mkdir(parents=True, exist_ok=True)
         if not args.skip_reads:
             for size in args.seed_calls:
-                rows = reads_run(args.connections, args.seconds, size, work, args.workers)
+                rows = reads_run(args.connections, args.seconds, size, work, args.workers, args.read_cache_mb)
                 serve = f"callcoach serve --workers {args.workers}" if args.workers else "callcoach serve"
+                if args.read_cache_mb is not None:
+                    serve += f", CALLCOACH_READ_CACHE_MB={args.read_cache_mb}"
                 print(
                     f"\nRead endpoints, wrk -t1 -c{args.connections} -d{args.seconds:.0f}s, {size} calls "
                     f"stored (PostgreSQL, {serve}, loopback; cores {os.cpu_count()}); each run followed "

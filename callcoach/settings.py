@@ -130,6 +130,9 @@ class Settings(BaseSettings):
     metrics_token: str = Field("", description="The bearer token /metrics wants when metrics=token.")
     metrics_bind: str = Field("127.0.0.1:9464", description="host:port the metrics server listens on "
                               "when metrics=bind.")
+    read_cache_mb: int = Field(64, ge=0, description="Serialised answers of the API's GET reads kept per "
+                               "`serve` worker process, each valid until the next committed write to the "
+                               "database (docs/scale.md); 0 computes every answer.")
     inprocess_workers: int = Field(2, ge=1, description="Threads that run the pipeline inside `serve` "
                                    "when no broker is configured.")
 

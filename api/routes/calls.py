@@ -11,13 +11,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 
-from api.deps import CurrentKey, DispatcherDep, SessionDep, SettingsDep, require_role
+from api.deps import CurrentKey, DispatcherDep, ReadCacheDep, SettingsDep, require_role
 from api.schemas import CallListPublic, CallPublic, CallSubmittedPublic, CallSummaryPublic, ErrorPublic
 from api.uploads import receive_upload
 from callcoach.domain import Transcript
 from callcoach.errors import InputError, MalformedMetadata, UnsupportedInput
 from callcoach.services import access, jobs
 from callcoach.services.access import ApiKey
+from callcoach.storage import session_scope
 
 log = logging.getLogger("callcoach.api")
 router = APIRouter(prefix="/v1/calls", tags=["calls"])
@@ -164,28 +165,35 @@ async def submit_call(
 @router.get(
     "/{call_id}", response_model=CallPublic, responses=_ERRORS, summary="A call's status and analysis"
 )
-def read_call(call_id: str, session: SessionDep, key: CurrentKey) -> CallPublic:
+def read_call(
+    call_id: str, request: Request, settings: SettingsDep, key: CurrentKey, reads: ReadCacheDep
+) -> Response:
     """Status, error, and the analysis in the CONTRACT shape once the call is done."""
-    view = jobs.read_call(session, call_id)
-    scope = access.CallScope(call_id, view.rep, view.team) if view is not None else None
-    visibility = access.visibility(key, scope) if scope is not None else "none"
-    if view is None or visibility == "none":
-        # Not found and not yours look the same: a key learns nothing about other teams' calls.
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"call {call_id!r} not found")
-    analysis = view.analysis
-    if analysis is not None and visibility == "redacted":
-        analysis = access.redact_analysis(analysis)
-    return CallPublic(
-        id=view.call_id,
-        status=view.status,  # type: ignore[arg-type]
-        error=view.error,
-        rep=view.rep,
-        team=view.team,
-        created_at=view.created_at,
-        updated_at=view.updated_at,
-        redacted=visibility == "redacted",
-        analysis=analysis,
-    )
+
+    def compute() -> CallPublic:
+        with session_scope(settings) as session:
+            view = jobs.read_call(session, call_id)
+        scope = access.CallScope(call_id, view.rep, view.team) if view is not None else None
+        visibility = access.visibility(key, scope) if scope is not None else "none"
+        if view is None or visibility == "none":
+            # Not found and not yours look the same: a key learns nothing about other teams' calls.
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"call {call_id!r} not found")
+        analysis = view.analysis
+        if analysis is not None and visibility == "redacted":
+            analysis = access.redact_analysis(analysis)
+        return CallPublic(
+            id=view.call_id,
+            status=view.status,  # type: ignore[arg-type]
+            error=view.error,
+            rep=view.rep,
+            team=view.team,
+            created_at=view.created_at,
+            updated_at=view.updated_at,
+            redacted=visibility == "redacted",
+            analysis=analysis,
+        )
+
+    return reads.answer(request, key, compute)
 
 
 @router.delete(
@@ -210,8 +218,10 @@ def delete_call(
 
 @router.get("", response_model=CallListPublic, responses=_ERRORS, summary="List calls")
 def list_calls(
-    session: SessionDep,
+    request: Request,
+    settings: SettingsDep,
     key: CurrentKey,
+    reads: ReadCacheDep,
     rep: Annotated[str | None, Query(description="Only this rep's calls.")] = None,
     deal_id: Annotated[str | None, Query(description="Only this deal's calls.")] = None,
     since: Annotated[datetime | None, Query(description="Calls started at or after.")] = None,
@@ -219,36 +229,42 @@ def list_calls(
     status_: Annotated[jobs.JobStatusName | None, Query(alias="status")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-) -> CallListPublic:
+) -> Response:
     """Calls the key may see, newest first: a rep's own, a manager's team's, everyone's for
     enablement (summaries only) and admin."""
-    scope_rep, team = access.listing_scope(key)
-    if scope_rep is not None:
-        if rep not in (None, scope_rep):
-            return CallListPublic(items=[], total=0, limit=limit, offset=offset)
-        rep = scope_rep
-    views, total = jobs.list_call_views(
-        session,
-        rep=rep,
-        team=team,
-        deal_id=deal_id,
-        since=since,
-        until=until,
-        status=status_,
-        limit=limit,
-        offset=offset,
-    )
-    items = [
-        CallSummaryPublic(
-            id=v.call_id,
-            status=v.status,  # type: ignore[arg-type]
-            title=v.title,
-            rep=v.rep,
-            team=v.team,
-            deal_id=v.deal_id,
-            started_at=v.started_at,
-            duration_s=v.duration_s,
-        )
-        for v in views
-    ]
-    return CallListPublic(items=items, total=total, limit=limit, offset=offset)
+
+    def compute() -> CallListPublic:
+        wanted_rep = rep
+        scope_rep, team = access.listing_scope(key)
+        if scope_rep is not None:
+            if rep not in (None, scope_rep):
+                return CallListPublic(items=[], total=0, limit=limit, offset=offset)
+            wanted_rep = scope_rep
+        with session_scope(settings) as session:
+            views, total = jobs.list_call_views(
+                session,
+                rep=wanted_rep,
+                team=team,
+                deal_id=deal_id,
+                since=since,
+                until=until,
+                status=status_,
+                limit=limit,
+                offset=offset,
+            )
+        items = [
+            CallSummaryPublic(
+                id=v.call_id,
+                status=v.status,  # type: ignore[arg-type]
+                title=v.title,
+                rep=v.rep,
+                team=v.team,
+                deal_id=v.deal_id,
+                started_at=v.started_at,
+                duration_s=v.duration_s,
+            )
+            for v in views
+        ]
+        return CallListPublic(items=items, total=total, limit=limit, offset=offset)
+
+    return reads.answer(request, key, compute)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response, status
 
-from api.deps import CurrentKey, SessionDep, SettingsDep, TTLCache, get_scope_cache, require_role
+from api.deps import CurrentKey, ReadCacheDep, SettingsDep, TTLCache, get_scope_cache, require_role
 from api.schemas import (
     AlertListPublic,
     AlertPublic,
@@ -22,6 +22,7 @@ from callcoach.services import access
 from callcoach.services import coaching as coaching_service
 from callcoach.services.access import ApiKey
 from callcoach.services.coaching_stage import add_webhook, delete_webhook, list_webhooks, roster_from_teams
+from callcoach.storage import session_scope
 
 router = APIRouter(prefix="/v1", tags=["coaching"])
 # Largest page of alerts or scenarios one request may ask for.
@@ -46,9 +47,10 @@ def _scope(
 
 @router.get("/alerts", response_model=AlertListPublic, responses=_ERRORS, summary="Manager alerts")
 def list_alerts(
-    session: SessionDep,
+    request: Request,
     settings: SettingsDep,
     scopes: ScopeCache,
+    reads: ReadCacheDep,
     key: Annotated[ApiKey, Depends(require_role("rep", "manager", "admin"))],
     status_: Annotated[
         str | None,
@@ -60,26 +62,33 @@ def list_alerts(
         coaching_service.ALERT_PAGE
     ),
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-) -> AlertListPublic:
+) -> Response:
     """Alerts on reps and deals: a rep's own (and their deals'), a manager's team's, all for admin.
     A deal's alerts show only to a team that owns every call of that deal. Paged, newest first."""
     wanted = None if status_ == "all" else status_
-    scope = _scope(session, key, scopes)
-    # Give the connection back before the coaching service opens its own: holding two per request
-    # drains the pool under concurrent requests.
-    session.commit()
-    # The scope filters in the query (the same rule as scope.allows_alert), so a page is a page.
-    rows = coaching_service.list_alerts(
-        settings, status=wanted, reps=scope.reps, deals=scope.deals, limit=limit, offset=offset
-    )
-    # Each rep alert names the rep's team: the roster rows of the page's reps only.
-    roster = roster_from_teams(session, reps={r["subject"] for r in rows if r["subject_type"] == "rep"})
-    session.commit()
-    for r in rows:
-        entry = roster.get(r["subject"]) if r["subject_type"] == "rep" else None
-        r["manager"], r["team"] = (entry.manager, entry.team) if entry else (None, None)
-    visible = [r for r in rows if scope.allows_alert(r["subject_type"], r["subject"])]
-    return AlertListPublic(items=[AlertPublic.model_validate(r) for r in visible], limit=limit, offset=offset)
+
+    def compute() -> AlertListPublic:
+        # Each transaction gives its connection back before the coaching service opens its own:
+        # holding two per request drains the pool under concurrent requests.
+        with session_scope(settings) as session:
+            scope = _scope(session, key, scopes)
+        # The scope filters in the query (the same rule as scope.allows_alert), so a page is a page.
+        rows = coaching_service.list_alerts(
+            settings, status=wanted, reps=scope.reps, deals=scope.deals, limit=limit, offset=offset
+        )
+        # Each rep alert names the rep's team: the roster rows of the page's reps only.
+        with session_scope(settings) as session:
+            page_reps = {r["subject"] for r in rows if r["subject_type"] == "rep"}
+            roster = roster_from_teams(session, reps=page_reps)
+        for r in rows:
+            entry = roster.get(r["subject"]) if r["subject_type"] == "rep" else None
+            r["manager"], r["team"] = (entry.manager, entry.team) if entry else (None, None)
+        visible = [r for r in rows if scope.allows_alert(r["subject_type"], r["subject"])]
+        return AlertListPublic(
+            items=[AlertPublic.model_validate(r) for r in visible], limit=limit, offset=offset
+        )
+
+    return reads.answer(request, key, compute)
 
 
 @router.get(
@@ -89,42 +98,57 @@ def list_alerts(
     summary="A rep's coaching plan",
 )
 def rep_coaching(
-    rep: str, session: SessionDep, settings: SettingsDep, key: CurrentKey, scopes: ScopeCache
-) -> RepCoachingPublic:
+    rep: str,
+    request: Request,
+    settings: SettingsDep,
+    key: CurrentKey,
+    scopes: ScopeCache,
+    reads: ReadCacheDep,
+) -> Response:
     """The rep's coaching plan: prompts on the latest call, recurring focus, alerts, outcomes."""
-    if not access.may_see_rep(session, key, rep):
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"rep {rep!r} not found")
-    # The rep's team is all the plan needs of the roster (team percentiles).
-    team = access.team_of(session, rep)
-    roster = roster_from_teams(session, reps={rep, *(access.reps_in_team(session, team) if team else ())})
-    scope = _scope(session, key, scopes)
-    session.commit()  # the coaching service opens its own transactions
-    plan = coaching_service.coach_plan(settings, rep, roster=roster)
-    plan["alerts"] = [a for a in plan["alerts"] if scope.allows_alert(a["subject_type"], a["subject"])]
-    return RepCoachingPublic.model_validate(plan)
+
+    def compute() -> RepCoachingPublic:
+        with session_scope(settings) as session:
+            if not access.may_see_rep(session, key, rep):
+                raise HTTPException(status.HTTP_404_NOT_FOUND, f"rep {rep!r} not found")
+            # The rep's team is all the plan needs of the roster (team percentiles).
+            team = access.team_of(session, rep)
+            members = {rep, *(access.reps_in_team(session, team) if team else ())}
+            roster = roster_from_teams(session, reps=members)
+            scope = _scope(session, key, scopes)
+        plan = coaching_service.coach_plan(settings, rep, roster=roster)  # opens its own transactions
+        plan["alerts"] = [a for a in plan["alerts"] if scope.allows_alert(a["subject_type"], a["subject"])]
+        return RepCoachingPublic.model_validate(plan)
+
+    return reads.answer(request, key, compute)
 
 
 @router.get("/roleplays", response_model=RoleplayListPublic, responses=_ERRORS, summary="Role-play scenarios")
 def list_roleplays(
-    session: SessionDep,
+    request: Request,
     settings: SettingsDep,
     key: CurrentKey,
     scopes: ScopeCache,
+    reads: ReadCacheDep,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Scenarios per page, biggest first.")] = (
         ROLEPLAY_PAGE
     ),
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-) -> RoleplayListPublic:
+) -> Response:
     """Practice scenarios mined from buyer objections and pains: a rep's and a manager's from their
     team's calls (a rep of no team: their own), enablement's from every team's calls with names, reps,
     deals and calls removed (unless settings.roleplays_identified_for_enablement), admin's from all.
     Read from the catalogue the coach stage maintains, a page at a time, biggest scenario first."""
-    scope = _scope(session, key, scopes, identified=settings.roleplays_identified_for_enablement)
-    session.commit()
-    items, total = coaching_service.roleplay_page(
-        settings, call_ids=scope.call_ids, deidentify=scope.deidentify, limit=limit, offset=offset
-    )
-    return RoleplayListPublic(items=items, total=total, limit=limit, offset=offset)
+
+    def compute() -> RoleplayListPublic:
+        with session_scope(settings) as session:
+            scope = _scope(session, key, scopes, identified=settings.roleplays_identified_for_enablement)
+        items, total = coaching_service.roleplay_page(
+            settings, call_ids=scope.call_ids, deidentify=scope.deidentify, limit=limit, offset=offset
+        )
+        return RoleplayListPublic(items=items, total=total, limit=limit, offset=offset)
+
+    return reads.answer(request, key, compute)
 
 
 def _team_outcomes(report: dict[str, Any], team: str | None, reps: set[str]) -> dict[str, Any]:
@@ -139,19 +163,25 @@ def _team_outcomes(report: dict[str, Any], team: str | None, reps: set[str]) -> 
 
 @router.get("/outcomes", response_model=OutcomesPublic, responses=_ERRORS, summary="Coaching outcomes")
 def coaching_outcomes(
-    session: SessionDep,
+    request: Request,
     settings: SettingsDep,
+    reads: ReadCacheDep,
     key: Annotated[ApiKey, Depends(require_role("manager", "enablement", "admin"))],
-) -> OutcomesPublic:
+) -> Response:
     """Did coaching work: before/after effect of issued prompts, per rep and team (a manager sees
     their team only)."""
-    roster = roster_from_teams(session)
-    reps = set(access.reps_in_team(session, key.team)) if key.role == "manager" and key.team else set()
-    session.commit()
-    report = coaching_service.outcomes(settings, roster=roster)
-    if key.role == "manager":
-        report = _team_outcomes(report, key.team, reps)
-    return OutcomesPublic.model_validate(report)
+
+    def compute() -> OutcomesPublic:
+        with session_scope(settings) as session:
+            roster = roster_from_teams(session)
+            managed = key.role == "manager" and key.team
+            reps = set(access.reps_in_team(session, key.team)) if managed else set()
+        report = coaching_service.outcomes(settings, roster=roster)
+        if key.role == "manager":
+            report = _team_outcomes(report, key.team, reps)
+        return OutcomesPublic.model_validate(report)
+
+    return reads.answer(request, key, compute)
 
 
 @router.post(

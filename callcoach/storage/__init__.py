@@ -40,6 +40,7 @@ from callcoach.storage.engine import (
 )
 from callcoach.storage.jobs import Job, JobStatus, get_job, list_jobs, upsert_job
 from callcoach.storage.models import JOB_STATUSES, Base
+from callcoach.storage.versions import data_version
 
 # Tables other stages own live in their own model modules, imported by the repository modules
 # that use them: a read of the call list builds neither the coaching nor the web models (nor the
@@ -79,6 +80,7 @@ __all__ = [
     "list_calls",
     "list_jobs",
     "ping",
+    "data_version",
     "save_analysis",
     "save_call",
     "session_scope",

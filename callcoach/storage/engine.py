@@ -133,6 +133,9 @@ def engine_for(settings: Settings) -> Engine:
 
 def dispose_engines() -> None:
     """Close every pooled connection (tests, and processes that fork after using the database)."""
+    from callcoach.storage.versions import close_probes  # it builds on the engines: imported late
+
+    close_probes()
     with _migrate_lock:
         for engine in _engines.values():
             engine.dispose()
