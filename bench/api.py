@@ -333,7 +333,7 @@ def main() -> None:
     ap.add_argument(
         "--read-cache-mb",
         type=int,
-        help="CALLCOACH_READ_CACHE_MB for serve (default: its own, 64); 0 computes every answer (the cold cost)",
+        help="CALLCOACH_READ_CACHE_MB for serve (default: its own, 64); 0 computes every answer (cold cost)",
     )
     ap.add_argument("--calls", type=int, default=40, help="calls per pipeline run")
     ap.add_argument("--repeats", type=int, default=2, help="interleaved pipeline runs per process count")
