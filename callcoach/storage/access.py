@@ -156,7 +156,7 @@ def roster(session: Session, *, reps: Collection[str] | None = None) -> dict[str
         if not reps:
             return {}
         stmt = stmt.where(TeamMemberRow.rep.in_(sorted(reps)))
-    return dict(session.execute(stmt).tuples().all())
+    return {rep: team for rep, team in session.execute(stmt)}
 
 
 @translated("reading the roster")
