@@ -17,6 +17,7 @@ from fastapi import FastAPI
 import web
 from api import errors
 from api.metrics import Metrics, MetricsMiddleware
+from api.read_cache import KeptAnswers
 from api.routes import calls, coaching, health
 from api.schemas import ErrorPublic
 from callcoach.services.dispatch import Dispatcher, embedded_dispatcher
@@ -72,6 +73,8 @@ def create_app(settings: Settings | None = None, dispatcher: Dispatcher | None =
     app.state.settings = settings
     app.state.dispatcher = dispatcher
     app.state.metrics = Metrics(settings)
+    # Kept GET answers go out before routing (api.read_cache); the metrics still count them.
+    app.add_middleware(KeptAnswers, state=app.state)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     errors.install(app)
     # Page requests get their errors as HTML pages; /v1 and the probes keep the JSON above.

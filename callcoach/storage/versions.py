@@ -16,6 +16,7 @@ answer is still the answer. One round trip on a connection of its own, held by t
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
@@ -82,7 +83,69 @@ class _Probe:
             self.conn = None
 
 
+class _AsyncProbe:
+    """The PostgreSQL probe for an event loop (the API's fast path for kept answers): the same query
+    on an asyncio connection of its own, so a check never blocks the loop nor takes a thread.
+
+    Requests that arrive while a probe is waiting to start share it: a probe that starts after a
+    request arrived answers for that request as exactly as one of its own would (anything committed
+    before the request came is in it), so fifty concurrent requests cost a few round trips, not
+    fifty."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.conn: Any = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.lock: asyncio.Lock | None = None
+        self.next: asyncio.Future[str | None] | None = None  # a probe not started yet
+        self.queries = 0
+
+    async def read(self) -> str | None:
+        loop = asyncio.get_running_loop()
+        if self.loop is not loop:  # a new loop (tests start one per client): its own connection
+            self.loop, self.lock, self.conn, self.next = loop, asyncio.Lock(), None, None
+        if self.next is not None:
+            return await asyncio.shield(self.next)
+        shared = self.next = loop.create_future()
+        result: str | None = None
+        try:
+            assert self.lock is not None
+            async with self.lock:
+                if self.next is shared:
+                    self.next = None  # started: later arrivals wait for the next one
+                result = await self._query()
+        finally:
+            if not shared.done():
+                shared.set_result(result)
+            if self.next is shared:
+                self.next = None
+        return result
+
+    async def _query(self) -> str | None:
+        import psycopg
+
+        for attempt in (1, 2):
+            try:
+                if self.conn is None or self.conn.closed:
+                    engine = engine_for(self.settings)
+                    cargs, cparams = engine.dialect.create_connect_args(engine.url)
+                    self.conn = await psycopg.AsyncConnection.connect(*cargs, **cparams, autocommit=True)
+                self.queries += 1
+                cur = await self.conn.execute(_QUERIES["postgresql"])
+                row = await cur.fetchone()
+                return f"postgresql:{row[0]}" if row else None
+            except Exception as exc:  # noqa: BLE001 - any driver error: reconnect once, then give up
+                if self.conn is not None:
+                    with contextlib.suppress(Exception):
+                        await self.conn.close()
+                self.conn = None
+                if attempt == 2:
+                    log.warning("data version probe failed: %s", type(exc).__name__)
+        return None
+
+
 _probes: dict[str, _Probe] = {}
+_async_probes: dict[str, _AsyncProbe] = {}
 _probes_lock = threading.Lock()
 
 
@@ -97,6 +160,20 @@ def data_version(settings: Settings) -> str | None:
     return probe.read()
 
 
+async def data_version_async(settings: Settings) -> str | None:
+    """``data_version`` for code on an event loop: PostgreSQL is asked without blocking the loop;
+    SQLite's answer is a read of shared memory, asked in place."""
+    probe = _probes.get(settings.database_url)
+    if probe is None or probe.dialect != "postgresql":
+        return data_version(settings)
+    if not probe.supported:
+        return None
+    aprobe = _async_probes.get(settings.database_url)
+    if aprobe is None:
+        aprobe = _async_probes.setdefault(settings.database_url, _AsyncProbe(settings))
+    return await aprobe.read()
+
+
 def close_probes() -> None:
     """Close the probes' connections (tests; a process about to fork)."""
     with _probes_lock:
@@ -104,6 +181,9 @@ def close_probes() -> None:
             with probe.lock:
                 probe.close()
         _probes.clear()
+        # An asyncio connection can be closed only on its own loop; dropped here, the server ends
+        # the session when the socket is collected.
+        _async_probes.clear()
 
 
 def _after_fork_in_child() -> None:
@@ -111,6 +191,7 @@ def _after_fork_in_child() -> None:
     for probe in _probes.values():
         probe.conn = None
     _probes.clear()
+    _async_probes.clear()
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)

@@ -206,3 +206,38 @@ def test_a_zero_budget_keeps_nothing_and_never_asks_the_version() -> None:
     for _ in range(2):
         w.cache.answer(_request(), ADMIN, w.compute)
     assert w.computed == 2 and asked == []
+
+
+def test_fast_path_sends_kept_answers_only_to_keys_still_trusted(tmp_path: Path) -> None:
+    """The middleware answers from the kept bytes while the key is in the key cache; once a revoked
+    key has left it, the route checks the key again and refuses, kept answer or not."""
+    from prometheus_client import generate_latest
+
+    from api.deps import KEY_CACHE_TTL_S, TTLCache
+
+    settings = Settings(
+        data_dir=tmp_path / "data", database_url="", broker_url=None, reconcile_interval_s=3600
+    )
+    now = [1000.0]
+    try:
+        with session_scope(settings) as session:
+            key, record = access.create_key(session, role="admin")
+        _submit(settings, "c-1", "Dana Reyes", "east")
+        app = create_app(settings)
+        app.state.key_cache = TTLCache(clock=lambda: now[0])
+        h = {"Authorization": f"Bearer {key}"}
+        with TestClient(app) as client:
+            first = client.get("/v1/calls", headers=h)
+            cache = app.state.read_cache
+            cache.clock = lambda: now[0]
+            assert client.get("/v1/calls", headers=h).content == first.content
+            assert (cache.hits, cache.fast_hits) == (1, 1)  # sent by the middleware, not the route
+            # Counted under the route's own label, like an answer the route sent.
+            scraped = generate_latest(app.state.metrics.registry).decode()
+            assert 'route="/v1/calls",status="200"} 2.0' in scraped
+            with session_scope(settings) as session:
+                access.revoke_key(session, record.prefix)
+            now[0] += KEY_CACHE_TTL_S * 2
+            assert client.get("/v1/calls", headers=h).status_code == 401
+    finally:
+        dispose_engines()

@@ -64,3 +64,32 @@ def test_in_memory_database_has_no_version(tmp_path: Path) -> None:
         assert data_version(settings) is None
     finally:
         dispose_engines()
+
+
+@pytest.mark.services
+def test_postgres_async_probe_is_exact_and_shared_by_concurrent_callers(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    import asyncio
+
+    from callcoach.storage import versions
+
+    settings = Settings(data_dir=tmp_path / "data", database_url=postgres_url)
+
+    async def scenario() -> None:
+        first = await versions.data_version_async(settings)
+        assert first is not None and first == data_version(settings)
+        together = await asyncio.gather(*(versions.data_version_async(settings) for _ in range(50)))
+        assert set(together) == {first}
+        probe = versions._async_probes[postgres_url]
+        assert probe.queries < 10  # 51 callers, a handful of round trips
+        with session_scope(settings) as session:  # a commit (blocking, on this loop: fine in a test)
+            access.create_key(session, role="admin")
+        assert await versions.data_version_async(settings) not in (None, first)
+
+    try:
+        with session_scope(settings) as session:
+            access.create_key(session, role="admin")
+        asyncio.run(scenario())
+    finally:
+        dispose_engines()
