@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/batched_quality.py                       # espeak voices, every shared call
     .venv/bin/python bench/batched_quality.py --engine piper --limit 6
+    .venv/bin/python bench/batched_quality.py --only dev-01 dev-02 dev-03    # these calls only
 
 Each call in ../shared/calls (first 16 utterances) is rendered once in stereo by
 ../shared/tools/synth_call.py (espeak-ng voices, or `--engine piper`: the neural voice of
@@ -136,13 +137,16 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--calls", type=Path, default=SHARED / "calls")
     ap.add_argument("--limit", type=int, default=0, help="first N calls only")
+    ap.add_argument("--only", nargs="+", default=[], metavar="PREFIX",
+                    help="only the calls whose file names start with one of these (dev-01 dev-04a ...)")
     ap.add_argument("--engine", choices=["espeak", "piper"], default="espeak")
     ap.add_argument("--piper", type=Path, default=Path("/tmp/piper"))
     ap.add_argument("--work", type=Path, default=Path("/tmp/cc_batched_quality"))
     ap.add_argument("--layouts", nargs="+", default=["stereo", "mono"], choices=["stereo", "mono"])
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    calls = sorted(args.calls.glob("*.json"))[: args.limit or None]
+    calls = [c for c in sorted(args.calls.glob("*.json")) if c.name.startswith(tuple(args.only) or "")]
+    calls = calls[: args.limit or None]
     totals: dict[tuple[str, str], list[dict[str, float]]] = {}
     moved: dict[str, Counter[str]] = {"stereo": Counter(), "mono": Counter()}
     print(f"{args.engine}: {len(calls)} calls, first {UTTERANCES} utterances each")
