@@ -47,6 +47,8 @@ SPLIT_MAX_GAP_S = 2.0
 _OPEN_WH = frozenset({"what", "how", "why"})
 _CLOSED_WH = frozenset({"who", "whom", "whose", "when", "where", "which"})
 _WH = _OPEN_WH | _CLOSED_WH
+# Question words that also open a non-restrictive relative clause after a comma ("..., which is").
+_RELATIVE_WH = frozenset({"which", "who", "whose", "whom"})
 # "how much / how many / how long ..." ask for one fact (CONTRACT: closed).
 _HOW_ONE_FACT = frozenset(
     {
@@ -330,6 +332,18 @@ def _opens_clause(tok: Token, sent: Span) -> bool:
     return True
 
 
+def _after_content_comma(tok: Token, sent: Span) -> bool:
+    """Whether `tok` follows a comma that closes a stretch of content (not only markers or a
+    vocative): where "which" and "who" open a relative clause about what came before."""
+    doc = tok.doc
+    if tok.i - 1 < sent.start or doc[tok.i - 1].text != ",":
+        return False
+    return any(
+        not (t.is_punct or t.lower_ in _MARKERS or t.pos_ in {"INTJ", "PROPN", "CCONJ"})
+        for t in doc[sent.start : tok.i - 1]
+    )
+
+
 def _wh_question(sent: Span) -> Token | None:
     """The fronted question word heading the sentence's main clause, if any."""
     root = sent.root
@@ -340,6 +354,8 @@ def _wh_question(sent: Span) -> Token | None:
         nxt = tok.doc[tok.i + 1] if tok.i + 1 < sent.end else None
         if low == "what" and nxt is not None and nxt.lower_ in {"a", "an"}:
             continue  # exclamative: "what a great point"
+        if low in _RELATIVE_WH and _after_content_comma(tok, sent):
+            continue  # a non-restrictive relative: "we lost forty, which is the worst year yet"
         verb = _clause_verb(tok)
         if _opens_clause(tok, sent) and _aux_follows(tok, sent):
             return tok  # "how long does ...", "what's ...": fronted and inverted, whatever the parse

@@ -75,6 +75,9 @@ def test_questions_detection_counts_and_types(text: str, is_open: bool) -> None:
         "so do it once and it runs",  # "do" as a main verb, not an inverted auxiliary
         "did a demo for them last week",
         "who knows, maybe next year",
+        # a non-restrictive relative after a comma, not a question word
+        "We rebuilt the importer over the summer, which is why setup takes a day now.",
+        "we brought in our controller, who runs the month-end close",
     ],
 )
 def test_questions_detection_excludes_checks_tags_and_statements(text: str) -> None:
