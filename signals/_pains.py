@@ -4,9 +4,11 @@ A sentence is a candidate when a buyer says it (not as a question) and it holds 
 (``signals.text.quantities``: digits or spelled-out numbers, percents, money, durations,
 rates). Each amount is then read in its clause: an amount inside a *target* ("we want costs
 down ten percent next year", "payback inside eighteen months"), an *improvement*
-("we saved 20%") or a *price* ("their quote came in at 20k", "what we pay now") does not make
-a pain. The rest is a pain when the sentence carries a problem cue (a lexicon of loss, waste,
-delay, error and risk words) or, failing that, when the shipped pain classifier
+("we saved 20%"), a *price* ("their quote came in at 20k", "what we pay now"), a *supposition*
+(inside an if/unless clause) or a *zero* count does not make a pain. The rest is a pain when the
+sentence carries a problem cue (a lexicon of loss, waste, delay, error and risk words) or, failing
+that (or where a pay/cost verb governs the amount and no word says whether it is a price or a
+loss), when the shipped pain classifier
 (:mod:`signals._classifiers`, task ``pain``: logistic regression on MiniLM, trained by
 ``make train`` on the project's corpus of numbered buyer sentences, pains against counts,
 targets, prices and improvements) gives it at least :data:`PAIN_MIN_PROBABILITY`.
