@@ -232,6 +232,12 @@ _CHECKS = re.compile(
     r"|^how (?:was|were) (?:your|the) (?:weekend|week|holiday|holidays|vacation|trip|flight)"
     r"|^(?:is that|that) (?:right|correct|fair)$|^(?:sound|sounds) (?:good|ok|okay|fair|right)$",
 )
+# Small talk about the day or the weather, also after an introduction ("Sam from Acme, how's your
+# Tuesday going?"): it is read in every comma-separated part of the sentence.
+_SMALL_TALK = re.compile(
+    r"^how(?:'s| is| was)? (?:the weather|your (?:monday|tuesday|wednesday|thursday|friday|afternoon|evening"
+    r"|day|week|weekend|morning))\b"
+)
 # A tag that turns a statement into a check: "..., right?", "super easy right", "..., isn't it?"
 _TAG = re.compile(
     r"(?:^|[\s,])(?:right|correct|yeah|yes|no|okay|ok|huh|eh|agreed|fair|yep|true"
@@ -454,6 +460,9 @@ def _is_open_wh(tok: Token) -> bool:
     if low == "how":
         return nxt not in _HOW_ONE_FACT and nxt != "about"  # "how about Tuesday?" proposes
     if low == "what":
+        after = tok.doc[tok.i + 2].lower_ if tok.i + 2 < len(tok.doc) else ""
+        if nxt == "if" and after in {"we", "i"}:
+            return False  # "what if we did two years?" proposes, like "how about"
         return nxt not in _WHAT_ONE_FACT
     return low in _OPEN_WH
 
@@ -468,6 +477,8 @@ def classify_sentence(sent: Span) -> tuple[QuestionForm, bool, str] | None:
     core = _strip_markers(norm)
     addressed = _norm(sent.doc.text[_first_content(sent).idx : sent.end_char])
     if not core or _CHECKS.search(core) or _CHECKS.search(addressed.replace("?", "").strip()):
+        return None
+    if any(_SMALL_TALK.search(_strip_markers(_norm(part))) for part in raw.split(",")):
         return None
     prompt = _prompt(sent, norm)
     if prompt:
