@@ -4,9 +4,11 @@ A sentence is a candidate when a buyer says it (not as a question) and it holds 
 (``signals.text.quantities``: digits or spelled-out numbers, percents, money, durations,
 rates). Each amount is then read in its clause: an amount inside a *target* ("we want costs
 down ten percent next year", "payback inside eighteen months"), an *improvement*
-("we saved 20%") or a *price* ("their quote came in at 20k", "what we pay now") does not make
-a pain. The rest is a pain when the sentence carries a problem cue (a lexicon of loss, waste,
-delay, error and risk words) or, failing that, when the shipped pain classifier
+("we saved 20%"), a *price* ("their quote came in at 20k", "what we pay now"), a *supposition*
+(inside an if/unless clause) or a *zero* count does not make a pain. The rest is a pain when the
+sentence carries a problem cue (a lexicon of loss, waste, delay, error and risk words) or, failing
+that (or where a pay/cost verb governs the amount and no word says whether it is a price or a
+loss), when the shipped pain classifier
 (:mod:`signals._classifiers`, task ``pain``: logistic regression on MiniLM, trained by
 ``make train`` on the project's corpus of numbered buyer sentences, pains against counts,
 targets, prices and improvements) gives it at least :data:`PAIN_MIN_PROBABILITY`.
@@ -21,7 +23,7 @@ from typing import TYPE_CHECKING
 from callcoach import analysis as an
 from callcoach.domain import Evidence
 from signals.questions import classify_sentence
-from signals.text import Quantity, quantities, sentences
+from signals.text import TIME_UNITS, Quantity, quantities, sentences
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -172,6 +174,11 @@ _APPROXIMATELY = frozenset(
     {"about", "around", "roughly", "maybe", "like", "approximately", "just", "over", "under"}
 )
 _PRICE_LEMMAS = frozenset({"quote", "price", "pay", "cost"})
+# Subordinators that make their clause a supposition: an amount there is a condition the buyer
+# imagines ("if it took three seconds I'd have a problem"), not a cost they have today.
+_CONDITIONAL_MARKS = frozenset({"if", "unless", "suppose", "supposing"})
+# A count of zero states the absence of a problem ("zero dropped shifts last month").
+_ZERO = frozenset({"zero", "0", "none", "no"})
 
 @dataclass(frozen=True, slots=True)
 class Pain:
@@ -199,12 +206,30 @@ def _in_context(q: Quantity, sent: Span, lemmas: frozenset[str]) -> bool:
     tok = sent.doc.char_span(q.start_char, q.end_char, alignment_mode="expand")
     if tok is None:
         return False
+    # A noun modifying another noun names a thing, not a plan or a price ("plan reviewers").
     return any(
-        a.lemma_.lower() in lemmas
+        a.lemma_.lower() in lemmas and a.dep_ != "compound"
         for t in tok
         for a in _ancestors_and_self(t)
         if a.i >= sent.start and a.i < sent.end
     )
+
+
+def _is_supposed(q: Quantity, sent: Span) -> bool:
+    """Whether the amount sits inside an if/unless clause: a supposition, not a present cost."""
+    span = sent.doc.char_span(q.start_char, q.end_char, alignment_mode="expand")
+    if span is None:
+        return False
+    for a in _ancestors_and_self(span.root):
+        if not sent.start <= a.i < sent.end:
+            break
+        if any(c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS for c in a.children):
+            return True
+    return False
+
+
+def _is_zero(q: Quantity) -> bool:
+    return q.text.lower().split()[0] in _ZERO
 
 
 def _clause_text(q: Quantity, sent: Span) -> str:
@@ -238,18 +263,37 @@ def _excluded(q: Quantity, sent: Span) -> str | None:
     clause = _clause_text(q, sent)
     if _is_point_in_time(q, sent):
         return "date"
+    if _is_zero(q):
+        return "none"
+    if _is_supposed(q, sent):
+        return "supposition"
     if _SWITCHING.search(clause) and _MODAL.search(clause):
         return "switching cost"  # "it'd take three months to migrate": an objection, not today's pain
     if _TARGET_PHRASES.search(clause) or _in_context(q, sent, _TARGET_LEMMAS):
         return "target"
     if _IMPROVEMENT_PHRASES.search(clause):
         return "improvement"
-    priced = _PRICE_PHRASES.search(clause) or _in_context(q, sent, _PRICE_LEMMAS)
-    # "we paid forty thousand in late fees" is a cost of the problem, not a price quote.
-    painful = _PAIN_PHRASES.search(clause) or any(w.strip(".,!?") in _PAIN_LEMMAS for w in clause.split())
-    if priced and not painful:
+    if _PRICE_PHRASES.search(clause) and not _painful(clause):
         return "price"
     return None
+
+
+def _painful(clause: str) -> bool:
+    # "we paid forty thousand in late fees" is a cost of the problem, not a price quote.
+    return bool(_PAIN_PHRASES.search(clause)) or any(w.strip(".,!?") in _PAIN_LEMMAS for w in clause.split())
+
+
+def _paid_for_something(q: Quantity, sent: Span) -> bool:
+    """A pay/cost verb governs the amount, and neither a price word nor a problem word in its clause
+    says what for: "we paid out thirty thousand across six claims" is a loss, "we pay two dollars a
+    head" a price. No rule decides that; the pain classifier does."""
+    return _in_context(q, sent, _PRICE_LEMMAS) and not _painful(_clause_text(q, sent))
+
+
+def _is_penalty(tok: Token) -> bool:
+    """ "a fine", "fines", "the $5k fine" are penalties; "that's fine" and "eight hundred's fine"
+    (the small model parses that one as a noun) are agreement."""
+    return tok.tag_ == "NNS" or any(c.dep_ in {"det", "nummod", "compound", "amod"} for c in tok.children)
 
 
 def _problem_cue(sent: Span, pain_amounts: list[Quantity]) -> str | None:
@@ -257,12 +301,27 @@ def _problem_cue(sent: Span, pain_amounts: list[Quantity]) -> str | None:
     if m := _PAIN_PHRASES.search(low):
         return m.group(0)
     for tok in sent:
-        if tok.lemma_.lower() in _PAIN_LEMMAS or tok.lower_ in _PAIN_LEMMAS:
+        word = tok.lemma_.lower() if tok.lemma_.lower() in _PAIN_LEMMAS else tok.lower_
+        if word not in _PAIN_LEMMAS:
+            continue
+        if word != "fine" or _is_penalty(tok):
             return tok.text
     for q in pain_amounts:
-        if q.kind in {"duration", "rate"} and _in_context(q, sent, _TIME_COST_LEMMAS):
+        timed = q.kind in {"duration", "rate"} or _share_of_time(q, sent)
+        if timed and _in_context(q, sent, _TIME_COST_LEMMAS):
             return "time spent"
     return None
+
+
+def _share_of_time(q: Quantity, sent: Span) -> bool:
+    """A fraction of a stretch of time ("half their day", "a third of my week") is a duration."""
+    if q.kind != "ratio":
+        return False
+    span = sent.doc.char_span(q.start_char, q.end_char, alignment_mode="expand")
+    if span is None:
+        return False
+    after = sent.doc[span.end : min(span.end + 3, sent.end)]
+    return any(t.lower_ in TIME_UNITS for t in after)
 
 
 def find_pains(ctx: SignalContext) -> list[Pain]:
@@ -280,6 +339,8 @@ def find_pains(ctx: SignalContext) -> list[Pain]:
             if not kept:
                 continue
             cue = _problem_cue(sent, kept)
+            if cue is not None and all(_paid_for_something(q, sent) for q in kept):
+                cue = None
             if cue is not None:
                 pains.append(_pain(ctx, idx, sent, kept, cue))
             else:

@@ -80,7 +80,8 @@ _GENERIC_LEMMAS = frozenset(
 _METHOD = (
     "rep questions from spaCy parses (wh-fronting, auxiliary inversion, prompts such as 'walk me "
     "through', '?'), tag questions and checks excluded; pains: buyer sentences with an amount and a "
-    "problem cue or pain-like embedding, targets/prices/improvements excluded; score = 100*(0.20 volume "
+    "problem cue or pain-like embedding, targets/prices/improvements/suppositions/zero excluded; "
+    "score = 100*(0.20 volume "
     "+ 0.25 open share + 0.15 follow-ups + 0.20 pains + 0.20 framework coverage), see docs/signals.md"
 )
 

@@ -47,6 +47,8 @@ SPLIT_MAX_GAP_S = 2.0
 _OPEN_WH = frozenset({"what", "how", "why"})
 _CLOSED_WH = frozenset({"who", "whom", "whose", "when", "where", "which"})
 _WH = _OPEN_WH | _CLOSED_WH
+# Question words that also open a non-restrictive relative clause after a comma ("..., which is").
+_RELATIVE_WH = frozenset({"which", "who", "whose", "whom"})
 # "how much / how many / how long ..." ask for one fact (CONTRACT: closed).
 _HOW_ONE_FACT = frozenset(
     {
@@ -230,6 +232,12 @@ _CHECKS = re.compile(
     r"|^how (?:was|were) (?:your|the) (?:weekend|week|holiday|holidays|vacation|trip|flight)"
     r"|^(?:is that|that) (?:right|correct|fair)$|^(?:sound|sounds) (?:good|ok|okay|fair|right)$",
 )
+# Small talk about the day or the weather, also after an introduction ("Sam from Acme, how's your
+# Tuesday going?"): it is read in every comma-separated part of the sentence.
+_SMALL_TALK = re.compile(
+    r"^how(?:'s| is| was)? (?:the weather|your (?:monday|tuesday|wednesday|thursday|friday|afternoon|evening"
+    r"|day|week|weekend|morning))\b"
+)
 # A tag that turns a statement into a check: "..., right?", "super easy right", "..., isn't it?"
 _TAG = re.compile(
     r"(?:^|[\s,])(?:right|correct|yeah|yes|no|okay|ok|huh|eh|agreed|fair|yep|true"
@@ -330,6 +338,18 @@ def _opens_clause(tok: Token, sent: Span) -> bool:
     return True
 
 
+def _after_content_comma(tok: Token, sent: Span) -> bool:
+    """Whether `tok` follows a comma that closes a stretch of content (not only markers or a
+    vocative): where "which" and "who" open a relative clause about what came before."""
+    doc = tok.doc
+    if tok.i - 1 < sent.start or doc[tok.i - 1].text != ",":
+        return False
+    return any(
+        not (t.is_punct or t.lower_ in _MARKERS or t.pos_ in {"INTJ", "PROPN", "CCONJ"})
+        for t in doc[sent.start : tok.i - 1]
+    )
+
+
 def _wh_question(sent: Span) -> Token | None:
     """The fronted question word heading the sentence's main clause, if any."""
     root = sent.root
@@ -340,6 +360,8 @@ def _wh_question(sent: Span) -> Token | None:
         nxt = tok.doc[tok.i + 1] if tok.i + 1 < sent.end else None
         if low == "what" and nxt is not None and nxt.lower_ in {"a", "an"}:
             continue  # exclamative: "what a great point"
+        if low in _RELATIVE_WH and _after_content_comma(tok, sent):
+            continue  # a non-restrictive relative: "we lost forty, which is the worst year yet"
         verb = _clause_verb(tok)
         if _opens_clause(tok, sent) and _aux_follows(tok, sent):
             return tok  # "how long does ...", "what's ...": fronted and inverted, whatever the parse
@@ -438,6 +460,9 @@ def _is_open_wh(tok: Token) -> bool:
     if low == "how":
         return nxt not in _HOW_ONE_FACT and nxt != "about"  # "how about Tuesday?" proposes
     if low == "what":
+        after = tok.doc[tok.i + 2].lower_ if tok.i + 2 < len(tok.doc) else ""
+        if nxt == "if" and after in {"we", "i"}:
+            return False  # "what if we did two years?" proposes, like "how about"
         return nxt not in _WHAT_ONE_FACT
     return low in _OPEN_WH
 
@@ -452,6 +477,8 @@ def classify_sentence(sent: Span) -> tuple[QuestionForm, bool, str] | None:
     core = _strip_markers(norm)
     addressed = _norm(sent.doc.text[_first_content(sent).idx : sent.end_char])
     if not core or _CHECKS.search(core) or _CHECKS.search(addressed.replace("?", "").strip()):
+        return None
+    if any(_SMALL_TALK.search(_strip_markers(_norm(part))) for part in raw.split(",")):
         return None
     prompt = _prompt(sent, norm)
     if prompt:

@@ -31,6 +31,7 @@ def _pains(lines: list[tuple[str, str]]) -> list[str]:
         "One supplier took four months to fix the billing error.",
         "about a third of our invoices come in with errors",  # a fraction
         "we get maybe ten complaints a week about billing",
+        "my four coordinators spend half their week chasing signatures",  # a share of a week is time
     ],
 )
 def test_discovery_pains_counts_buyer_problem_with_number(text: str) -> None:
@@ -50,6 +51,10 @@ def test_discovery_pains_counts_buyer_problem_with_number(text: str) -> None:
         "We signed with them in 2021 for three years.",
         "It'd take us about three months to migrate everything.",  # a switching cost (objection)
         "renewals are in about four months",  # a point in time
+        "If the export took ten minutes I'd have a real problem with it.",  # a supposition
+        "unless we lose more than two drivers a month it's manageable",
+        "We had zero late shipments in March.",  # no problem had
+        "Forty seats is fine.",  # "fine" as agreement, not a penalty
     ],
 )
 def test_discovery_pains_ignores_numbers_without_pain(text: str) -> None:

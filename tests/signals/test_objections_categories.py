@@ -124,3 +124,12 @@ def test_pain_question_and_rep_words_are_not_objections() -> None:
         ]
     )
     assert found == []
+
+
+def test_objection_wrapped_in_thanks_still_fires() -> None:
+    # The stance model reads the thanks as warm; the security reading outweighs it.
+    words = ("Thanks, that was really clear, but our privacy office will want a full data review "
+             "before anything is switched on.")
+    found = _run([(REP, "That's the reporting side."), (BUYER, words)])
+    assert [(o["category"], o["text"]) for o in found] == [("security", words)]
+    assert found[0]["cue"] is None  # the classifier, not a cue

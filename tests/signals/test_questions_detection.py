@@ -38,6 +38,8 @@ def _kinds(text: str) -> list[tuple[str, bool] | None]:
         ("How many people are on the finance team?", False),
         ("How much are you spending on overtime?", False),
         ("Which system do the planners use?", False),
+        ("what if we started with one site and a shorter term?", False),  # a proposal, like "how about"
+        ("What if a shipment goes missing overnight?", True),  # a hypothetical to talk through
         ("do you use salesforce today", False),  # aux inversion, no "?"
         ("would a pilot in one region work for you", False),
         ("Is there a deadline driving this?", False),
@@ -75,6 +77,11 @@ def test_questions_detection_counts_and_types(text: str, is_open: bool) -> None:
         "so do it once and it runs",  # "do" as a main verb, not an inverted auxiliary
         "did a demo for them last week",
         "who knows, maybe next year",
+        # a non-restrictive relative after a comma, not a question word
+        "We rebuilt the importer over the summer, which is why setup takes a day now.",
+        "we brought in our controller, who runs the month-end close",
+        "Priya from Lumenworks, how's your Tuesday going?",  # small talk after an introduction
+        "how's the weather treating you up there",
     ],
 )
 def test_questions_detection_excludes_checks_tags_and_statements(text: str) -> None:
