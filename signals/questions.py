@@ -234,9 +234,11 @@ _CHECKS = re.compile(
 )
 # Small talk about the day or the weather, also after an introduction ("Sam from Acme, how's your
 # Tuesday going?"): it is read in every comma-separated part of the sentence.
+# The greeting ends there: "how's the weather data feeding into routing?" asks about the work.
 _SMALL_TALK = re.compile(
     r"^how(?:'s| is| was)? (?:the weather|your (?:monday|tuesday|wednesday|thursday|friday|afternoon|evening"
-    r"|day|week|weekend|morning))\b"
+    r"|day|week|weekend|morning))(?: (?:going|been|treating \w+))?(?: so far)?"
+    r"(?: (?:up|out|down|over) there| there)?\W*$"
 )
 # A tag that turns a statement into a check: "..., right?", "super easy right", "..., isn't it?"
 _TAG = re.compile(

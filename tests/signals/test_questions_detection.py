@@ -38,6 +38,8 @@ def _kinds(text: str) -> list[tuple[str, bool] | None]:
         ("How many people are on the finance team?", False),
         ("How much are you spending on overtime?", False),
         ("Which system do the planners use?", False),
+        # Not small talk: the greeting's words, then a question about the day's work.
+        ("Sam, how's the weather data feeding into your routing today?", True),
         ("what if we started with one site and a shorter term?", False),  # a proposal, like "how about"
         ("What if a shipment goes missing overnight?", True),  # a hypothetical to talk through
         ("do you use salesforce today", False),  # aux inversion, no "?"
