@@ -1,13 +1,14 @@
 """One channel's speakers: who spoke each word, from speaker embeddings of short speech windows.
 
 Method: whisper's word timings mark the speech; words closer than SEGMENT_GAP_S form a segment, cut
-again wherever the audio pauses (PAUSE_S), then into WINDOW_S windows. Each window gets a d-vector
-from resemblyzer's VoiceEncoder (a GE2E LSTM that ships its weights with the PyPI package), computed
-from one mel spectrogram of the whole call. One voice or several is read from the raw d-vectors;
-the count of several from the eigengap of the centred d-vectors' pruned cosine affinity, bounded by
-the participants the metadata lists; the windows are then split by spectral clustering. Each word
-takes the speaker whose windows cover most of it (a turn change inside one whisper segment is kept
-at the word), and runs shorter than MIN_TURN_S inside another speaker's talk are smoothed away.
+again wherever the audio pauses (PAUSE_S) and trimmed to the audible speech, then into WINDOW_S
+windows. Each window gets a d-vector from resemblyzer's VoiceEncoder (a GE2E LSTM that ships its
+weights with the PyPI package), computed from one mel spectrogram of the whole call. One voice or
+several is read from the raw d-vectors; the count of several from the eigengap of the centred
+d-vectors' pruned cosine affinity, bounded by the participants the metadata lists; the windows are
+then split by spectral clustering. Each word takes the speaker whose windows cover most of it (a turn
+change inside one whisper segment is kept at the word), and runs shorter than MIN_TURN_S inside
+another speaker's talk are smoothed away.
 Choices and their measurements: docs/transcribe.md.
 """
 
@@ -197,13 +198,18 @@ def _call_mel(samples: np.ndarray) -> np.ndarray:
 
 
 def _split_at_pauses(spans: list[tuple[float, float]], mel: np.ndarray) -> list[tuple[float, float]]:
-    """Cut speech segments where the audio itself pauses for PAUSE_S or more.
+    """Cut speech segments where the audio itself pauses for PAUSE_S or more, and trim the silence at
+    their edges.
 
     Whisper's word timings drift by a few tenths of a second, so a hand-over between two people can
     look seamless in the words while the audio has a clear gap; a window across that gap mixes two
-    voices, and mixed windows form clusters of their own. A pause is a run of frames whose energy is
-    below PAUSE_LEVEL of the way from the call's noise floor to its speech level (percentiles, so the
-    cut follows each recording's own loudness).
+    voices, and mixed windows form clusters of their own. Likewise a turn's last word often ends well
+    into the silence after it (and the first word can start early): a window ending in that silence
+    is mostly what the encoder makes of silence, since its d-vector is the LSTM's state after the
+    window's last frame (resemblyzer trims silences before embedding for the same reason). A pause is
+    a run of frames whose energy is below PAUSE_LEVEL of the way from the call's noise floor to its
+    speech level (percentiles, so the cut follows each recording's own loudness); inside a segment it
+    must last PAUSE_S (shorter ones are stop closures), at its edges any quiet frames go.
     """
     energy = 10 * np.log10(mel.sum(axis=1) + 1e-10)
     floor, level = np.percentile(energy, [FLOOR_PERCENTILE, SPEECH_PERCENTILE])
@@ -212,22 +218,25 @@ def _split_at_pauses(spans: list[tuple[float, float]], mel: np.ndarray) -> list[
     out: list[tuple[float, float]] = []
     for start, end in spans:
         a, b = int(start * FRAMES_PER_S), min(int(end * FRAMES_PER_S), len(quiet))
-        cuts: list[tuple[int, int]] = []
+        loud = np.flatnonzero(~quiet[a:b])
+        if not loud.size:  # words over no audible speech: nothing better to go by than their timings
+            if end > start:
+                out.append((start, end))
+            continue
+        first, last = a + int(loud[0]), a + int(loud[-1]) + 1
+        t = max(start, first / FRAMES_PER_S) if first > a else start
+        stop = min(end, last / FRAMES_PER_S) if last < b else end
         run_start = None
-        for f in range(a, b):
+        for f in range(first, last):
             if quiet[f] and run_start is None:
                 run_start = f
             elif not quiet[f] and run_start is not None:
                 if f - run_start >= min_frames:
-                    cuts.append((run_start, f))
+                    out.append((t, run_start / FRAMES_PER_S))
+                    t = f / FRAMES_PER_S
                 run_start = None
-        t = start
-        for q0, q1 in cuts:
-            if q0 / FRAMES_PER_S - t > 0:
-                out.append((t, q0 / FRAMES_PER_S))
-            t = q1 / FRAMES_PER_S
-        if end - t > 0:
-            out.append((t, end))
+        if stop > t:
+            out.append((t, stop))
     return out
 
 

@@ -59,6 +59,22 @@ def test_segments_are_cut_where_the_audio_pauses() -> None:
     assert cut == [(0.0, pytest.approx(1.9, abs=0.02)), (pytest.approx(2.2, abs=0.02), 4.0)]
 
 
+def test_segments_lose_the_silence_their_words_reach_into() -> None:
+    """A turn's last word often ends well into the silence after it: the windows must stop where the
+    voice does, or the last one embeds mostly silence (the LSTM's state after its last frame)."""
+    frames = 5 * FRAMES_PER_S
+    mel = np.full((frames, MEL_BANDS), 1e-6, dtype=np.float32)
+    mel[int(0.4 * FRAMES_PER_S) : int(1.5 * FRAMES_PER_S)] = 1.0  # speech 0.4-1.5 s
+    mel[int(1.8 * FRAMES_PER_S) : int(3.6 * FRAMES_PER_S)] = 1.0  # speech 1.8-3.6 s
+    mel[int(3.2 * FRAMES_PER_S) : int(3.25 * FRAMES_PER_S)] = 1e-6  # a stop inside, not a pause
+    # The words say 0.3-4.4 s: they start early and end 0.8 s into the silence.
+    cut = _split_at_pauses([(0.3, 4.4)], mel)
+    assert cut == [(pytest.approx(0.4, abs=0.02), pytest.approx(1.5, abs=0.02)),
+                   (pytest.approx(1.8, abs=0.02), pytest.approx(3.6, abs=0.02))]
+    # Words over no audible speech at all keep their own timings (nothing better to go by).
+    assert _split_at_pauses([(4.5, 4.9)], mel) == [(4.5, 4.9)]
+
+
 def test_smoothing_returns_a_brief_wobble_to_its_neighbours_but_keeps_interjections() -> None:
     def w(t: float, d: float = 0.3) -> Word:
         return Word("x", t, t + d)
