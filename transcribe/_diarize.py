@@ -6,9 +6,9 @@ windows. Each window gets a d-vector from resemblyzer's VoiceEncoder (a GE2E LST
 weights with the PyPI package), computed from one mel spectrogram of the whole call. One voice or
 several is read from the raw d-vectors; the count of several from the eigengap of the centred
 d-vectors' pruned cosine affinity, bounded by the participants the metadata lists; the windows are
-then split by spectral clustering. Each word takes the speaker whose windows cover most of it (a turn
-change inside one whisper segment is kept at the word), and runs shorter than MIN_TURN_S inside
-another speaker's talk are smoothed away.
+then split by spectral clustering. Each word takes the speaker centre nearest to the d-vectors of
+the windows under it (a turn change inside one whisper segment is kept at the word), and runs shorter
+than MIN_TURN_S inside another speaker's talk are smoothed away.
 Choices and their measurements: docs/transcribe.md.
 """
 
@@ -375,6 +375,37 @@ def _smooth(words: list[Word], speakers: list[int]) -> list[int]:
     return out
 
 
+def _word_speakers(
+    words: list[Word],
+    windows: list[_Window],
+    embeddings: np.ndarray,
+    labels: np.ndarray,
+    centres: np.ndarray,
+    present: np.ndarray,
+) -> list[int]:
+    """Each word's speaker: the speaker centre nearest to the d-vector of the audio under the word (the
+    windows' centred d-vectors weighted by how much of the word each covers).
+
+    A vote of the windows' cluster labels would throw away how sure each label is: the window aligned
+    to a segment's end shares most of its audio with the one before, and where the two straddle the
+    boundary between two similar voices they can land on either side of it by a hair (cosine 0.30
+    against 0.32), handing the turn's last words to the wrong speaker; weighed by their d-vectors, the
+    clear window outvotes the near tie. `centres`: the mean centred d-vector of each speaker in
+    `present` (the clustered windows'); `labels`: each window's speaker.
+    """
+    centres = centres / np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-9)
+    w_starts = np.array([w.start for w in windows])
+    w_ends = np.array([w.end for w in windows])
+    speakers: list[int] = []
+    for word in words:
+        overlap = np.clip(np.minimum(w_ends, word.end) - np.maximum(w_starts, word.start), 0.0, None)
+        if overlap.max() <= 0:  # a word outside every window (zero-length timing): nearest window
+            speakers.append(int(labels[int(np.argmin(np.abs(w_starts - word.start)))]))
+        else:
+            speakers.append(int(present[np.argmax(centres @ (overlap @ embeddings))]))
+    return speakers
+
+
 def diarize(
     samples: np.ndarray,
     rate: int,
@@ -434,16 +465,7 @@ def _diarize(
     if (~long_enough).any():
         labels[~long_enough] = present[np.argmax(embeddings[~long_enough] @ centres.T, axis=1)]
 
-    speakers: list[int] = []
-    n_labels = int(labels.max()) + 1
-    w_starts = np.array([w.start for w in windows])
-    w_ends = np.array([w.end for w in windows])
-    for word in words:
-        overlap = np.minimum(w_ends, word.end) - np.maximum(w_starts, word.start)
-        votes = np.bincount(labels, weights=np.clip(overlap, 0.0, None), minlength=n_labels)
-        if votes.max() <= 0:  # a word outside every window (zero-length timing): nearest window
-            votes[labels[int(np.argmin(np.abs(w_starts - word.start)))]] = 1.0
-        speakers.append(int(np.argmax(votes)))
+    speakers = _word_speakers(words, windows, embeddings, labels, centres, present)
     speakers = _smooth(words, speakers)
     # Number speakers in order of first appearance, so "Speaker 1" is whoever talks first.
     order = {s: i for i, s in enumerate(dict.fromkeys(speakers))}

@@ -6,7 +6,16 @@ import numpy as np
 import pytest
 
 from callcoach.domain import Word
-from transcribe._diarize import FRAMES_PER_S, MEL_BANDS, _smooth, _spectral, _split_at_pauses, count_speakers
+from transcribe._diarize import (
+    FRAMES_PER_S,
+    MEL_BANDS,
+    _smooth,
+    _spectral,
+    _split_at_pauses,
+    _Window,
+    _word_speakers,
+    count_speakers,
+)
 
 
 def _voices(
@@ -73,6 +82,21 @@ def test_segments_lose_the_silence_their_words_reach_into() -> None:
                    (pytest.approx(1.8, abs=0.02), pytest.approx(3.6, abs=0.02))]
     # Words over no audible speech at all keep their own timings (nothing better to go by).
     assert _split_at_pauses([(4.5, 4.9)], mel) == [(4.5, 4.9)]
+
+
+def test_a_near_tie_window_does_not_outvote_a_clear_one() -> None:
+    """The window aligned to a segment's end repeats most of the one before; when it falls just on the
+    other side of the line between two voices, the words it shares with a clear window stay with the
+    clear one. A clear window of the other voice still takes its own words (a real turn change)."""
+    voice_a, voice_b = np.eye(256, dtype=np.float32)[:2]
+    near_tie = (voice_a + 1.1 * voice_b) / np.linalg.norm(voice_a + 1.1 * voice_b)
+    windows = [_Window(0.0, 1.5), _Window(0.15, 1.65), _Window(2.0, 3.5)]
+    embeddings = np.stack([voice_a, near_tie, voice_b])
+    labels = np.array([0, 1, 1])  # the near tie clustered with voice b
+    words = [Word("review", 0.6, 1.2), Word("first.", 1.2, 1.65), Word("Understood,", 2.0, 2.5),
+             Word("so", 1.8, 1.8)]  # zero-length, between windows: the nearest window's speaker
+    centres = np.stack([voice_a, (near_tie + voice_b) / 2])
+    assert _word_speakers(words, windows, embeddings, labels, centres, np.array([0, 1])) == [0, 0, 1, 1]
 
 
 def test_smoothing_returns_a_brief_wobble_to_its_neighbours_but_keeps_interjections() -> None:
