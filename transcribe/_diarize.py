@@ -1,13 +1,14 @@
 """One channel's speakers: who spoke each word, from speaker embeddings of short speech windows.
 
 Method: whisper's word timings mark the speech; words closer than SEGMENT_GAP_S form a segment, cut
-again wherever the audio pauses (PAUSE_S), then into WINDOW_S windows. Each window gets a d-vector
-from resemblyzer's VoiceEncoder (a GE2E LSTM that ships its weights with the PyPI package), computed
-from one mel spectrogram of the whole call. One voice or several is read from the raw d-vectors;
-the count of several from the eigengap of the centred d-vectors' pruned cosine affinity, bounded by
-the participants the metadata lists; the windows are then split by spectral clustering. Each word
-takes the speaker whose windows cover most of it (a turn change inside one whisper segment is kept
-at the word), and runs shorter than MIN_TURN_S inside another speaker's talk are smoothed away.
+again wherever the audio pauses (PAUSE_S) and trimmed to the audible speech, then into WINDOW_S
+windows. Each window gets a d-vector from resemblyzer's VoiceEncoder (a GE2E LSTM that ships its
+weights with the PyPI package), computed from one mel spectrogram of the whole call. One voice or
+several is read from the raw d-vectors; the count of several from the eigengap of the centred
+d-vectors' pruned cosine affinity, bounded by the participants the metadata lists; the windows are
+then split by spectral clustering. Each word takes the speaker centre nearest to the d-vectors of
+the windows under it (a turn change inside one whisper segment is kept at the word), and runs shorter
+than MIN_TURN_S inside another speaker's talk are smoothed away.
 Choices and their measurements: docs/transcribe.md.
 """
 
@@ -197,13 +198,18 @@ def _call_mel(samples: np.ndarray) -> np.ndarray:
 
 
 def _split_at_pauses(spans: list[tuple[float, float]], mel: np.ndarray) -> list[tuple[float, float]]:
-    """Cut speech segments where the audio itself pauses for PAUSE_S or more.
+    """Cut speech segments where the audio itself pauses for PAUSE_S or more, and trim the silence at
+    their edges.
 
     Whisper's word timings drift by a few tenths of a second, so a hand-over between two people can
     look seamless in the words while the audio has a clear gap; a window across that gap mixes two
-    voices, and mixed windows form clusters of their own. A pause is a run of frames whose energy is
-    below PAUSE_LEVEL of the way from the call's noise floor to its speech level (percentiles, so the
-    cut follows each recording's own loudness).
+    voices, and mixed windows form clusters of their own. Likewise a turn's last word often ends well
+    into the silence after it (and the first word can start early): a window ending in that silence
+    is mostly what the encoder makes of silence, since its d-vector is the LSTM's state after the
+    window's last frame (resemblyzer trims silences before embedding for the same reason). A pause is
+    a run of frames whose energy is below PAUSE_LEVEL of the way from the call's noise floor to its
+    speech level (percentiles, so the cut follows each recording's own loudness); inside a segment it
+    must last PAUSE_S (shorter ones are stop closures), at its edges any quiet frames go.
     """
     energy = 10 * np.log10(mel.sum(axis=1) + 1e-10)
     floor, level = np.percentile(energy, [FLOOR_PERCENTILE, SPEECH_PERCENTILE])
@@ -212,22 +218,25 @@ def _split_at_pauses(spans: list[tuple[float, float]], mel: np.ndarray) -> list[
     out: list[tuple[float, float]] = []
     for start, end in spans:
         a, b = int(start * FRAMES_PER_S), min(int(end * FRAMES_PER_S), len(quiet))
-        cuts: list[tuple[int, int]] = []
+        loud = np.flatnonzero(~quiet[a:b])
+        if not loud.size:  # words over no audible speech: nothing better to go by than their timings
+            if end > start:
+                out.append((start, end))
+            continue
+        first, last = a + int(loud[0]), a + int(loud[-1]) + 1
+        t = max(start, first / FRAMES_PER_S) if first > a else start
+        stop = min(end, last / FRAMES_PER_S) if last < b else end
         run_start = None
-        for f in range(a, b):
+        for f in range(first, last):
             if quiet[f] and run_start is None:
                 run_start = f
             elif not quiet[f] and run_start is not None:
                 if f - run_start >= min_frames:
-                    cuts.append((run_start, f))
+                    out.append((t, run_start / FRAMES_PER_S))
+                    t = f / FRAMES_PER_S
                 run_start = None
-        t = start
-        for q0, q1 in cuts:
-            if q0 / FRAMES_PER_S - t > 0:
-                out.append((t, q0 / FRAMES_PER_S))
-            t = q1 / FRAMES_PER_S
-        if end - t > 0:
-            out.append((t, end))
+        if stop > t:
+            out.append((t, stop))
     return out
 
 
@@ -366,6 +375,40 @@ def _smooth(words: list[Word], speakers: list[int]) -> list[int]:
     return out
 
 
+def _word_speakers(
+    words: list[Word],
+    windows: list[_Window],
+    embeddings: np.ndarray,
+    labels: np.ndarray,
+    centres: np.ndarray,
+    present: np.ndarray,
+) -> list[int]:
+    """Each word's speaker: the speaker centre nearest to the d-vector of the audio under the word (the
+    windows' centred d-vectors weighted by how much of the word each covers).
+
+    A vote of the windows' cluster labels would throw away how sure each label is: the window aligned
+    to a segment's end shares most of its audio with the one before, and where the two straddle the
+    boundary between two similar voices they can land on either side of it by a hair (cosine 0.30
+    against 0.32), handing the turn's last words to the wrong speaker; weighed by their d-vectors, the
+    clear window outvotes the near tie. `centres`: the mean centred d-vector of each speaker in
+    `present` (the clustered windows'); `labels`: each window's speaker.
+    """
+    centres = centres / np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-9)
+    # centre . (sum of overlap * d-vector) = sum of overlap * (centre . d-vector): one product per
+    # window, not one 256-d sum per word (a 60-minute call has ~10,000 words and ~2,400 windows).
+    similarity = embeddings @ centres.T
+    w_starts = np.array([w.start for w in windows])
+    w_ends = np.array([w.end for w in windows])
+    speakers: list[int] = []
+    for word in words:
+        overlap = np.clip(np.minimum(w_ends, word.end) - np.maximum(w_starts, word.start), 0.0, None)
+        if overlap.max() <= 0:  # a word outside every window (zero-length timing): nearest window
+            speakers.append(int(labels[int(np.argmin(np.abs(w_starts - word.start)))]))
+        else:
+            speakers.append(int(present[np.argmax(overlap @ similarity)]))
+    return speakers
+
+
 def diarize(
     samples: np.ndarray,
     rate: int,
@@ -425,16 +468,7 @@ def _diarize(
     if (~long_enough).any():
         labels[~long_enough] = present[np.argmax(embeddings[~long_enough] @ centres.T, axis=1)]
 
-    speakers: list[int] = []
-    n_labels = int(labels.max()) + 1
-    w_starts = np.array([w.start for w in windows])
-    w_ends = np.array([w.end for w in windows])
-    for word in words:
-        overlap = np.minimum(w_ends, word.end) - np.maximum(w_starts, word.start)
-        votes = np.bincount(labels, weights=np.clip(overlap, 0.0, None), minlength=n_labels)
-        if votes.max() <= 0:  # a word outside every window (zero-length timing): nearest window
-            votes[labels[int(np.argmin(np.abs(w_starts - word.start)))]] = 1.0
-        speakers.append(int(np.argmax(votes)))
+    speakers = _word_speakers(words, windows, embeddings, labels, centres, present)
     speakers = _smooth(words, speakers)
     # Number speakers in order of first appearance, so "Speaker 1" is whoever talks first.
     order = {s: i for i, s in enumerate(dict.fromkeys(speakers))}

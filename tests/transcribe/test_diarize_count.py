@@ -6,7 +6,16 @@ import numpy as np
 import pytest
 
 from callcoach.domain import Word
-from transcribe._diarize import FRAMES_PER_S, MEL_BANDS, _smooth, _spectral, _split_at_pauses, count_speakers
+from transcribe._diarize import (
+    FRAMES_PER_S,
+    MEL_BANDS,
+    _smooth,
+    _spectral,
+    _split_at_pauses,
+    _Window,
+    _word_speakers,
+    count_speakers,
+)
 
 
 def _voices(
@@ -57,6 +66,37 @@ def test_segments_are_cut_where_the_audio_pauses() -> None:
     mel[int(3.0 * FRAMES_PER_S) : int(3.05 * FRAMES_PER_S)] = 1e-6  # 50 ms: a stop, not a pause
     cut = _split_at_pauses([(0.0, 4.0)], mel)
     assert cut == [(0.0, pytest.approx(1.9, abs=0.02)), (pytest.approx(2.2, abs=0.02), 4.0)]
+
+
+def test_segments_lose_the_silence_their_words_reach_into() -> None:
+    """A turn's last word often ends well into the silence after it: the windows must stop where the
+    voice does, or the last one embeds mostly silence (the LSTM's state after its last frame)."""
+    frames = 5 * FRAMES_PER_S
+    mel = np.full((frames, MEL_BANDS), 1e-6, dtype=np.float32)
+    mel[int(0.4 * FRAMES_PER_S) : int(1.5 * FRAMES_PER_S)] = 1.0  # speech 0.4-1.5 s
+    mel[int(1.8 * FRAMES_PER_S) : int(3.6 * FRAMES_PER_S)] = 1.0  # speech 1.8-3.6 s
+    mel[int(3.2 * FRAMES_PER_S) : int(3.25 * FRAMES_PER_S)] = 1e-6  # a stop inside, not a pause
+    # The words say 0.3-4.4 s: they start early and end 0.8 s into the silence.
+    cut = _split_at_pauses([(0.3, 4.4)], mel)
+    assert cut == [(pytest.approx(0.4, abs=0.02), pytest.approx(1.5, abs=0.02)),
+                   (pytest.approx(1.8, abs=0.02), pytest.approx(3.6, abs=0.02))]
+    # Words over no audible speech at all keep their own timings (nothing better to go by).
+    assert _split_at_pauses([(4.5, 4.9)], mel) == [(4.5, 4.9)]
+
+
+def test_a_near_tie_window_does_not_outvote_a_clear_one() -> None:
+    """The window aligned to a segment's end repeats most of the one before; when it falls just on the
+    other side of the line between two voices, the words it shares with a clear window stay with the
+    clear one. A clear window of the other voice still takes its own words (a real turn change)."""
+    voice_a, voice_b = np.eye(256, dtype=np.float32)[:2]
+    near_tie = (voice_a + 1.1 * voice_b) / np.linalg.norm(voice_a + 1.1 * voice_b)
+    windows = [_Window(0.0, 1.5), _Window(0.15, 1.65), _Window(2.0, 3.5)]
+    embeddings = np.stack([voice_a, near_tie, voice_b])
+    labels = np.array([0, 1, 1])  # the near tie clustered with voice b
+    words = [Word("review", 0.6, 1.2), Word("first.", 1.2, 1.65), Word("Understood,", 2.0, 2.5),
+             Word("so", 1.8, 1.8)]  # zero-length, between windows: the nearest window's speaker
+    centres = np.stack([voice_a, (near_tie + voice_b) / 2])
+    assert _word_speakers(words, windows, embeddings, labels, centres, np.array([0, 1])) == [0, 0, 1, 1]
 
 
 def test_smoothing_returns_a_brief_wobble_to_its_neighbours_but_keeps_interjections() -> None:
