@@ -88,12 +88,24 @@ class ReadCache:
         self._bytes = 0
         self._lock = threading.Lock()
         self._stripes = [threading.Lock() for _ in range(LOCK_STRIPES)]
+        # Answers past their TTL that one request is computing again (the fast path's refresh).
+        self._refreshing: dict[tuple[int, str, str], float] = {}
         self.hits = self.misses = self.fast_hits = 0  # fast_hits: hits sent by KeptAnswers
 
     def answer(self, request: Request, key: ApiKey, compute: Callable[[], BaseModel]) -> Response:
         """The response to this GET: kept bytes when still valid, else ``compute()`` serialised.
         Call from a worker thread (the version probe and ``compute`` block)."""
         ident = _ident(key, request.scope)
+        try:
+            return self._answer(request, ident, compute)
+        finally:
+            if self._refreshing:
+                with self._lock:
+                    self._refreshing.pop(ident, None)  # the refresh the fast path let through is over
+
+    def _answer(
+        self, request: Request, ident: tuple[int, str, str], compute: Callable[[], BaseModel]
+    ) -> Response:
         version = self._version(self.settings) if self.max_bytes else None
         if version is None:  # no version known (an in-memory database), or told to keep nothing
             return self._send(request, self._serialise(compute))
@@ -128,10 +140,20 @@ class ReadCache:
             return None
         ident = _ident(key, scope)
         kept = self._answers.get(ident)
-        if kept is None or kept.expires <= self.clock():
+        if kept is None:
             return None
         if await self._version_async(self.settings) != kept.version:
             return None
+        now = self.clock()
+        if kept.expires <= now:
+            # Past its 5 s: one request goes on to the route and computes it again; the others are
+            # sent the kept answer meanwhile, here, as the route would (a burst of them through the
+            # thread pool while one computes was the tail of the latency under load).
+            with self._lock:
+                since = self._refreshing.get(ident)
+                if since is None or now - since > self.ttl_s:  # none under way (or one that died)
+                    self._refreshing[ident] = now
+                    return None
         scope["route"] = kept.route
         self.fast_hits += 1
         return self._hit(_Headers(scope=scope).get("if-none-match"), ident, kept)

@@ -241,3 +241,28 @@ def test_fast_path_sends_kept_answers_only_to_keys_still_trusted(tmp_path: Path)
             assert client.get("/v1/calls", headers=h).status_code == 401
     finally:
         dispose_engines()
+
+
+def test_fast_path_lets_one_request_refresh_an_expired_answer_and_serves_the_rest() -> None:
+    import asyncio
+
+    w = World(ttl_s=5.0)
+
+    async def version_async(_s: Settings) -> str:
+        return w.version
+
+    w.cache._version_async = version_async
+    scope = _request().scope
+    assert asyncio.run(w.cache.kept(dict(scope), ADMIN)) is None  # nothing kept yet
+    w.cache.answer(_request(), ADMIN, w.compute)
+    assert asyncio.run(w.cache.kept(dict(scope), ADMIN)).body == b'{"n":1}'  # type: ignore[union-attr]
+    w.now = 10.0  # expired
+    assert asyncio.run(w.cache.kept(dict(scope), ADMIN)) is None  # this one goes on and refreshes
+    for _ in range(3):  # the others meanwhile: the kept answer, from the fast path
+        assert asyncio.run(w.cache.kept(dict(scope), ADMIN)).body == b'{"n":1}'  # type: ignore[union-attr]
+    w.cache.answer(_request(), ADMIN, w.compute)  # the refresher's route call
+    assert asyncio.run(w.cache.kept(dict(scope), ADMIN)).body == b'{"n":2}'  # type: ignore[union-attr]
+    w.now = 20.0
+    assert asyncio.run(w.cache.kept(dict(scope), ADMIN)) is None  # the next expiry: a new refresh
+    w.version = "v2"
+    assert asyncio.run(w.cache.kept(dict(scope), ADMIN)) is None  # moved: never the kept answer
