@@ -70,6 +70,7 @@ class TTLCache(Generic[K, V]):
         self.ttl_s, self.clock = ttl_s, clock
         self._items: dict[K, tuple[float, V]] = {}
         self._refreshing: dict[K, threading.Lock] = {}
+        self._claims: dict[K, float] = {}  # expired values one caller is reading again (claim)
         self._lock = threading.Lock()
 
     def get(self, key: K) -> V | None:
@@ -77,6 +78,39 @@ class TTLCache(Generic[K, V]):
         if hit is None or hit[0] <= self.clock():
             return None
         return hit[1]
+
+    def current(self, key: K) -> V | None:
+        """The value while fresh, and while a claimed refresh of it is under way (see ``claim``)."""
+        hit = self._items.get(key)
+        if hit is None:
+            return None
+        if hit[0] > self.clock() or key in self._claims:
+            return hit[1]
+        return None
+
+    def claim(self, key: K) -> tuple[V | None, bool]:
+        """For callers that refresh a value themselves (on an event loop, in a thread of their
+        choosing): (value, False) when it is fresh, or expired while another caller refreshes it;
+        (previous value or None, True) when this caller must read it again, and then ``put`` it or
+        ``drop`` it, and ``release`` the claim. One refresh per expiry, not one per request."""
+        now = self.clock()
+        hit = self._items.get(key)
+        if hit is not None and hit[0] > now:
+            return hit[1], False
+        with self._lock:
+            since = self._claims.get(key)
+            if hit is not None and since is not None and now - since <= self.ttl_s:
+                return hit[1], False
+            self._claims[key] = now
+        return (hit[1] if hit else None), True
+
+    def release(self, key: K) -> None:
+        with self._lock:
+            self._claims.pop(key, None)
+
+    def drop(self, key: K) -> None:
+        with self._lock:
+            self._items.pop(key, None)
 
     def put(self, key: K, value: V) -> None:
         with self._lock:
@@ -147,10 +181,18 @@ async def get_current_key(
             headers={"WWW-Authenticate": "Bearer"},
         )
     digest = hash_key(credentials.credentials)
-    key = cache.get(digest)
-    if key is None:
-        key = await run_in_threadpool(_verify, settings, credentials.credentials)
-        if key is not None:
+    key, must_read = cache.claim(digest)
+    if must_read:
+        # One request per key and process reads it again when it expires; the others meanwhile
+        # go on with the previous record (a revocation takes effect one read later, not five
+        # seconds later): 25 concurrent verifications at every expiry were a latency spike.
+        try:
+            key = await run_in_threadpool(_verify, settings, credentials.credentials)
+        finally:
+            cache.release(digest)
+        if key is None:
+            cache.drop(digest)
+        else:
             cache.put(digest, key)
     if key is None:
         raise HTTPException(

@@ -228,5 +228,5 @@ class KeptAnswers:
         scheme, token = get_authorization_scheme_param(_Headers(scope=scope).get("authorization"))
         if scheme.lower() != "bearer" or not token:
             return None
-        key = keys.get(hash_key(token))
+        key = keys.current(hash_key(token))
         return await cache.kept(scope, key) if key is not None else None

@@ -58,3 +58,20 @@ def test_key_cache_stale_value_served_while_one_caller_refreshes() -> None:
     release.set()
     refresher.join(5)
     assert cache.get_or_compute("k", lambda: 4) == 2
+
+
+def test_key_cache_claim_gives_one_refresh_per_expiry() -> None:
+    now = [0.0]
+    cache: TTLCache[str, int] = TTLCache(ttl_s=5.0, clock=lambda: now[0])
+    assert cache.claim("k") == (None, True)  # unknown: read it
+    cache.release("k")
+    cache.put("k", 1)
+    assert cache.claim("k") == (1, False) and cache.current("k") == 1
+    now[0] = 10.0  # expired
+    assert cache.current("k") is None  # nobody refreshing: not trusted any more
+    assert cache.claim("k") == (1, True)  # this caller reads it again
+    assert cache.claim("k") == (1, False)  # the others meanwhile: the previous record
+    assert cache.current("k") == 1
+    cache.drop("k")  # the read found it revoked
+    cache.release("k")
+    assert cache.current("k") is None and cache.claim("k") == (None, True)
