@@ -12,7 +12,8 @@ from api.metrics import metrics_allowed
 from api.schemas import ErrorPublic, HealthPublic
 from callcoach.errors import CallcoachError
 from callcoach.settings import Settings
-from callcoach.storage import data_version, ping, session_scope
+from callcoach.storage import ping, session_scope
+from callcoach.storage.versions import data_version_async
 
 router = APIRouter(tags=["health"])
 # A health probe answers within a second or says the dependency is down.
@@ -20,10 +21,6 @@ PROBE_TIMEOUT_S = 1.0
 
 
 def _database_ok(settings: Settings) -> bool:
-    # The read cache's version probe is one round trip on a connection of its own; a database it
-    # cannot version (in memory) or reach is asked through a session as well.
-    if data_version(settings) is not None:
-        return True
     try:
         with session_scope(settings) as session:
             ping(session)
@@ -49,7 +46,10 @@ def _broker_ok(settings: Settings) -> bool:
 
 @router.get("/healthz", response_model=HealthPublic, summary="Liveness and dependencies")
 async def healthz(settings: SettingsDep, response: Response) -> HealthPublic:
-    database = await run_in_threadpool(_database_ok, settings)
+    # The read cache's version probe (one round trip, on an asyncio connection for PostgreSQL)
+    # answers for a reachable database without a thread; otherwise it is asked through a session.
+    database = await data_version_async(settings) is not None
+    database = database or await run_in_threadpool(_database_ok, settings)
     broker = await run_in_threadpool(_broker_ok, settings) if settings.broker_url else None
     ok = database and broker is not False
     if not ok:

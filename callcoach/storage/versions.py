@@ -149,25 +149,29 @@ _async_probes: dict[str, _AsyncProbe] = {}
 _probes_lock = threading.Lock()
 
 
-def data_version(settings: Settings) -> str | None:
-    """A token equal between two calls only if no write was committed in between (see module)."""
+def _probe(settings: Settings) -> _Probe:
     probe = _probes.get(settings.database_url)
     if probe is None:
         with _probes_lock:
             probe = _probes.get(settings.database_url)
             if probe is None:
                 probe = _probes[settings.database_url] = _Probe(settings)
-    return probe.read()
+    return probe
+
+
+def data_version(settings: Settings) -> str | None:
+    """A token equal between two calls only if no write was committed in between (see module)."""
+    return _probe(settings).read()
 
 
 async def data_version_async(settings: Settings) -> str | None:
     """``data_version`` for code on an event loop: PostgreSQL is asked without blocking the loop;
     SQLite's answer is a read of shared memory, asked in place."""
-    probe = _probes.get(settings.database_url)
-    if probe is None or probe.dialect != "postgresql":
-        return data_version(settings)
+    probe = _probe(settings)
     if not probe.supported:
         return None
+    if probe.dialect != "postgresql":
+        return probe.read()
     aprobe = _async_probes.get(settings.database_url)
     if aprobe is None:
         aprobe = _async_probes.setdefault(settings.database_url, _AsyncProbe(settings))
