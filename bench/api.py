@@ -256,10 +256,17 @@ def wrk(url: str, headers: dict[str, str], connections: int, seconds: float) -> 
 
 def seed_database(settings: Any, calls: int) -> dict[str, str]:
     """`calls` stored calls with their coaching aggregates (bench/seed.py), and bench keys."""
-    sys.path.insert(0, str(ROOT / "bench"))
-    import seed
+    import importlib.util
 
     from callcoach.storage import init_db
+
+    # Loaded from its file: bench/ on sys.path would shadow the packages named like its scripts
+    # (bench/signals.py hid `signals` from the coaching code the seeding runs).
+    spec = importlib.util.spec_from_file_location("bench_seed", ROOT / "bench" / "seed.py")
+    assert spec is not None and spec.loader is not None
+    seed = importlib.util.module_from_spec(spec)
+    sys.modules["bench_seed"] = seed
+    spec.loader.exec_module(seed)
 
     init_db(settings)
     stored, roster = seed.generate(calls, calls_per_rep=25, reps_per_team=8, seed=15)
