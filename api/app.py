@@ -16,6 +16,7 @@ from fastapi import FastAPI
 
 import web
 from api import errors
+from api.deps import make_read_cache
 from api.metrics import Metrics, MetricsMiddleware
 from api.read_cache import KeptAnswers
 from api.routes import calls, coaching, health
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None, dispatcher: Dispatcher | None =
     app.state.settings = settings
     app.state.dispatcher = dispatcher
     app.state.metrics = Metrics(settings)
+    app.state.read_cache = make_read_cache(settings)
     # Kept GET answers go out before routing (api.read_cache); the metrics still count them.
     app.add_middleware(KeptAnswers, state=app.state)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)

@@ -219,12 +219,13 @@ def require_role(*roles: Role) -> Callable[[ApiKey], Awaitable[ApiKey]]:
     return check
 
 
+def make_read_cache(settings: Settings) -> ReadCache:
+    """The app's kept GET answers (api.read_cache), fresh as long as the key and scope caches."""
+    return ReadCache(settings, ttl_s=KEY_CACHE_TTL_S, max_bytes=settings.read_cache_mb * 2**20)
+
+
 async def get_read_cache(request: Request) -> ReadCache:
-    """The app's kept GET answers (api.read_cache), made on first use."""
-    cache: ReadCache | None = getattr(request.app.state, "read_cache", None)
-    if cache is None:
-        settings: Settings = request.app.state.settings
-        cache = request.app.state.read_cache = ReadCache(settings, max_bytes=settings.read_cache_mb * 2**20)
+    cache: ReadCache = request.app.state.read_cache
     return cache
 
 

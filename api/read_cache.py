@@ -39,7 +39,8 @@ from callcoach.settings import Settings
 from callcoach.storage import data_version
 from callcoach.storage.versions import data_version_async
 
-# The freshness promise of the key and scope caches (api.deps.KEY_CACHE_TTL_S).
+# Seconds an answer is sent before one request computes it again: api.deps passes the key and
+# scope caches' KEY_CACHE_TTL_S, so an answer keeps their freshness promise.
 DEFAULT_TTL_S = 5.0
 # Bytes of answers kept per process (settings.read_cache_mb); the least recently used go first. The
 # biggest answer of the bench (a page of 12 role-plays) is about 150 KB.
@@ -110,15 +111,14 @@ class ReadCache:
         if version is None:  # no version known (an in-memory database), or told to keep nothing
             return self._send(request, self._serialise(compute))
         kept = self._answers.get(ident)
+        stripe = self._stripes[hash(ident) % LOCK_STRIPES]
         if kept is not None and kept.version == version:
             if kept.expires > self.clock():
                 return self._hit(request.headers.get("if-none-match"), ident, kept)
-            stripe = self._stripes[hash(ident) % LOCK_STRIPES]
             if not stripe.acquire(blocking=False):
                 # Another request is refreshing it: the kept answer meanwhile.
                 return self._hit(request.headers.get("if-none-match"), ident, kept)
         else:
-            stripe = self._stripes[hash(ident) % LOCK_STRIPES]
             stripe.acquire()
         try:
             kept = self._answers.get(ident)
@@ -221,9 +221,9 @@ class KeptAnswers:
         await self.app(scope, receive, send)
 
     async def _kept(self, scope: Scope) -> Response | None:
-        cache: ReadCache | None = getattr(self.state, "read_cache", None)
-        keys: Any = getattr(self.state, "key_cache", None)
-        if cache is None or keys is None:
+        cache: ReadCache = self.state.read_cache
+        keys: Any = getattr(self.state, "key_cache", None)  # made by the first request that needs a key
+        if keys is None:
             return None
         scheme, token = get_authorization_scheme_param(_Headers(scope=scope).get("authorization"))
         if scheme.lower() != "bearer" or not token:

@@ -9,7 +9,8 @@ Method: every buyer sentence (rep speech never counts) is read two ways.
   probability reaches the shipped threshold (calibrated on labeled calls, see
   :mod:`signals._classifiers`; ``settings.objection_fire_probability`` overrides it) and
   the stance classifier reads the sentence as taking a stance at all (an objection is a position,
-  not a fact; whether it reads warm or cool does not matter: buyers wrap objections in courtesy).
+  not a fact) and the objection reading plus the cool stance outweighs the warm one (buyers wrap
+  objections in courtesy, which reads warm; a plainly warm remark still does not fire).
 * Lexical cues per category (:data:`_CUES`) that are objections on their own ("too expensive",
   "we're also looking at X", "I'd need our CFO to sign off"), and the competitor names of
   ``settings.competitors``. A cue that is negated ("price isn't a concern") rules its category out

@@ -41,8 +41,8 @@ class _Probe:
         self.settings = settings
         self.lock = threading.Lock()
         self.conn: Any = None
-        self.dialect = engine_for(settings).dialect.name
-        database = engine_for(settings).url.database
+        engine = engine_for(settings)
+        self.dialect, database = engine.dialect.name, engine.url.database
         self.supported = self.dialect in _QUERIES and not (
             self.dialect == "sqlite" and (not database or database == ":memory:")
         )
