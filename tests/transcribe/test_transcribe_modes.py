@@ -64,3 +64,53 @@ def test_batched_words_diarize_a_mono_call_turn_by_turn(tmp_path_factory: pytest
         assert (u.speaker, u.side) == (r["speaker"], r["side"])
         assert abs(u.start - r["start"]) <= TIMING_TOLERANCE_S
         assert abs(u.end - r["end"]) <= TIMING_TOLERANCE_S
+
+
+def test_chunks_whose_decode_stops_early_are_read_to_the_end_in_packed_windows(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whisper stopping after a chunk's first sentence loses the rest of the chunk unless the tail is
+    read again; the tails are read in one packed window, and their words land at their own times."""
+    from faster_whisper import BatchedInferencePipeline, WhisperModel
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("data"), **MODES["batched-small-chunks"])
+    stop_early = BatchedInferencePipeline.generate_segment_batched
+    encode = WhisperModel.encode
+    reads: list[tuple[int, int]] = []  # (re-read depth, chunks) of each decode
+    windows: list[int] = []
+
+    def stopping(self: object, features: object, tokenizer: object, options: object) -> object:
+        encoder_output, outputs = stop_early(self, features, tokenizer, options)  # type: ignore[arg-type]
+        reads.append((self.depth, len(outputs)))  # type: ignore[attr-defined]
+        if not self.depth:  # type: ignore[attr-defined]  # a first read: keep its first segment only
+            for output in outputs:
+                stamps = [k for k, t in enumerate(output["tokens"]) if t >= tokenizer.timestamp_begin]  # type: ignore[attr-defined]
+                if len(stamps) > 2:
+                    output["tokens"] = output["tokens"][: stamps[1] + 1]
+        return encoder_output, outputs
+
+    def counting(self: object, features: object) -> object:
+        windows.append(features.shape[0])  # type: ignore[attr-defined]
+        return encode(self, features)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(BatchedInferencePipeline, "generate_segment_batched", stopping)
+    monkeypatch.setattr(WhisperModel, "encode", counting)
+    ref = reference("stereo_two_speakers")
+    audio = ingest.read_input(AUDIO / "stereo_two_speakers.wav", settings=settings)
+    transcript = transcribe_call(audio, meta_of(ref), settings=settings)
+
+    # The first channel's batch of two 10 s chunks, both cut short: their tails are read again in one
+    # window. (Every read is one encoder pass: the windows are the batch sizes encoded.)
+    assert reads[:2] == [(0, 2), (1, 1)] and windows[:2] == [2, 1]
+    assert len(reads) == len(windows)
+    # Whatever was cut came back, at its own time and on its own channel.
+    wer = word_error_rate(
+        " ".join(u["text"] for u in ref["utterances"]), " ".join(u.text for u in transcript.utterances)
+    )
+    assert wer <= MAX_WER
+    assert len(transcript.utterances) == len(ref["utterances"])
+    for r, u in zip(ref["utterances"], transcript.utterances, strict=True):
+        assert (u.speaker, u.side) == (r["speaker"], r["side"])
+        assert abs(u.start - r["start"]) <= TIMING_TOLERANCE_S
+        assert abs(u.end - r["end"]) <= TIMING_TOLERANCE_S
+        assert all(a.start <= b.start for a, b in zip(u.words, u.words[1:], strict=False))

@@ -17,10 +17,11 @@ from transcribe._whisper import (
     CPU_BATCH_SIZE,
     GPU_BYTES_PER_CHUNK,
     MAX_AUTO_BATCH,
-    _skip_frames,
     batch_size,
     batched_options,
     close_last_segment,
+    pack_frames,
+    unpack_segments,
     whisper_options,
     words_of,
 )
@@ -145,9 +146,38 @@ def test_unfinished_last_segment_is_closed_at_the_chunk_end() -> None:
     assert close_last_segment([begin + 300, 11], begin, 4.0) == [begin + 300, 11, begin + 301]
 
 
-def test_skip_frames_shifts_the_features_and_pads_with_the_last_frame() -> None:
-    features = np.arange(12, dtype=np.float32).reshape(2, 6)
-    shifted = _skip_frames(features, 2)
-    assert shifted.shape == features.shape
-    assert shifted[0].tolist() == [2, 3, 4, 5, 5, 5]
-    assert _skip_frames(features, 0).tolist() == features.tolist()
+def test_tails_are_packed_into_as_few_windows_as_hold_them_a_gap_apart() -> None:
+    pieces = [np.full((2, n), float(v), dtype=np.float32) for n, v in ((3, 1), (2, 2), (4, 3), (5, 4))]
+    windows = pack_frames(pieces, window=8, gap=1)
+    # 3 + 1 + 2 = 6 frames fit in 8; the 4-frame piece would need 6 + 1 + 4; then 4 + 1 + 5 > 8.
+    assert [[k for k, _ in starts] for _, starts, _ in windows] == [[0, 1], [2], [3]]
+    first, starts, used = windows[0]
+    assert starts == [(0, 0), (1, 4)] and used == 6
+    # The pieces are copied in; the gap and the rest hold the lowest value of the window's pieces.
+    assert first[0].tolist() == [1, 1, 1, 1, 2, 2, 1, 1]
+    assert all(w.shape == (2, 8) for w, _, _ in windows)
+
+
+def test_words_of_a_packed_window_go_back_to_their_tail_and_its_time() -> None:
+    def word(text: str, start: float, end: float) -> dict[str, object]:
+        return {"word": text, "start": start, "end": end, "probability": 0.9}
+
+    # Piece 0 sits at 0-2 s of the window and starts at 100 s in the call; piece 3 at 2.4-4 s, 250 s.
+    places = [(0, 0.0, 2.0, 100.0), (3, 2.4, 4.0, 250.0)]
+    # One decoded segment that runs across the gap: split in two, each shifted to its tail's time.
+    segment = {"text": " Yes please. Next week", "start": 0.5, "end": 3.5, "avg_logprob": -0.2,
+               "words": [word(" Yes", 0.5, 0.8), word(" please.", 0.8, 1.5), word(" Next", 2.5, 2.9),
+                         word(" week", 2.9, 3.5)]}
+    # A word in the gap goes to the nearest piece; a segment without words by its middle.
+    gap_word = {"text": " so", "start": 2.1, "end": 2.2, "words": [word(" so", 2.1, 2.2)]}
+    bare = {"text": " ok", "start": 3.6, "end": 3.8, "words": []}
+    out = unpack_segments([segment, gap_word, bare], places)
+    assert sorted(out) == [0, 3]
+    tail0, tail3 = out[0], out[3]
+    assert [s["text"] for s in tail0] == [" Yes please.", " so"]
+    assert [s["text"] for s in tail3] == [" Next week", " ok"]
+    assert [(w["start"], w["end"]) for w in tail0[0]["words"]] == [(100.5, 100.8), (100.8, 101.5)]
+    assert (tail0[0]["start"], tail0[0]["end"], tail0[0]["avg_logprob"]) == (100.5, 101.5, -0.2)
+    assert tail0[1]["words"][0]["start"] == 102.0  # clamped to the end of its piece
+    assert [(w["start"], w["end"]) for w in tail3[0]["words"]] == [(250.1, 250.5), (250.5, 251.1)]
+    assert tail3[1]["start"] == pytest.approx(251.2)
