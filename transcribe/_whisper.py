@@ -10,6 +10,7 @@ Two ways to decode (`settings.transcribe_mode`):
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import shutil
 import subprocess
@@ -188,12 +189,19 @@ def _complete_chunks_pipeline(model: Any) -> Any:
     window goes back to its tail by time (`unpack_segments`): the encoder's cost is per window, and
     one window per 2-5 s tail had made the re-reading 6 of a 6-minute call's 19 encoder passes
     (now 2 of 15).
+
+    A chunk whose decode fails the checks sequential decoding applies to each window (a loop that
+    compresses too well, or a low average log probability) is decoded again as sequential decoding
+    would (`needs_fallback`, `_decode_again`). Batched decoding has no fallback of its own: on a
+    full-length synthetic call a whole answer came back as "No, no, no, ..." (WER 0.28 against
+    0.17 sequential; 0.18 with this).
     """
     from faster_whisper import BatchedInferencePipeline
 
     class CompleteChunksPipeline(BatchedInferencePipeline):  # type: ignore[misc]
         durations: list[float] = []
         decoded_until: list[float] = []
+        text_before: list[int] = []
         depth = 0
 
         def forward(self, features: Any, tokenizer: Any, chunks_metadata: Any, options: Any) -> Any:
@@ -228,6 +236,12 @@ def _complete_chunks_pipeline(model: Any) -> Any:
 
         def generate_segment_batched(self, features: Any, tokenizer: Any, options: Any) -> Any:
             encoder_output, outputs = super().generate_segment_batched(features, tokenizer, options)
+            for k, output in enumerate(outputs):
+                if needs_fallback(output, tokenizer.decode(output["tokens"]), options):
+                    before = outputs[k - 1]["tokens"] if k else self.text_before
+                    outputs[k] = self._decode_again(features[k:k + 1], tokenizer, options, before)
+            if not self.depth and outputs:
+                self.text_before = outputs[-1]["tokens"]
             self.decoded_until = list(self.durations)
             if not options.without_timestamps:
                 for k, (output, duration) in enumerate(zip(outputs, self.durations, strict=True)):
@@ -238,7 +252,44 @@ def _complete_chunks_pipeline(model: Any) -> Any:
                         self.decoded_until[k] = (stamps[-1] - tokenizer.timestamp_begin) * TIMESTAMP_STEP_S
             return encoder_output, outputs
 
+        def _decode_again(
+            self, features: Any, tokenizer: Any, options: Any, before: list[int]
+        ) -> dict[str, Any]:
+            """A chunk whose decode failed sequential decoding's checks, decoded as sequential decoding
+            would: conditioned on the text before it (the chunk before, decoded in the same batch or
+            the last one), at temperature 0, then sampling at rising temperatures until it passes."""
+            retry = dataclasses.replace(options, temperatures=FALLBACK_TEMPERATURES)
+            text = [t for t in before if t < tokenizer.eot]
+            prompt = self.model.get_prompt(tokenizer, previous_tokens=text,
+                                           without_timestamps=options.without_timestamps,
+                                           hotwords=options.hotwords)
+            result, avg_logprob, temperature, ratio = self.model.generate_with_fallback(
+                self.model.encode(features), prompt, tokenizer, retry)
+            log.debug("chunk decoded again at temperature %.1f (compression ratio %.2f)", temperature, ratio)
+            return {"avg_logprob": avg_logprob, "no_speech_prob": result.no_speech_prob,
+                    "tokens": result.sequences_ids[0]}
+
     return CompleteChunksPipeline(model)
+
+
+# Sequential decoding's temperatures (faster-whisper's default): 0 with the text before as prompt
+# first, then sampling.
+FALLBACK_TEMPERATURES = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
+
+
+def needs_fallback(output: dict[str, Any], text: str, options: Any) -> bool:
+    """Whether a batched decode fails the checks that make sequential decoding try again: text that
+    compresses too well (a loop: "no, no, no, ..." in place of a whole answer) or an average log
+    probability too low, unless the window is silence (no-speech probability high as well)."""
+    from faster_whisper.transcribe import get_compression_ratio
+
+    if options.compression_ratio_threshold is not None and \
+            get_compression_ratio(text.strip()) > options.compression_ratio_threshold:
+        return True
+    low = options.log_prob_threshold is not None and output["avg_logprob"] < options.log_prob_threshold
+    silent = (options.no_speech_threshold is not None
+              and output["no_speech_prob"] > options.no_speech_threshold)
+    return low and not silent
 
 
 # Whisper's timestamp tokens are 20 ms apart.

@@ -114,3 +114,34 @@ def test_chunks_whose_decode_stops_early_are_read_to_the_end_in_packed_windows(
         assert abs(u.start - r["start"]) <= TIMING_TOLERANCE_S
         assert abs(u.end - r["end"]) <= TIMING_TOLERANCE_S
         assert all(a.start <= b.start for a, b in zip(u.words, u.words[1:], strict=False))
+
+
+def test_a_chunk_whose_decode_loops_is_decoded_again_with_the_text_before_it(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batched decoding has no temperature fallback of its own: a chunk that came back as a loop
+    ("no, no, no, ...") in place of its words is decoded again as sequential decoding would."""
+    from faster_whisper import BatchedInferencePipeline
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("data"), **MODES["batched-small-chunks"])
+    decode = BatchedInferencePipeline.generate_segment_batched
+    looped: list[int] = []
+
+    def looping(self: object, features: object, tokenizer: object, options: object) -> object:
+        encoder_output, outputs = decode(self, features, tokenizer, options)  # type: ignore[arg-type]
+        if not looped and len(outputs) > 1:  # the second chunk of the first batch loops
+            begin = tokenizer.timestamp_begin  # type: ignore[attr-defined]
+            outputs[1]["tokens"] = [begin, *tokenizer.encode(" No," * 60)]  # type: ignore[attr-defined]
+            looped.append(1)
+        return encoder_output, outputs
+
+    monkeypatch.setattr(BatchedInferencePipeline, "generate_segment_batched", looping)
+    ref = reference("stereo_two_speakers")
+    audio = ingest.read_input(AUDIO / "stereo_two_speakers.wav", settings=settings)
+    transcript = transcribe_call(audio, meta_of(ref), settings=settings)
+
+    assert looped == [1]
+    text = " ".join(u.text for u in transcript.utterances)
+    assert "No, No" not in text and "No, no" not in text
+    assert word_error_rate(" ".join(u["text"] for u in ref["utterances"]), text) <= MAX_WER
+    assert len(transcript.utterances) == len(ref["utterances"])

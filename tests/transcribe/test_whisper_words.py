@@ -181,3 +181,21 @@ def test_words_of_a_packed_window_go_back_to_their_tail_and_its_time() -> None:
     assert tail0[1]["words"][0]["start"] == 102.0  # clamped to the end of its piece
     assert [(w["start"], w["end"]) for w in tail3[0]["words"]] == [(250.1, 250.5), (250.5, 251.1)]
     assert tail3[1]["start"] == pytest.approx(251.2)
+
+
+def test_a_decode_that_loops_or_is_unsure_fails_the_sequential_checks() -> None:
+    from types import SimpleNamespace
+
+    from transcribe._whisper import needs_fallback
+
+    options = SimpleNamespace(compression_ratio_threshold=2.4, log_prob_threshold=-1.0,
+                              no_speech_threshold=0.6)
+    sure = {"avg_logprob": -0.3, "no_speech_prob": 0.01}
+    answer = " We run two depots in Ohio and one on the west coast, and the last one goes live before peak."
+    assert not needs_fallback(sure, answer, options)
+    assert needs_fallback(sure, " far." + " No," * 40, options)  # a loop compresses far too well
+    assert needs_fallback({"avg_logprob": -1.4, "no_speech_prob": 0.1}, answer, options)  # unsure
+    # Unsure over what is most likely silence: nothing to gain from decoding it again.
+    assert not needs_fallback({"avg_logprob": -1.4, "no_speech_prob": 0.9}, " you", options)
+    off = SimpleNamespace(compression_ratio_threshold=None, log_prob_threshold=None, no_speech_threshold=None)
+    assert not needs_fallback({"avg_logprob": -5.0, "no_speech_prob": 0.0}, " No," * 40, off)
