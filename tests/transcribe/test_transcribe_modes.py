@@ -3,10 +3,13 @@ timings on the committed stereo fixture."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 import ingest
 from bench.quality import word_error_rate
+from callcoach.domain import Transcript
 from callcoach.settings import Settings
 from tests.transcribe.conftest import AUDIO, meta_of, reference
 from transcribe import transcribe_call
@@ -28,16 +31,8 @@ MODES = {
 }
 
 
-@pytest.mark.parametrize("mode", sorted(MODES))
-def test_mode_gives_the_reference_turns_text_and_timings(
-    mode: str, tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    settings = Settings(data_dir=tmp_path_factory.mktemp("data"), **MODES[mode])
-    ref = reference("stereo_two_speakers")
-    audio = ingest.read_input(AUDIO / "stereo_two_speakers.wav", settings=settings)
-    fractions: list[float] = []
-    transcript = transcribe_call(audio, meta_of(ref), settings=settings, progress=fractions.append)
-
+def assert_reference_turns(transcript: Transcript, ref: dict[str, Any]) -> None:
+    """The fixture's turns: text within MAX_WER, each turn's speaker, side and timing, words in order."""
     wer = word_error_rate(
         " ".join(u["text"] for u in ref["utterances"]), " ".join(u.text for u in transcript.utterances)
     )
@@ -49,6 +44,19 @@ def test_mode_gives_the_reference_turns_text_and_timings(
         assert abs(u.end - r["end"]) <= TIMING_TOLERANCE_S
         assert all(a.start <= b.start for a, b in zip(u.words, u.words[1:], strict=False))
         assert u.text == join_words(u.words)
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
+def test_mode_gives_the_reference_turns_text_and_timings(
+    mode: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    settings = Settings(data_dir=tmp_path_factory.mktemp("data"), **MODES[mode])
+    ref = reference("stereo_two_speakers")
+    audio = ingest.read_input(AUDIO / "stereo_two_speakers.wav", settings=settings)
+    fractions: list[float] = []
+    transcript = transcribe_call(audio, meta_of(ref), settings=settings, progress=fractions.append)
+
+    assert_reference_turns(transcript, ref)
     # Progress moves forward through the call and ends at 1.
     assert len(fractions) > 2 and all(0.0 <= f <= 1.0 for f in fractions) and fractions[-1] == 1.0
     assert fractions[len(fractions) // 2] < 1.0
@@ -104,16 +112,7 @@ def test_chunks_whose_decode_stops_early_are_read_to_the_end_in_packed_windows(
     assert reads[:2] == [(0, 2), (1, 1)] and windows[:2] == [2, 1]
     assert len(reads) == len(windows)
     # Whatever was cut came back, at its own time and on its own channel.
-    wer = word_error_rate(
-        " ".join(u["text"] for u in ref["utterances"]), " ".join(u.text for u in transcript.utterances)
-    )
-    assert wer <= MAX_WER
-    assert len(transcript.utterances) == len(ref["utterances"])
-    for r, u in zip(ref["utterances"], transcript.utterances, strict=True):
-        assert (u.speaker, u.side) == (r["speaker"], r["side"])
-        assert abs(u.start - r["start"]) <= TIMING_TOLERANCE_S
-        assert abs(u.end - r["end"]) <= TIMING_TOLERANCE_S
-        assert all(a.start <= b.start for a, b in zip(u.words, u.words[1:], strict=False))
+    assert_reference_turns(transcript, ref)
 
 
 def test_a_chunk_whose_decode_loops_is_decoded_again_with_the_text_before_it(
