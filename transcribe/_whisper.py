@@ -256,13 +256,16 @@ def _complete_chunks_pipeline(model: Any) -> Any:
             self, features: Any, tokenizer: Any, options: Any, before: list[int]
         ) -> dict[str, Any]:
             """A chunk whose decode failed sequential decoding's checks, decoded as sequential decoding
-            would: conditioned on the text before it (the chunk before, decoded in the same batch or
-            the last one), at temperature 0, then sampling at rising temperatures until it passes."""
+            would: conditioned on the text before it (the chunk before it in the batch, or the last
+            chunk of the batch before; for a packed window of tails, the window before it), at
+            temperature 0, then sampling at rising temperatures until it passes."""
             retry = dataclasses.replace(options, temperatures=FALLBACK_TEMPERATURES)
             text = [t for t in before if t < tokenizer.eot]
             prompt = self.model.get_prompt(tokenizer, previous_tokens=text,
                                            without_timestamps=options.without_timestamps,
                                            hotwords=options.hotwords)
+            # The chunk is encoded again: CTranslate2's batch encoder output cannot be sliced to one
+            # row on every device, and a failing chunk is rare (one or two in a whole call).
             result, avg_logprob, temperature, ratio = self.model.generate_with_fallback(
                 self.model.encode(features), prompt, tokenizer, retry)
             log.debug("chunk decoded again at temperature %.1f (compression ratio %.2f)", temperature, ratio)
@@ -335,32 +338,30 @@ TAIL_GAP_S = 0.4
 def pack_frames(
     pieces: list[np.ndarray], window: int, gap: int
 ) -> list[tuple[np.ndarray, list[tuple[int, int]], int]]:
-    """Pack log-mel `pieces` (mels, frames) in order into windows of `window` frames, `gap` frames apart.
+    """Pack log-mel `pieces` (mels, frames; none longer than `window`) in order into windows of
+    `window` frames, `gap` frames apart.
 
     Returns (features, [(piece index, first frame)], frames used) per window. Frames not covered
     hold the lowest value of the window's pieces: the floor whisper's normalisation clamps silence
     to, as in the zero padding of a short chunk.
     """
-    groups: list[list[int]] = []
-    used = window + 1
+    groups: list[list[tuple[int, int]]] = []
+    at = window  # where the next piece would start; a full window makes the first piece open one
     for k, piece in enumerate(pieces):
-        frames = min(piece.shape[-1], window)
-        if used + gap + frames > window:
+        if at + piece.shape[-1] > window:
             groups.append([])
-            used = -gap
-        groups[-1].append(k)
-        used += gap + frames
+            at = 0
+        groups[-1].append((k, at))
+        at += piece.shape[-1] + gap
     packed = []
-    for group in groups:
-        floor = min(float(pieces[k].min()) for k in group)
-        features = np.full((*pieces[group[0]].shape[:-1], window), floor, dtype=pieces[group[0]].dtype)
-        starts, at = [], 0
-        for k in group:
-            frames = min(pieces[k].shape[-1], window - at)
-            features[..., at:at + frames] = pieces[k][..., :frames]
-            starts.append((k, at))
-            at += frames + gap
-        packed.append((features, starts, min(at - gap, window)))
+    for starts in groups:
+        first = pieces[starts[0][0]]
+        features = np.full((*first.shape[:-1], window), min(float(pieces[k].min()) for k, _ in starts),
+                           dtype=first.dtype)
+        for k, start in starts:
+            features[..., start:start + pieces[k].shape[-1]] = pieces[k]
+        k, start = starts[-1]
+        packed.append((features, starts, start + pieces[k].shape[-1]))
     return packed
 
 
